@@ -1,0 +1,91 @@
+"""The `reader` command: `reader [--data-dir DIR] [PATH]` opens the app, subcommands script it.
+
+Exit codes everywhere: 0 success, 1 the operation failed, 2 bad usage or a missing PATH.
+Each subcommand lives in its own module with `register(subparsers)`; handlers return the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from reader import __version__
+
+# Modules under reader.cli that add a subcommand; each defines register(subparsers).
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad usage or a missing path: one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reader", description="Read archives of blog posts in the terminal.")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="keep state and index under DIR instead of the defaults"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in SUBCOMMAND_MODULES:
+        import_module(f"reader.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        if _wants_app(parser, args_list):
+            return _run_app(parser, args_list)
+        args = parser.parse_args(args_list)
+        handler: Handler = args.handler
+        return handler(args)
+    except UsageError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _wants_app(parser: argparse.ArgumentParser, args: list[str]) -> bool:
+    """`reader`, `reader PATH` and `reader --data-dir D PATH` open the app."""
+    rest = [a for i, a in enumerate(args) if not _is_global_option(args, i)]
+    if any(a in ("-h", "--help", "--version") for a in rest):
+        return False
+    return not rest or rest[0] not in _subcommand_names(parser)
+
+
+def _is_global_option(args: list[str], index: int) -> bool:
+    arg = args[index]
+    if arg == "--data-dir" or arg.startswith("--data-dir="):
+        return True
+    return index > 0 and args[index - 1] == "--data-dir"
+
+
+def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _run_app(parser: argparse.ArgumentParser, args: list[str]) -> int:
+    app_parser = _Parser(prog="reader", add_help=False)
+    app_parser.add_argument("--data-dir")
+    app_parser.add_argument("path", nargs="?")
+    options = app_parser.parse_args(args)
+    launch = import_module("reader.launch")  # imports Textual only when the app is wanted
+    code: int = launch.run(path=options.path, data_dir=options.data_dir)
+    return code

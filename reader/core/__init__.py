@@ -1,0 +1,1 @@
+"""The domain layer: scan, parse, convert, store, library, export. Never imports Textual."""

@@ -1,0 +1,63 @@
+"""Shared fixtures: isolated XDG dirs for every test, the shared corpus, unprivileged runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own XDG data, cache and config dirs: no test touches the real ones."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DOCUMENTS_DIR"):
+        path = home / name.lower()
+        path.mkdir()
+        monkeypatch.setenv(name, str(path))
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus of real posts; tests that need it skip on a fresh clone without it."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (it sits beside a checkout in CI)")
+    return CORPUS
+
+
+def unprivileged(command: Sequence[str]) -> list[str]:
+    """Prefix a command so file permissions apply to it even when the tests run as root.
+
+    CI runs as root, where chmod 000 stops nothing. Dropping the DAC override capabilities
+    from the bounding set keeps uid 0 (so the interpreter under /root stays reachable) while
+    the kernel checks permissions as for anyone else.
+    """
+    if os.geteuid() != 0:
+        return list(command)
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's file-permission override")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
+
+
+def run_reader(
+    *args: str, unprivileged_user: bool = False, timeout: float = 120, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `reader` command line in a subprocess (same interpreter, same env)."""
+    command = [sys.executable, "-m", "reader", *args]
+    if unprivileged_user:
+        command = unprivileged(command)
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, **kwargs
+    )  # type: ignore[call-overload, no-any-return]
