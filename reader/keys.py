@@ -1,0 +1,241 @@
+"""The one table of key bindings. It drives the footer, the help screen and the command palette.
+
+Each widget or screen declares `BINDINGS = bindings("<scope>")` and implements `action_<action>`
+for the entries of its scope. Every entry has an id `reader.<name>`, which the `[keys]` table of
+the config remaps (`App.set_keymap`). An id shared by several scopes (`reader.down` moves the list
+cursor and scrolls the article) is remapped everywhere at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding
+
+Scope = Literal["app", "main", "list", "tree", "article", "filter"]
+
+SCOPE_TITLES: dict[Scope, str] = {
+    "app": "Anywhere",
+    "main": "Library and reading panes",
+    "list": "Post list",
+    "tree": "Folders",
+    "article": "Article",
+    "filter": "Filter box",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """One binding: its id, default keys (comma-separated Textual key names), action and help."""
+
+    id: str
+    keys: str
+    action: str
+    description: str
+    tooltip: str
+    scopes: tuple[Scope, ...]
+    show: bool = False
+    """Shown in the footer (kept to a few so 80 columns stay readable)."""
+    palette: bool = False
+    """Offered in the command palette (run on the owner of the first scope)."""
+
+
+_NAV: tuple[Scope, ...] = ("list", "tree", "article")
+
+KEYS: tuple[KeySpec, ...] = (
+    # Anywhere
+    KeySpec("reader.help", "question_mark", "help", "Help", "All keys", ("app",), True, True),
+    KeySpec("reader.quit", "q", "quit", "Quit", "Quit reader", ("app",), True, True),
+    KeySpec(
+        "reader.open_library",
+        "ctrl+o",
+        "open_library",
+        "Open library…",
+        "Open a known library or a path",
+        ("app",),
+        palette=True,
+    ),
+    KeySpec(
+        "reader.export_bookmarks",
+        "E",
+        "export_bookmarks",
+        "Export bookmarks…",
+        "Write the bookmarks to a Markdown file",
+        ("app",),
+        palette=True,
+    ),
+    # Main screen (library + reading panes)
+    KeySpec(
+        "reader.next_unread",
+        "n",
+        "next_unread",
+        "Next unread",
+        "Open the next unread post (next hit while finding)",
+        ("main",),
+        True,
+        True,
+    ),
+    KeySpec(
+        "reader.prev_unread",
+        "N",
+        "prev_unread",
+        "Prev unread",
+        "Open the previous unread post (previous hit while finding)",
+        ("main",),
+        palette=True,
+    ),
+    KeySpec(
+        "reader.next_post",
+        "right_square_bracket",
+        "next_post",
+        "Next post",
+        "Open the next post of the list",
+        ("main",),
+    ),
+    KeySpec(
+        "reader.prev_post",
+        "left_square_bracket",
+        "prev_post",
+        "Prev post",
+        "Open the previous post of the list",
+        ("main",),
+    ),
+    KeySpec(
+        "reader.toggle_read",
+        "m",
+        "toggle_read",
+        "Read/unread",
+        "Toggle the read mark",
+        ("main",),
+        True,
+        True,
+    ),
+    KeySpec(
+        "reader.mark_folder_read",
+        "M",
+        "mark_folder_read",
+        "Mark folder read",
+        "Mark every post of the folder read",
+        ("main",),
+        palette=True,
+    ),
+    KeySpec(
+        "reader.undo", "u", "undo", "Undo", "Undo the last mark or bookmark", ("main",), True, True
+    ),
+    KeySpec(
+        "reader.resync", "r", "resync", "Sync", "Rescan the library folder", ("main",), True, True
+    ),
+    KeySpec(
+        "reader.sort",
+        "s",
+        "toggle_sort",
+        "Sort date/title",
+        "Sort the list by date or by title",
+        ("main",),
+        palette=True,
+    ),
+    KeySpec(
+        "reader.history_back",
+        "backspace",
+        "history_back",
+        "Back",
+        "Go back to the post you followed a link from",
+        ("main",),
+    ),
+    KeySpec(
+        "reader.focus_next", "tab", "focus_next_pane", "Next pane", "Focus the next pane", ("main",)
+    ),
+    KeySpec(
+        "reader.focus_previous",
+        "shift+tab",
+        "focus_previous_pane",
+        "Previous pane",
+        "Focus the previous pane",
+        ("main",),
+    ),
+    # Moving (list cursor, folder cursor, article scroll)
+    KeySpec("reader.down", "j,down", "down", "Down", "Move down one line", _NAV),
+    KeySpec("reader.up", "k,up", "up", "Up", "Move up one line", _NAV),
+    KeySpec("reader.top", "g,home", "top", "Top", "Go to the first line", _NAV),
+    KeySpec("reader.bottom", "G,end", "bottom", "Bottom", "Go to the last line", _NAV),
+    KeySpec("reader.half_down", "ctrl+d", "half_down", "Half page down", "Half a page down", _NAV),
+    KeySpec("reader.half_up", "ctrl+u", "half_up", "Half page up", "Half a page up", _NAV),
+    KeySpec("reader.page_down", "space,pagedown", "page_down", "Page down", "One page down", _NAV),
+    KeySpec("reader.page_up", "shift+space,pageup", "page_up", "Page up", "One page up", _NAV),
+    KeySpec(
+        "reader.open", "enter", "open", "Open", "Open the post or folder", ("list", "tree"), True
+    ),
+    KeySpec(
+        "reader.filter",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter the list by title as you type",
+        ("list", "tree"),
+        True,
+    ),
+    KeySpec(
+        "reader.filter_done",
+        "escape",
+        "filter_cancel",
+        "Clear filter",
+        "Clear the filter and go back to the list",
+        ("filter",),
+    ),
+    # Article (implemented by the article view)
+    KeySpec("reader.back", "escape,q", "close", "Back", "Back to the list", ("article",), True),
+    KeySpec(
+        "reader.outline",
+        "o",
+        "outline",
+        "Outline",
+        "Headings of the post; jump to one",
+        ("article",),
+        True,
+    ),
+    KeySpec(
+        "reader.links",
+        "l",
+        "links",
+        "Links",
+        "Numbered list of the post's links",
+        ("article",),
+        True,
+    ),
+    KeySpec("reader.copy", "y", "copy_url", "Copy URL", "Copy the post's source URL", ("article",)),
+    KeySpec(
+        "reader.bookmark",
+        "b",
+        "bookmark",
+        "Bookmark",
+        "Bookmark the post, or the section under the cursor",
+        ("article",),
+        True,
+    ),
+    KeySpec("reader.find", "slash", "find", "Find", "Find in the article", ("article",), True),
+)
+
+KEYS_BY_ID: dict[str, KeySpec] = {spec.id: spec for spec in KEYS}
+ALL_IDS: frozenset[str] = frozenset(KEYS_BY_ID)
+
+
+def bindings(scope: Scope) -> list[Binding]:
+    """The Textual bindings of one scope, in table order."""
+    return [
+        Binding(
+            spec.keys,
+            spec.action,
+            spec.description,
+            show=spec.show,
+            tooltip=spec.tooltip,
+            id=spec.id,
+        )
+        for spec in KEYS
+        if scope in spec.scopes
+    ]
+
+
+def effective_keys(spec: KeySpec, keymap: dict[str, str]) -> list[str]:
+    """The keys a binding currently answers to: the config's remap, else its defaults."""
+    return [key.strip() for key in keymap.get(spec.id, spec.keys).split(",") if key.strip()]
