@@ -2,38 +2,45 @@
 
 Posts come from the internet. Textual and Rich pass escape sequences through, so every string
 that can reach the screen or an output file goes through `sanitize` after every decoding step.
+
+Removed: C0 controls but tab and newline (CR and CRLF become newline), DEL, C1 (U+0080-U+009F),
+every ESC-introduced sequence (CSI, OSC, DCS, APC, PM, SOS and two-byte escapes, also when cut
+off), the 8-bit C1 forms of those sequences, and bidi embeddings, overrides and isolates
+(U+202A-U+202E, U+2066-U+2069). Markup such as `[/]` or `[@click=app.quit]` is left as it is:
+this is not escaping for Rich or Textual markup, the UI shows text without parsing markup.
+
+A string sequence (OSC, DCS, APC, PM, SOS) that is never terminated is removed up to the end of
+its line only: once the introducer is gone the rest is plain text, and the following lines of a
+post are kept.
 """
 
 from __future__ import annotations
 
 import re
 
-# ESC-introduced sequences, also unterminated ones: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS
-# (ESC ] P _ ^ X ... up to BEL or ST, or to the end of the text), and two-byte ESC x sequences.
+# ESC-introduced sequences and their 8-bit C1 forms, also unterminated ones, in one pass so that
+# the leftmost introducer wins: CSI (ESC [ or U+009B ... final byte), string sequences OSC, DCS,
+# APC, PM, SOS (ESC ] P _ ^ X or U+009D U+0090 U+009F U+009E U+0098 ... up to BEL or ST, else to
+# the end of the line), and two-byte ESC x escapes (ESC c, ESC 7, ESC ( B ...).
 _ESCAPE_SEQUENCE = re.compile(
     r"""
-    \x1b\[[0-?]*[ -/]*[@-~]?            # CSI, final byte optional when cut off
-    | \x1b[\]P_^X].*?(?:\x07|\x1b\\|\x9c|$)  # string sequences up to BEL / ST / end
-    | \x1b[ -/]*[0-~]?                  # nF / Fp / Fe / Fs escapes (ESC c, ESC 7, ...)
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?
+    | (?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x9c\x1b\n]*(?:\x07|\x9c|\x1b\\)?
+    | \x1b[ -/]*[0-~]?
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
-# C1 string introducers (8-bit CSI/OSC/DCS/APC/PM/SOS) swallow up to ST as well.
-_C1_STRING = re.compile(r"[\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x9c|\x1b\\|$)", re.DOTALL)
-_C1_CSI = re.compile(r"\x9b[0-?]*[ -/]*[@-~]?")
 # Remaining controls: C0 but tab and newline, DEL, C1, and bidi overrides/isolates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ANY_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def sanitize(text: str) -> str:
     """Remove every control character and escape sequence but tab and newline."""
-    if not _ANY_UNSAFE.search(text):
+    if not _CONTROL.search(text):
         return text  # the common case costs one scan
-    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _C1_STRING.sub("", text)
-    text = _C1_CSI.sub("", text)
     return _CONTROL.sub("", text)
 
 
