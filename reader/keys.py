@@ -39,9 +39,20 @@ class KeySpec:
     """Shown in the footer (kept to a few so 80 columns stay readable)."""
     palette: bool = False
     """Offered in the command palette (run on the owner of the first scope)."""
+    overrides: tuple[tuple[Scope, str], ...] = ()
+    """(scope, action) pairs where a scope names the action differently."""
+
+    def action_for(self, scope: Scope) -> str:
+        return dict(self.overrides).get(scope, self.action)
 
 
 _NAV: tuple[Scope, ...] = ("list", "tree", "article")
+
+
+def _scroll(action: str) -> tuple[tuple[Scope, str], ...]:
+    """The article scrolls where the list and the tree move a cursor."""
+    return (("article", action),)
+
 
 KEYS: tuple[KeySpec, ...] = (
     # Anywhere
@@ -136,14 +147,6 @@ KEYS: tuple[KeySpec, ...] = (
         palette=True,
     ),
     KeySpec(
-        "reader.history_back",
-        "backspace",
-        "history_back",
-        "Back",
-        "Go back to the post you followed a link from",
-        ("main",),
-    ),
-    KeySpec(
         "reader.focus_next", "tab", "focus_next_pane", "Next pane", "Focus the next pane", ("main",)
     ),
     KeySpec(
@@ -155,12 +158,54 @@ KEYS: tuple[KeySpec, ...] = (
         ("main",),
     ),
     # Moving (list cursor, folder cursor, article scroll)
-    KeySpec("reader.down", "j,down", "down", "Down", "Move down one line", _NAV),
-    KeySpec("reader.up", "k,up", "up", "Up", "Move up one line", _NAV),
-    KeySpec("reader.top", "g,home", "top", "Top", "Go to the first line", _NAV),
-    KeySpec("reader.bottom", "G,end", "bottom", "Bottom", "Go to the last line", _NAV),
-    KeySpec("reader.half_down", "ctrl+d", "half_down", "Half page down", "Half a page down", _NAV),
-    KeySpec("reader.half_up", "ctrl+u", "half_up", "Half page up", "Half a page up", _NAV),
+    KeySpec(
+        "reader.down",
+        "j,down",
+        "down",
+        "Down",
+        "Move down one line",
+        _NAV,
+        overrides=_scroll("scroll_down"),
+    ),
+    KeySpec(
+        "reader.up", "k,up", "up", "Up", "Move up one line", _NAV, overrides=_scroll("scroll_up")
+    ),
+    KeySpec(
+        "reader.top",
+        "g,home",
+        "top",
+        "Top",
+        "Go to the first line",
+        _NAV,
+        overrides=_scroll("scroll_home"),
+    ),
+    KeySpec(
+        "reader.bottom",
+        "G,end",
+        "bottom",
+        "Bottom",
+        "Go to the last line",
+        _NAV,
+        overrides=_scroll("scroll_end"),
+    ),
+    KeySpec(
+        "reader.half_down",
+        "ctrl+d",
+        "half_down",
+        "Half page down",
+        "Half a page down",
+        _NAV,
+        overrides=_scroll("half_page(1)"),
+    ),
+    KeySpec(
+        "reader.half_up",
+        "ctrl+u",
+        "half_up",
+        "Half page up",
+        "Half a page up",
+        _NAV,
+        overrides=_scroll("half_page(-1)"),
+    ),
     KeySpec("reader.page_down", "space,pagedown", "page_down", "Page down", "One page down", _NAV),
     KeySpec("reader.page_up", "shift+space,pageup", "page_up", "Page up", "One page up", _NAV),
     KeySpec(
@@ -184,26 +229,19 @@ KEYS: tuple[KeySpec, ...] = (
         ("filter",),
     ),
     # Article (implemented by the article view)
-    KeySpec("reader.back", "escape,q", "close", "Back", "Back to the list", ("article",), True),
+    KeySpec("reader.close", "escape,q", "close", "Close", "Back to the list", ("article",), True),
+    KeySpec("reader.back", "backspace", "back", "Back", "Back to the previous post", ("article",)),
     KeySpec(
         "reader.outline",
         "o",
         "outline",
         "Outline",
-        "Headings of the post; jump to one",
+        "List the headings; jump to one",
         ("article",),
         True,
     ),
-    KeySpec(
-        "reader.links",
-        "l",
-        "links",
-        "Links",
-        "Numbered list of the post's links",
-        ("article",),
-        True,
-    ),
-    KeySpec("reader.copy", "y", "copy_url", "Copy URL", "Copy the post's source URL", ("article",)),
+    KeySpec("reader.links", "l", "links", "Links", "Numbered list of links", ("article",), True),
+    KeySpec("reader.copy", "y", "copy", "Copy URL", "Copy the post's URL", ("article",)),
     KeySpec(
         "reader.bookmark",
         "b",
@@ -213,6 +251,7 @@ KEYS: tuple[KeySpec, ...] = (
         ("article",),
         True,
     ),
+    KeySpec("reader.note", "B", "edit_note", "Note", "Edit the bookmark's note", ("article",)),
     KeySpec("reader.find", "slash", "find", "Find", "Find in the article", ("article",), True),
 )
 
@@ -225,7 +264,7 @@ def bindings(scope: Scope) -> list[Binding]:
     return [
         Binding(
             spec.keys,
-            spec.action,
+            spec.action_for(scope),
             spec.description,
             show=spec.show,
             tooltip=spec.tooltip,
