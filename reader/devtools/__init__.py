@@ -1,0 +1,1 @@
+"""Developer tools: screenshots, the hostile library generator, the open-every-post probe."""
