@@ -1,0 +1,265 @@
+"""Find a library's post files: site detection by folders, then a careful walk.
+
+Detection looks at folders only (mirrors often lack their config files): `source/_posts` is
+Hexo, `_posts` Jekyll, `content` Hugo, anything else is its own posts root. Opening a site or
+its posts root gives the same library (the realpath of the posts root).
+
+The walk uses `os.scandir` and never opens a file: non-regular files (a FIFO would hang a
+read), links that leave the root, link loops and unreadable folders come out as `FileRef`s
+with an `error`, so nothing vanishes silently. Directory links are never followed: a target
+inside the root is walked at its real place anyway, one outside the root must not be.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SiteKind = Literal["hexo", "jekyll", "hugo", "folder"]
+
+POST_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".html", ".htm"})
+SKIPPED_FOLDERS = frozenset({"node_modules", "public", "themes", "scaffolds"})
+DRAFTS_PREFIX = "_drafts/"
+
+ERROR_NOT_REGULAR = "not a regular file"
+ERROR_LINK_LEAVES = "link leaves the library"
+ERROR_LINK_LOOP = "symlink loop"
+ERROR_LINK_BROKEN = "broken link"
+ERROR_PERMISSION = "permission denied"
+
+_HUGO_MARKERS = (
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "archetypes",
+)
+_CONFIG_LIMIT = 1024 * 1024
+_TIMEZONE_LINE = re.compile(r"^timezone:[ \t]*(.*?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+class SiteError(Exception):
+    """The library path is missing, not a folder or unreadable (CLI exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    kind: SiteKind
+    posts_root: Path
+    """Realpath of the posts root: the library identity."""
+    drafts_root: Path | None
+    """Only when drafts were asked for and the folder exists."""
+    timezone: tzinfo | None
+    """From Hexo `_config.yml` `timezone`; None means naive times are UTC."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    relpath: str
+    """POSIX, relative to posts_root; surrogate escapes for undecodable bytes; drafts as
+    `_drafts/<rel>`."""
+    size: int
+    mtime_ns: int
+    draft: bool = False
+    error: str | None = None
+    """Unreadable, not a regular file, link leaving the root... (still listed)."""
+
+
+def detect_site(path: str | os.PathLike[str], *, drafts: bool = False) -> Site:
+    """Work out the site kind and posts root of `path`; raise `SiteError` when unusable."""
+    given = Path(os.fspath(path)).expanduser()
+    _check_folder(given)
+    site_root, kind = _classify(given.resolve())
+    if kind == "hexo":
+        posts, draft_dir = site_root / "source" / "_posts", site_root / "source" / "_drafts"
+    elif kind == "jekyll":
+        posts, draft_dir = site_root / "_posts", site_root / "_drafts"
+    elif kind == "hugo":
+        posts, draft_dir = site_root / "content", None
+    else:
+        posts, draft_dir = site_root, None
+    posts_root = posts.resolve()
+    _check_folder(posts_root)
+    drafts_root = None
+    if drafts and draft_dir is not None and draft_dir.is_dir():
+        drafts_root = draft_dir.resolve()
+    timezone = _hexo_timezone(site_root / "_config.yml") if kind == "hexo" else None
+    return Site(kind, posts_root, drafts_root, timezone)
+
+
+def _check_folder(path: Path) -> None:
+    try:
+        if not path.is_dir():
+            if path.exists():
+                raise SiteError(f"not a folder: {_shown(path)}")
+            raise SiteError(f"no such folder: {_shown(path)}")
+        with os.scandir(path):
+            pass
+    except PermissionError:
+        raise SiteError(f"permission denied: {_shown(path)}") from None
+    except OSError as error:
+        raise SiteError(f"cannot read {_shown(path)}: {error.strerror}") from None
+
+
+def _shown(path: Path) -> str:
+    from reader.core.sanitize import sanitize_line
+
+    return sanitize_line(display_name(str(path)))
+
+
+def _classify(path: Path) -> tuple[Path, SiteKind]:
+    """(site root, kind) for a site root or for a posts root given directly."""
+    if (path / "source" / "_posts").is_dir():
+        return path, "hexo"
+    if path.name == "source" and (path / "_posts").is_dir() and _looks_hexo(path.parent):
+        return path.parent, "hexo"
+    if (path / "_posts").is_dir():
+        return path, "jekyll"
+    if (path / "content").is_dir():
+        return path, "hugo"
+    parent = path.parent
+    if path.name == "_posts":
+        if parent.name == "source":
+            return parent.parent, "hexo"
+        return parent, "jekyll"
+    if path.name == "content" and any((parent / m).exists() for m in _HUGO_MARKERS):
+        return parent, "hugo"
+    return path, "folder"
+
+
+def _looks_hexo(site_root: Path) -> bool:
+    return any((site_root / m).exists() for m in ("_config.yml", "scaffolds", "package.json"))
+
+
+def _hexo_timezone(config: Path) -> tzinfo | None:
+    """The `timezone` of a Hexo `_config.yml`, read by a line match (the file may be huge or
+    hostile; only one scalar is wanted). Empty or unknown zones give None (UTC)."""
+    try:
+        with config.open("rb") as handle:
+            text = handle.read(_CONFIG_LIMIT).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _TIMEZONE_LINE.search(text)
+    if not match:
+        return None
+    name = match[1].strip().strip("'\"").strip()
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def is_post_name(name: str) -> bool:
+    """A post file name: one of the post suffixes (a hidden `.md` file counts too)."""
+    dot = name.rfind(".")
+    return dot >= 0 and name[dot:].lower() in POST_SUFFIXES
+
+
+def display_name(text: str) -> str:
+    """Surrogate escapes (bytes that were not UTF-8) shown as replacement characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
+
+
+def scan(site: Site) -> Iterator[FileRef]:
+    """Every post file of the site (posts root, then drafts), errors included, unsorted."""
+    yield from _walk(site.posts_root, "", draft=False)
+    if site.drafts_root is not None:
+        yield from _walk(site.drafts_root, DRAFTS_PREFIX, draft=True)
+
+
+def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
+    root_str = os.fspath(root)
+    root_with_sep = root_str.rstrip(os.sep) + os.sep
+    stack: list[tuple[str, str]] = [(root_str, prefix)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                items = list(entries)
+        except PermissionError:
+            yield FileRef(rel.rstrip("/") or ".", 0, 0, draft, ERROR_PERMISSION)
+            continue
+        except OSError as error:
+            yield FileRef(rel.rstrip("/") or ".", 0, 0, draft, f"cannot read folder: {error}")
+            continue
+        for entry in items:
+            name = entry.name
+            relpath = rel + name
+            try:
+                if entry.is_symlink():
+                    ref = _link(entry, relpath, root_str, root_with_sep, draft)
+                    if ref is not None:
+                        yield ref
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if name[0] != "." and name not in SKIPPED_FOLDERS:
+                        stack.append((entry.path, relpath + "/"))
+                    continue
+                if not is_post_name(name):
+                    continue
+                info = entry.stat(follow_symlinks=False)
+            except PermissionError:
+                yield FileRef(relpath, 0, 0, draft, ERROR_PERMISSION)
+                continue
+            except OSError as error:
+                yield FileRef(relpath, 0, 0, draft, f"cannot read: {error.strerror}")
+                continue
+            yield _ref(relpath, info, draft)
+
+
+def _ref(relpath: str, info: os.stat_result, draft: bool) -> FileRef:
+    if stat.S_ISREG(info.st_mode):
+        return FileRef(relpath, info.st_size, info.st_mtime_ns, draft)
+    return FileRef(relpath, 0, info.st_mtime_ns, draft, ERROR_NOT_REGULAR)
+
+
+def _link(
+    entry: os.DirEntry[str], relpath: str, root: str, root_with_sep: str, draft: bool
+) -> FileRef | None:
+    """A symbolic link: a post when it points at a regular file inside the root."""
+    target = os.path.realpath(entry.path)
+    inside = target == root or target.startswith(root_with_sep)
+    try:
+        info = os.stat(entry.path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return FileRef(relpath, 0, 0, draft, ERROR_LINK_LOOP)
+        if is_post_name(entry.name):
+            return FileRef(relpath, 0, 0, draft, ERROR_LINK_BROKEN)
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        if entry.name[0] == "." or entry.name in SKIPPED_FOLDERS:
+            return None
+        if not inside:
+            return FileRef(relpath, 0, 0, draft, ERROR_LINK_LEAVES)
+        folder = entry.path.rsplit(os.sep, 1)[0]
+        if folder == target or folder.startswith(target + os.sep):
+            return FileRef(relpath, 0, 0, draft, ERROR_LINK_LOOP)
+        return None  # walked at its real place
+    if not is_post_name(entry.name):
+        return None
+    if not inside:
+        return FileRef(relpath, 0, 0, draft, ERROR_LINK_LEAVES)
+    return _ref(relpath, info, draft)
+
+
+def post_file_path(site: Site, relpath: str) -> Path:
+    """Absolute path of a post's relpath (drafts live under the drafts root)."""
+    if relpath.startswith(DRAFTS_PREFIX) and site.drafts_root is not None:
+        return site.drafts_root / relpath[len(DRAFTS_PREFIX) :]
+    return site.posts_root / relpath
