@@ -1,0 +1,1 @@
+"""SQLite stores: index.db (disposable cache per library) and state.db (precious)."""

@@ -1,0 +1,125 @@
+"""SQLite helpers shared by the index and the state store.
+
+Every connection gets a busy timeout and WAL; writes go through `write()`, a short
+`BEGIN IMMEDIATE` transaction that is retried when another process holds the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+BUSY_TIMEOUT_MS = 10_000
+_RETRIES = 40
+# SQLite binds at most this many variables per statement (32766 since 3.32; keep a margin).
+MAX_VARIABLES = 900
+
+
+def connect(
+    path: Path | str,
+    *,
+    synchronous: str = "FULL",
+    uri: bool = False,
+    check_same_thread: bool = False,
+) -> sqlite3.Connection:
+    """Open a connection in autocommit mode (transactions are explicit), WAL, busy timeout."""
+    conn = sqlite3.connect(
+        str(path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        uri=uri,
+        check_same_thread=check_same_thread,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if str(path) != ":memory:" and not uri:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":
+                raise sqlite3.OperationalError(f"cannot use WAL for {path}")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def is_full(error: sqlite3.Error) -> bool:
+    return "full" in str(error).lower()
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A short write transaction; COMMIT on success, ROLLBACK on error."""
+    for attempt in range(_RETRIES):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or attempt == _RETRIES - 1:
+                raise
+            time.sleep(min(0.01 * (attempt + 1), 0.2))
+    try:
+        yield conn
+        _commit(conn)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    for attempt in range(_RETRIES):
+        try:
+            conn.execute("COMMIT")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or attempt == _RETRIES - 1:
+                raise
+            time.sleep(min(0.01 * (attempt + 1), 0.2))
+
+
+def chunks(items: Sequence[Any], size: int = MAX_VARIABLES) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(count: int) -> str:
+    """`?,?,?` for an IN list of `count` values."""
+    return ",".join("?" * count)
+
+
+# Relative paths may carry surrogate escapes for undecodable bytes, which SQLite's UTF-8 text
+# cannot hold. Such a path is stored as NUL + its raw bytes read as Latin-1; a file name never
+# contains NUL, so the two forms cannot collide.
+def path_to_db(path: str) -> str:
+    if path.isascii():
+        return path
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "\0" + path.encode("utf-8", "surrogateescape").decode("latin-1")
+    return path
+
+
+def path_from_db(text: str) -> str:
+    if text[:1] == "\0":
+        return text[1:].encode("latin-1").decode("utf-8", "surrogateescape")
+    return text
+
+
+def remove_db_files(path: Path) -> None:
+    """Delete a database with its WAL and shared-memory files, ignoring absent ones."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")

@@ -1,0 +1,243 @@
+"""index.db: the disposable cache of one library (file refs, metadata, categories, converted
+Markdown). Wrong version, another root or a damaged file means: rebuild, with a notice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reader.core.model import Post
+from reader.core.store.db import (
+    chunks,
+    connect,
+    is_busy,
+    marks,
+    path_from_db,
+    path_to_db,
+    remove_db_files,
+    write,
+)
+from reader.core.store.migrations import INDEX_VERSION, create_index_schema
+
+NO_DATE_KEY = -1.0e18  # sorts undated posts after every dated one (newest first)
+CONVERTED_KEEP = 2000  # converted articles kept in the cache
+SEP = "\x1f"  # joins category path segments; sanitized text never contains it
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What sync needs to know about an indexed file."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    error: bool
+
+
+def prefix_key(path: Sequence[str]) -> str:
+    return SEP.join(path)
+
+
+def prefix_parts(key: str) -> tuple[str, ...]:
+    return tuple(key.split(SEP)) if key else ()
+
+
+def ts(value: datetime | None) -> float | None:
+    return None if value is None else value.timestamp()
+
+
+def from_ts(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+class IndexStore:
+    """Opens (or rebuilds) the index of one library; also the place for its SQL."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, root: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.root = root
+
+    @classmethod
+    def open(cls, path: Path, root: str, notices: list[str]) -> IndexStore:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return cls(_open_or_rebuild(path, root, notices), path, root)
+        except (OSError, sqlite3.OperationalError) as error:
+            if isinstance(error, sqlite3.OperationalError) and is_busy(error):
+                raise
+            digest = hashlib.sha256(os.fsencode(root)).hexdigest()[:16]
+            fallback = Path(tempfile.gettempdir()) / f"reader-{os.getuid()}-{digest}" / "index.db"
+            notices.append(f"cannot write the index at {path} ({error}); using {fallback}")
+            fallback.parent.mkdir(parents=True, exist_ok=True)
+            return cls(_open_or_rebuild(fallback, root, notices), fallback, root)
+
+    def connect_again(self) -> sqlite3.Connection:
+        """Another connection to the same file, for a worker thread."""
+        return connect(self.path, synchronous="NORMAL")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _open_or_rebuild(path: Path, root: str, notices: list[str]) -> sqlite3.Connection:
+    existed = path.exists() and path.stat().st_size > 0
+    try:
+        conn = connect(path, synchronous="NORMAL")
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as error:
+        notices.append(f"the index was damaged ({error}); rebuilding it")
+        remove_db_files(path)
+        conn = connect(path, synchronous="NORMAL")
+        create_index_schema(conn, path_to_db(root))
+        return conn
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        stored_root = None
+        if version == INDEX_VERSION:
+            row = conn.execute("SELECT value FROM meta WHERE key='root'").fetchone()
+            stored_root = row[0] if row else None
+        if version == INDEX_VERSION and stored_root == path_to_db(root):
+            return conn
+        if existed:
+            notices.append(f"the index has an old format (version {version}); rebuilding it")
+    except sqlite3.OperationalError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as error:
+        notices.append(f"the index was damaged ({error}); rebuilding it")
+    conn.close()
+    remove_db_files(path)
+    conn = connect(path, synchronous="NORMAL")
+    create_index_schema(conn, path_to_db(root))
+    return conn
+
+
+# -------------------------------------------------------------------- sync side
+def stored_files(conn: sqlite3.Connection, only: str | None = None) -> dict[str, Stored]:
+    """path -> Stored for every indexed file (or just `only`)."""
+    sql = "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts"
+    if only is not None:
+        rows = conn.execute(f"{sql} WHERE path = ?", (path_to_db(only),))
+    else:
+        rows = conn.execute(sql)
+    return {path_from_db(p): Stored(i, s, m, bool(e)) for p, i, s, m, e in rows}
+
+
+def _post_values(post: Post, size: int, mtime_ns: int, content_hash: str | None) -> tuple[Any, ...]:
+    date = ts(post.date)
+    return (
+        size,
+        mtime_ns,
+        content_hash,
+        post.title,
+        post.title.casefold(),
+        date,
+        NO_DATE_KEY if date is None else date,
+        post.date_source,
+        json.dumps([list(c) for c in post.categories], ensure_ascii=False),
+        json.dumps(list(post.tags), ensure_ascii=False),
+        post.author,
+        post.url,
+        post.cover,
+        ts(post.updated),
+        int(post.draft),
+        post.format,
+        post.error,
+        json.dumps(list(post.identity), ensure_ascii=False),
+    )
+
+
+_COLUMNS = (
+    "size, mtime_ns, hash, title, title_fold, date, date_key, date_source, categories, tags, "
+    "author, url, cover, updated, draft, format, error, identity"
+)
+
+
+def save_posts(
+    conn: sqlite3.Connection,
+    items: Iterable[tuple[Post, int, int, str | None]],
+    known: dict[str, Stored],
+) -> list[int]:
+    """Insert or update parsed posts (post, size, mtime_ns, hash) inside the caller's
+    transaction; ids of existing paths are kept. Returns the ids written."""
+    ids: list[int] = []
+    names = _COLUMNS.split(", ")
+    update = "UPDATE posts SET " + ", ".join(f"{n}=?" for n in names) + " WHERE id=?"
+    insert = f"INSERT INTO posts (path, {_COLUMNS}) VALUES (?{',?' * len(names)})"
+    for post, size, mtime_ns, content_hash in items:
+        values = _post_values(post, size, mtime_ns, content_hash)
+        old = known.get(post.path)
+        if old is not None:
+            conn.execute(update, (*values, old.id))
+            post_id = old.id
+        else:
+            cur = conn.execute(insert, (path_to_db(post.path), *values))
+            post_id = int(cur.lastrowid or 0)
+        ids.append(post_id)
+        conn.execute("DELETE FROM post_categories WHERE post_id=?", (post_id,))
+        conn.execute("DELETE FROM post_tags WHERE post_id=?", (post_id,))
+        prefixes = {prefix_key(c[:n]) for c in post.categories for n in range(1, len(c) + 1)}
+        conn.executemany(
+            "INSERT OR IGNORE INTO post_categories VALUES (?, ?)",
+            [(p, post_id) for p in prefixes],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO post_tags VALUES (?, ?)", [(t, post_id) for t in set(post.tags)]
+        )
+    return ids
+
+
+def delete_posts(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+    for part in chunks(ids):
+        q = marks(len(part))
+        conn.execute(f"DELETE FROM post_categories WHERE post_id IN ({q})", part)
+        conn.execute(f"DELETE FROM post_tags WHERE post_id IN ({q})", part)
+        conn.execute(f"DELETE FROM posts WHERE id IN ({q})", part)
+
+
+def identities(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """id -> relink keys: front-matter identities, and title + date."""
+    result: dict[int, tuple[str, ...]] = {}
+    for part in chunks(ids):
+        for post_id, identity, title, date in conn.execute(
+            f"SELECT id, identity, title, date FROM posts WHERE id IN ({marks(len(part))})", part
+        ):
+            keys = [f"id:{v}" for v in json.loads(identity)]
+            if date is not None and title:
+                keys.append(f"td:{title}\x00{date}")
+            result[post_id] = tuple(keys)
+    return result
+
+
+# -------------------------------------------------------------------- converted cache
+def get_converted(conn: sqlite3.Connection, content_hash: str) -> tuple[str, str | None] | None:
+    row = conn.execute(
+        "SELECT markdown, notice FROM converted WHERE hash=?", (content_hash,)
+    ).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def put_converted(
+    conn: sqlite3.Connection, content_hash: str, markdown: str, notice: str | None
+) -> None:
+    with write(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO converted VALUES (?,?,?,?)",
+            (content_hash, markdown, notice, time.time()),
+        )
+        conn.execute(
+            "DELETE FROM converted WHERE hash IN (SELECT hash FROM converted "
+            "ORDER BY used DESC LIMIT -1 OFFSET ?)",
+            (CONVERTED_KEEP,),
+        )

@@ -1,0 +1,144 @@
+"""Schemas. `state.db` is migrated step by step by `PRAGMA user_version`; `index.db` is a cache
+and is rebuilt from scratch when its version differs."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from reader.core.store.db import write
+
+# state.db: STATE_MIGRATIONS[n] upgrades a store at version n to n + 1.
+STATE_MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: libraries, read marks, positions, bookmarks (with a snapshot of the post's
+    # metadata, so a bookmark of a vanished post can still be shown and exported).
+    """
+    CREATE TABLE libraries (
+        id INTEGER PRIMARY KEY,
+        root TEXT NOT NULL UNIQUE,
+        last_opened REAL NOT NULL
+    );
+    CREATE TABLE reads (
+        library_id INTEGER NOT NULL REFERENCES libraries(id),
+        path TEXT NOT NULL,
+        read_at REAL NOT NULL,
+        PRIMARY KEY (library_id, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE positions (
+        library_id INTEGER NOT NULL REFERENCES libraries(id),
+        path TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        updated REAL NOT NULL,
+        PRIMARY KEY (library_id, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE bookmarks (
+        library_id INTEGER NOT NULL REFERENCES libraries(id),
+        path TEXT NOT NULL,
+        anchor TEXT NOT NULL DEFAULT '',
+        heading TEXT,
+        note TEXT,
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        title TEXT NOT NULL,
+        url TEXT,
+        date REAL,
+        author TEXT,
+        categories TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (library_id, path, anchor)
+    );
+    """,
+    # 1 -> 2: the content hash seen when a post was read ("updated since read"), and the
+    # undo log of mark-read and bookmark actions.
+    """
+    ALTER TABLE reads ADD COLUMN seen_hash TEXT;
+    CREATE TABLE undo (
+        id INTEGER PRIMARY KEY,
+        library_id INTEGER NOT NULL REFERENCES libraries(id),
+        created REAL NOT NULL,
+        description TEXT NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE INDEX undo_library ON undo (library_id, id);
+    """,
+)
+STATE_VERSION = len(STATE_MIGRATIONS)
+
+
+def state_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate_state(conn: sqlite3.Connection) -> int:
+    """Bring a state store up to STATE_VERSION; each step is one transaction. Returns the
+    version found. A store newer than this program is left alone (the caller decides)."""
+    found = state_version(conn)
+    for version in range(found, STATE_VERSION):
+        with write(conn):
+            if state_version(conn) != version:  # another process migrated meanwhile
+                continue
+            for statement in _statements(STATE_MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={version + 1}")
+    return found
+
+
+# index.db: any other version is rebuilt.
+INDEX_VERSION = 1
+INDEX_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    hash TEXT,
+    title TEXT NOT NULL,
+    title_fold TEXT NOT NULL,
+    date REAL,
+    date_key REAL NOT NULL,
+    date_source TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    author TEXT,
+    url TEXT,
+    cover TEXT,
+    updated REAL,
+    draft INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    error TEXT,
+    identity TEXT NOT NULL
+);
+CREATE INDEX posts_date ON posts (date_key, id);
+CREATE INDEX posts_title ON posts (title_fold, id);
+CREATE INDEX posts_error ON posts (id) WHERE error IS NOT NULL;
+CREATE TABLE post_categories (
+    prefix TEXT NOT NULL,
+    post_id INTEGER NOT NULL,
+    PRIMARY KEY (prefix, post_id)
+) WITHOUT ROWID;
+CREATE INDEX post_categories_post ON post_categories (post_id);
+CREATE TABLE post_tags (
+    tag TEXT NOT NULL,
+    post_id INTEGER NOT NULL,
+    PRIMARY KEY (tag, post_id)
+) WITHOUT ROWID;
+CREATE INDEX post_tags_post ON post_tags (post_id);
+CREATE TABLE converted (
+    hash TEXT PRIMARY KEY,
+    markdown TEXT NOT NULL,
+    notice TEXT,
+    used REAL NOT NULL
+);
+"""
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def create_index_schema(conn: sqlite3.Connection, root: str) -> None:
+    with write(conn):
+        for statement in _statements(INDEX_SCHEMA):
+            conn.execute(statement)
+        conn.execute("INSERT INTO meta VALUES ('root', ?)", (root,))
+        conn.execute(f"PRAGMA user_version={INDEX_VERSION}")

@@ -1,0 +1,539 @@
+"""state.db: what cannot be rebuilt (read marks, positions, bookmarks, undo log, libraries).
+
+One file for all libraries, keyed by (library root, relative path). Writes are short
+`BEGIN IMMEDIATE` transactions with `synchronous=FULL`, so a change reported as saved survives
+a crash, and two processes never lose each other's updates. Faults never crash the caller:
+a corrupt file is moved aside to a timestamped backup; an unwritable directory or a full disk
+switches to an in-memory copy (`read_only`), with a notice saying so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from reader.core.paths import StorePaths
+from reader.core.store.db import (
+    chunks,
+    connect,
+    is_busy,
+    marks,
+    path_from_db,
+    path_to_db,
+    write,
+)
+from reader.core.store.migrations import STATE_VERSION, migrate_state, state_version
+
+T = TypeVar("T")
+UNDO_KEEP = 100
+
+
+@dataclass(frozen=True, slots=True)
+class BookmarkRecord:
+    path: str
+    anchor: str | None
+    heading: str | None
+    note: str | None
+    created: float
+    updated: float
+    title: str
+    url: str | None
+    date: float | None
+    author: str | None
+    categories: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostInfo:
+    """The post metadata a bookmark keeps, so it can be shown after the file vanished."""
+
+    title: str
+    url: str | None
+    date: float | None
+    author: str | None
+    categories: tuple[tuple[str, ...], ...]
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+class StateStore:
+    """All access to state.db. Thread-safe (one lock around one connection)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.read_only = read_only
+        self.notices: list[str] = []
+        self.lock = threading.RLock()
+
+    # ---------------------------------------------------------------- opening and faults
+    @classmethod
+    def open(cls, paths: StorePaths) -> StateStore:
+        path = paths.state_db
+        notices: list[str] = []
+        try:
+            store = cls._open_file(path)
+        except sqlite3.OperationalError as error:
+            if is_busy(error):
+                raise
+            store = cls._in_memory(path, f"state is not being saved: cannot write {path} ({error})")
+        except OSError as error:
+            where = error.filename or path.parent
+            reason = error.strerror or str(error)
+            store = cls._in_memory(
+                path, f"state is not being saved: cannot write {where} ({reason})"
+            )
+        except sqlite3.DatabaseError as error:
+            backup = cls._move_aside(path)
+            if backup is None:
+                store = cls._in_memory(path, f"state is not being saved: {path} is damaged")
+            else:
+                notices.append(
+                    f"{path.name} was damaged ({error}); it was moved to {backup} "
+                    "and a fresh one was started"
+                )
+                try:
+                    store = cls._open_file(path)
+                except (sqlite3.Error, OSError) as again:
+                    store = cls._in_memory(path, f"state is not being saved: {again}")
+        store.notices[:0] = notices
+        return store
+
+    @classmethod
+    def _open_file(cls, path: Path) -> StateStore:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(path, synchronous="FULL")
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check and check[0]}")
+            found = state_version(conn)
+            if found > STATE_VERSION:
+                conn.close()
+                return cls._in_memory(
+                    path,
+                    f"state is not being saved: {path} was written by a newer reader "
+                    f"(schema {found})",
+                )
+            migrate_state(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path, read_only=False)
+
+    @classmethod
+    def _in_memory(cls, path: Path, notice: str) -> StateStore:
+        """A private copy of whatever can still be read, so the session keeps working."""
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        for query in ("mode=ro", "immutable=1"):
+            if not path.exists():
+                break
+            try:
+                source = sqlite3.connect(f"file:{path}?{query}", uri=True)
+                try:
+                    source.execute("PRAGMA quick_check").fetchone()
+                    source.backup(memory)
+                finally:
+                    source.close()
+                break
+            except sqlite3.Error:
+                continue
+        if state_version(memory) > STATE_VERSION:
+            pass  # newer schema: used as it is
+        else:
+            try:
+                migrate_state(memory)
+            except sqlite3.Error:
+                memory.close()
+                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                migrate_state(memory)
+        store = cls(memory, path, read_only=True)
+        store.notices.append(notice)
+        return store
+
+    @staticmethod
+    def _move_aside(path: Path) -> Path | None:
+        backup = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = path.with_name(f"{path.name}.corrupt-{_stamp()}-{n}")
+        try:
+            os.replace(path, backup)
+            for suffix in ("-wal", "-journal"):
+                if os.path.exists(f"{path}{suffix}"):
+                    os.replace(f"{path}{suffix}", f"{backup}{suffix}")
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{path}-shm")
+        except OSError:
+            return None
+        return backup
+
+    def _write(self, action: Callable[[sqlite3.Connection], T]) -> T:
+        """Run one write transaction; on a full disk or an unwritable file, continue in memory."""
+        with self.lock:
+            try:
+                with write(self.conn):
+                    return action(self.conn)
+            except sqlite3.OperationalError as error:
+                if self.read_only or is_busy(error):
+                    raise
+                self._go_read_only(f"state is not being saved: {error}")
+                with write(self.conn):
+                    return action(self.conn)
+
+    def _go_read_only(self, notice: str) -> None:
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self.conn.backup(memory)
+        self.conn.close()
+        self.conn = memory
+        self.read_only = True
+        self.notices.append(notice)
+
+    def data_version(self) -> int:
+        """Changes when another connection committed to the store."""
+        with self.lock:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    # ---------------------------------------------------------------- libraries
+    def library_id(self, root: str, *, touch: bool = True) -> int:
+        key = path_to_db(root)
+
+        def action(conn: sqlite3.Connection) -> int:
+            conn.execute(
+                "INSERT INTO libraries (root, last_opened) VALUES (?, ?) "
+                "ON CONFLICT (root) DO UPDATE SET last_opened = excluded.last_opened",
+                (key, _now()),
+            )
+            return int(conn.execute("SELECT id FROM libraries WHERE root=?", (key,)).fetchone()[0])
+
+        if touch:
+            return self._write(action)
+        with self.lock:
+            row = self.conn.execute("SELECT id FROM libraries WHERE root=?", (key,)).fetchone()
+        return int(row[0]) if row else self._write(action)
+
+    def known_roots(self) -> list[str]:
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT root FROM libraries ORDER BY last_opened DESC, id DESC"
+            ).fetchall()
+        return [path_from_db(r[0]) for r in rows]
+
+    # ---------------------------------------------------------------- read marks
+    def reads(self, lib: int) -> dict[str, str | None]:
+        """path -> content hash seen when it was read."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT path, seen_hash FROM reads WHERE library_id=?", (lib,)
+            ).fetchall()
+        return {path_from_db(p): h for p, h in rows}
+
+    def set_read(
+        self,
+        lib: int,
+        items: Sequence[tuple[str, str | None]],
+        read: bool,
+        description: str,
+    ) -> int:
+        """Mark (path, hash) items read or unread; one undo entry. Returns how many changed."""
+        keyed = [(path_to_db(p), h) for p, h in items]
+
+        def action(conn: sqlite3.Connection) -> int:
+            before: dict[str, tuple[float, str | None]] = {}
+            for part in chunks([k for k, _ in keyed]):
+                for p, at, h in conn.execute(
+                    f"SELECT path, read_at, seen_hash FROM reads "
+                    f"WHERE library_id=? AND path IN ({marks(len(part))})",
+                    (lib, *part),
+                ):
+                    before[p] = (at, h)
+            now = _now()
+            if read:
+                changed = [(k, h) for k, h in keyed if k not in before or before[k][1] != h]
+                conn.executemany(
+                    "INSERT INTO reads (library_id, path, read_at, seen_hash) VALUES (?,?,?,?) "
+                    "ON CONFLICT DO UPDATE SET read_at=excluded.read_at, "
+                    "seen_hash=excluded.seen_hash",
+                    [(lib, k, now, h) for k, h in changed],
+                )
+                undo = [[k, *before[k]] if k in before else [k, None, None] for k, _ in changed]
+            else:
+                changed = [(k, h) for k, h in keyed if k in before]
+                conn.executemany(
+                    "DELETE FROM reads WHERE library_id=? AND path=?",
+                    [(lib, k) for k, _ in changed],
+                )
+                undo = [[k, *before[k]] for k, _ in changed]
+            if changed:
+                self._log_undo(conn, lib, description, {"kind": "read", "items": undo})
+            return len(changed)
+
+        return self._write(action)
+
+    # ---------------------------------------------------------------- positions
+    def position(self, lib: int, path: str) -> int:
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT line FROM positions WHERE library_id=? AND path=?",
+                (lib, path_to_db(path)),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def save_position(self, lib: int, path: str, line: int) -> None:
+        def action(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO positions (library_id, path, line, updated) VALUES (?,?,?,?) "
+                "ON CONFLICT DO UPDATE SET line=excluded.line, updated=excluded.updated",
+                (lib, path_to_db(path), max(0, int(line)), _now()),
+            )
+
+        self._write(action)
+
+    # ---------------------------------------------------------------- bookmarks
+    _BOOKMARK_COLUMNS = (
+        "path, anchor, heading, note, created, updated, title, url, date, author, categories"
+    )
+
+    def bookmarks(self, lib: int) -> list[BookmarkRecord]:
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks WHERE library_id=? "
+                "ORDER BY created DESC, rowid DESC",
+                (lib,),
+            ).fetchall()
+        return [_bookmark(row) for row in rows]
+
+    def bookmarked_paths(self, lib: int) -> dict[str, str | None]:
+        """path -> note of its whole-post bookmark (or of any bookmark in it)."""
+        result: dict[str, str | None] = {}
+        for record in reversed(self.bookmarks(lib)):
+            if record.path not in result or record.anchor is None:
+                result[record.path] = record.note
+        return result
+
+    def add_bookmark(
+        self,
+        lib: int,
+        path: str,
+        info: PostInfo,
+        *,
+        heading: str | None,
+        anchor: str | None,
+        note: str | None,
+    ) -> BookmarkRecord:
+        key = (lib, path_to_db(path), anchor or "")
+
+        def action(conn: sqlite3.Connection) -> BookmarkRecord:
+            before = self._bookmark_row(conn, key)
+            now = _now()
+            created = before[4] if before else now
+            keep_note = note if note is not None else (before[3] if before else None)
+            conn.execute(
+                "INSERT OR REPLACE INTO bookmarks (library_id, path, anchor, heading, note, "
+                "created, updated, title, url, date, author, categories) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    *key,
+                    heading,
+                    keep_note,
+                    created,
+                    now,
+                    info.title,
+                    info.url,
+                    info.date,
+                    info.author,
+                    json.dumps([list(c) for c in info.categories], ensure_ascii=False),
+                ),
+            )
+            self._log_undo(
+                conn,
+                lib,
+                f"bookmark {info.title}",
+                {"kind": "bookmark", "key": key[1:], "row": before},
+            )
+            row = self._bookmark_row(conn, key)
+            assert row is not None
+            return _bookmark(row)
+
+        return self._write(action)
+
+    def set_bookmark_note(self, lib: int, path: str, note: str | None, anchor: str | None) -> None:
+        key = (lib, path_to_db(path), anchor or "")
+
+        def action(conn: sqlite3.Connection) -> None:
+            before = self._bookmark_row(conn, key)
+            if before is None:
+                return
+            conn.execute(
+                "UPDATE bookmarks SET note=?, updated=? WHERE library_id=? AND path=? AND anchor=?",
+                (note, _now(), *key),
+            )
+            self._log_undo(
+                conn,
+                lib,
+                f"note on {before[6]}",
+                {"kind": "bookmark", "key": key[1:], "row": before},
+            )
+
+        self._write(action)
+
+    def remove_bookmark(self, lib: int, path: str, anchor: str | None) -> bool:
+        key = (lib, path_to_db(path), anchor or "")
+
+        def action(conn: sqlite3.Connection) -> bool:
+            before = self._bookmark_row(conn, key)
+            if before is None:
+                return False
+            conn.execute("DELETE FROM bookmarks WHERE library_id=? AND path=? AND anchor=?", key)
+            self._log_undo(
+                conn,
+                lib,
+                f"remove bookmark {before[6]}",
+                {"kind": "bookmark", "key": key[1:], "row": before},
+            )
+            return True
+
+        return self._write(action)
+
+    def _bookmark_row(self, conn: sqlite3.Connection, key: tuple[int, str, str]) -> Any:
+        return conn.execute(
+            f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks "
+            "WHERE library_id=? AND path=? AND anchor=?",
+            key,
+        ).fetchone()
+
+    # ---------------------------------------------------------------- undo
+    def _log_undo(
+        self, conn: sqlite3.Connection, lib: int, description: str, payload: dict[str, Any]
+    ) -> None:
+        cur = conn.execute(
+            "INSERT INTO undo (library_id, created, description, payload) VALUES (?,?,?,?)",
+            (lib, _now(), description, json.dumps(payload, ensure_ascii=False)),
+        )
+        conn.execute(
+            "DELETE FROM undo WHERE library_id=? AND id <= ?",
+            (lib, (cur.lastrowid or 0) - UNDO_KEEP),
+        )
+
+    def undo(self, lib: int) -> str | None:
+        """Revert the newest logged action of this library; its description, or None."""
+
+        def action(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT id, description, payload FROM undo WHERE library_id=? "
+                "ORDER BY id DESC LIMIT 1",
+                (lib,),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute("DELETE FROM undo WHERE id=?", (row[0],))
+            payload = json.loads(row[2])
+            if payload["kind"] == "read":
+                for path, read_at, seen_hash in payload["items"]:
+                    if read_at is None:
+                        conn.execute("DELETE FROM reads WHERE library_id=? AND path=?", (lib, path))
+                    else:
+                        conn.execute(
+                            "INSERT OR REPLACE INTO reads (library_id, path, read_at, seen_hash) "
+                            "VALUES (?,?,?,?)",
+                            (lib, path, read_at, seen_hash),
+                        )
+            else:
+                path, anchor = payload["key"]
+                conn.execute(
+                    "DELETE FROM bookmarks WHERE library_id=? AND path=? AND anchor=?",
+                    (lib, path, anchor),
+                )
+                if payload["row"] is not None:
+                    conn.execute(
+                        f"INSERT INTO bookmarks (library_id, {self._BOOKMARK_COLUMNS}) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (lib, *payload["row"]),
+                    )
+            return str(row[1])
+
+        return self._write(action)
+
+    # ---------------------------------------------------------------- relink
+    def relink(self, lib: int, moves: Iterable[tuple[str, str]]) -> int:
+        """Move read mark, position and bookmarks of renamed files (old -> new path) when the
+        new path has no state of its own. Returns how many posts were relinked."""
+        pairs = [(path_to_db(old), path_to_db(new)) for old, new in moves]
+        if not pairs:
+            return 0
+
+        def action(conn: sqlite3.Connection) -> int:
+            moved = 0
+            for old, new in pairs:
+                hit = 0
+                for table in ("reads", "positions", "bookmarks"):
+                    exists = conn.execute(
+                        f"SELECT 1 FROM {table} WHERE library_id=? AND path=? LIMIT 1", (lib, new)
+                    ).fetchone()
+                    if exists:
+                        continue
+                    cur = conn.execute(
+                        f"UPDATE {table} SET path=? WHERE library_id=? AND path=?", (new, lib, old)
+                    )
+                    hit += cur.rowcount
+                moved += 1 if hit else 0
+            return moved
+
+        return self._write(action)
+
+
+def _bookmark(row: Sequence[Any]) -> BookmarkRecord:
+    categories = tuple(tuple(str(s) for s in c) for c in json.loads(row[10] or "[]"))
+    return BookmarkRecord(
+        path=path_from_db(row[0]),
+        anchor=row[1] or None,
+        heading=row[2],
+        note=row[3],
+        created=float(row[4]),
+        updated=float(row[5]),
+        title=row[6],
+        url=row[7],
+        date=row[8],
+        author=row[9],
+        categories=categories,
+    )
+
+
+def known_roots(paths: StorePaths) -> list[str]:
+    """Library roots from state.db without creating or changing it; last opened first."""
+    path = paths.state_db
+    if not path.exists():
+        return []
+    for query in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(f"file:{path}?{query}", uri=True)
+            try:
+                rows = conn.execute(
+                    "SELECT root FROM libraries ORDER BY last_opened DESC, id DESC"
+                ).fetchall()
+            finally:
+                conn.close()
+            return [path_from_db(r[0]) for r in rows]
+        except sqlite3.Error:
+            continue
+    return []
