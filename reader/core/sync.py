@@ -1,0 +1,187 @@
+"""Incremental sync of a library's index with its files.
+
+`scandir` + `stat` every file (CORE's `scan`), compare (size, mtime_ns) with the index in one
+dict, parse only new or changed files, delete vanished ones. Batches are committed as they
+go, so a killed cold sync resumes where it stopped. Renamed files take their read mark,
+position and bookmarks with them when their front-matter identity, or title + date, match.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.parse import ParsedPost, read_post
+from reader.core.scan import FileRef, Site, scan
+from reader.core.store.db import chunks, connect, marks, path_from_db, write
+from reader.core.store.index import Stored, delete_posts, identities, save_posts, stored_files
+from reader.core.store.state import StateStore
+
+BATCH = 500  # files parsed per committed transaction
+PROGRESS_EVERY = 2000  # unchanged files between two progress events
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    seen: int
+    parsed: int
+    unchanged: int
+    removed: int
+    errors: int
+    estimated_total: int
+    done: bool
+    new: int = 0
+    changed: int = 0
+    relinked: int = 0
+
+
+Parser = Callable[[Site, list[FileRef]], list[ParsedPost]]
+
+
+def parse_serial(site: Site, refs: list[FileRef]) -> list[ParsedPost]:
+    return [read_post(site, ref) for ref in refs]
+
+
+def sync_index(
+    site: Site,
+    index_path: Path,
+    *,
+    state: StateStore | None = None,
+    library_id: int | None = None,
+    cancel: threading.Event | None = None,
+    parser: Parser = parse_serial,
+    on_relink: Callable[[], None] | None = None,
+) -> Iterator[SyncProgress]:
+    """Bring the index at `index_path` up to date with the files of `site`."""
+    conn = connect(index_path, synchronous="NORMAL")
+    try:
+        yield from _sync(conn, site, state, library_id, cancel, parser, on_relink)
+    finally:
+        conn.close()
+
+
+def _sync(
+    conn: sqlite3.Connection,
+    site: Site,
+    state: StateStore | None,
+    library_id: int | None,
+    cancel: threading.Event | None,
+    parser: Parser,
+    on_relink: Callable[[], None] | None,
+) -> Iterator[SyncProgress]:
+    known: dict[str, Stored] = stored_files(conn)
+    seen_paths: set[str] = set()
+    new_ids: list[int] = []
+    counts = {"seen": 0, "parsed": 0, "unchanged": 0, "errors": 0, "new": 0, "changed": 0}
+    batch: list[FileRef] = []
+
+    def progress(removed: int = 0, done: bool = False, relinked: int = 0) -> SyncProgress:
+        return SyncProgress(
+            seen=counts["seen"],
+            parsed=counts["parsed"],
+            unchanged=counts["unchanged"],
+            removed=removed,
+            errors=counts["errors"],
+            estimated_total=max(len(known), counts["seen"]),
+            done=done,
+            new=counts["new"],
+            changed=counts["changed"],
+            relinked=relinked,
+        )
+
+    def flush() -> None:
+        if not batch:
+            return
+        parsed = parser(site, batch)
+        items = [
+            (p.post, ref.size, ref.mtime_ns, p.content_hash or None)
+            for p, ref in zip(parsed, batch, strict=True)
+        ]
+        with write(conn):
+            ids = save_posts(conn, items, known)
+        for p, post_id in zip(parsed, ids, strict=True):
+            if p.post.path in known:
+                counts["changed"] += 1
+            else:
+                counts["new"] += 1
+                new_ids.append(post_id)
+            if p.post.error is not None:
+                counts["errors"] += 1
+        counts["parsed"] += len(batch)
+        batch.clear()
+
+    last = time.monotonic()
+    for ref in scan(site):
+        if cancel is not None and cancel.is_set():
+            flush()
+            return
+        counts["seen"] += 1
+        seen_paths.add(ref.relpath)
+        old = known.get(ref.relpath)
+        if (
+            old is not None
+            and not old.error
+            and ref.error is None
+            and old.size == ref.size
+            and old.mtime_ns == ref.mtime_ns
+        ):
+            counts["unchanged"] += 1
+            if counts["unchanged"] % PROGRESS_EVERY == 0 and time.monotonic() - last > 0.05:
+                last = time.monotonic()
+                yield progress()
+            continue
+        batch.append(ref)
+        if len(batch) >= BATCH:
+            flush()
+            last = time.monotonic()
+            yield progress()
+    flush()
+    if cancel is not None and cancel.is_set():
+        return
+    vanished = {path: stored for path, stored in known.items() if path not in seen_paths}
+    relinked = 0
+    if vanished and new_ids and state is not None and library_id is not None:
+        relinked = _relink(conn, state, library_id, vanished, new_ids)
+        if relinked and on_relink is not None:
+            on_relink()
+    if vanished:
+        with write(conn):
+            delete_posts(conn, [s.id for s in vanished.values()])
+    yield progress(removed=len(vanished), done=True, relinked=relinked)
+
+
+def _relink(
+    conn: sqlite3.Connection,
+    state: StateStore,
+    library_id: int,
+    vanished: dict[str, Stored],
+    new_ids: list[int],
+) -> int:
+    """Pair each vanished file with a new one that has the same identity key."""
+    new_keys = identities(conn, new_ids)
+    by_key: dict[str, int] = {}
+    for post_id, keys in new_keys.items():
+        for key in keys:
+            by_key.setdefault(key, post_id)
+    old_by_id = {s.id: path for path, s in vanished.items()}
+    old_keys = identities(conn, list(old_by_id))
+    taken: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for old_id, keys in old_keys.items():
+        for key in keys:
+            match = by_key.get(key)
+            if match is not None and match not in taken:
+                taken.add(match)
+                pairs.append((old_id, match))
+                break
+    if not pairs:
+        return 0
+    new_paths: dict[int, str] = {}
+    for part in chunks(sorted(taken)):
+        rows = conn.execute(f"SELECT id, path FROM posts WHERE id IN ({marks(len(part))})", part)
+        new_paths.update((i, path_from_db(p)) for i, p in rows)
+    return state.relink(library_id, [(old_by_id[o], new_paths[n]) for o, n in pairs])
