@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "main", "list", "tree", "article", "filter"]
 
@@ -116,7 +116,7 @@ KEYS: tuple[KeySpec, ...] = (
         "reader.toggle_read",
         "m",
         "toggle_read",
-        "Read/unread",
+        "Read",
         "Toggle the read mark",
         ("main",),
         True,
@@ -132,10 +132,16 @@ KEYS: tuple[KeySpec, ...] = (
         palette=True,
     ),
     KeySpec(
-        "reader.undo", "u", "undo", "Undo", "Undo the last mark or bookmark", ("main",), True, True
+        "reader.undo",
+        "u",
+        "undo",
+        "Undo",
+        "Undo the last mark or bookmark",
+        ("main",),
+        palette=True,
     ),
     KeySpec(
-        "reader.resync", "r", "resync", "Sync", "Rescan the library folder", ("main",), True, True
+        "reader.resync", "r", "resync", "Sync", "Rescan the library folder", ("main",), palette=True
     ),
     KeySpec(
         "reader.sort",
@@ -208,9 +214,7 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("reader.page_down", "space,pagedown", "page_down", "Page down", "One page down", _NAV),
     KeySpec("reader.page_up", "shift+space,pageup", "page_up", "Page up", "One page up", _NAV),
-    KeySpec(
-        "reader.open", "enter", "open", "Open", "Open the post or folder", ("list", "tree"), True
-    ),
+    KeySpec("reader.open", "enter", "open", "Open", "Open the post or folder", ("list", "tree")),
     KeySpec(
         "reader.filter",
         "slash",
@@ -252,14 +256,14 @@ KEYS: tuple[KeySpec, ...] = (
         True,
     ),
     KeySpec("reader.note", "B", "edit_note", "Note", "Edit the bookmark's note", ("article",)),
-    KeySpec("reader.find", "slash", "find", "Find", "Find in the article", ("article",), True),
+    KeySpec("reader.find", "slash", "find", "Find", "Find in the article", ("article",)),
 )
 
 KEYS_BY_ID: dict[str, KeySpec] = {spec.id: spec for spec in KEYS}
 ALL_IDS: frozenset[str] = frozenset(KEYS_BY_ID)
 
 
-def bindings(scope: Scope) -> list[Binding]:
+def bindings(scope: Scope) -> list[BindingType]:
     """The Textual bindings of one scope, in table order."""
     return [
         Binding(

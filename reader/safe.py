@@ -7,7 +7,7 @@ parsed as markup. Use them for every string that came from a post or the file sy
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
@@ -55,7 +55,7 @@ def fit(value: str, width: int) -> str:
 
 
 def notify(
-    app: App[object],
+    app: App[Any],
     message: object,
     *,
     title: str = "",
