@@ -45,7 +45,8 @@ def front_matter(text: str) -> dict[str, Any]:
             header = text.split("\n", 1)[1].split("\n" + fence, 1)[0]
             if header.startswith(fence):  # empty front matter
                 return {}
-            return load(header) or {}  # type: ignore[no-any-return]
+            loaded: dict[str, Any] = load(header) or {}
+            return loaded
     return {}
 
 
@@ -70,7 +71,8 @@ def expected_date(meta: dict[str, Any], name: str) -> tuple[datetime, str]:
     if value is None:
         match = re.match(r"(\d{4})-(\d{2})-(\d{2})-", name)
         assert match, f"{name}: no date anywhere"
-        return datetime(*map(int, match.groups()), tzinfo=UTC), "filename"
+        year, month, day = map(int, match.groups())
+        return datetime(year, month, day, tzinfo=UTC), "filename"
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
