@@ -730,6 +730,7 @@ def _fs_posts(b: _Builder) -> None:
         "OSC 52 in name": b"\x1b]52;c;" + _b64("PWNED-NAME-clip").encode() + b"\x07.md",
         "CSI in name": b"\x1b[31337;31337H\x1b[2J.md",
         "C1 in name": b"\xc2\x9d0;PWNED-NAME-c1\xc2\x9c.md",
+        "raw 8-bit C1 bytes in name": b"raw-\x9b31337;31337H-\x9d0;PWNED-NAME-raw\x9c.md",
         "newline in name": b"two\nlines\rname.md",
         "tab and space name": b" \t lead.md",
         "long name": b"n" * 240 + b".md",
@@ -789,7 +790,7 @@ def _fs_posts(b: _Builder) -> None:
     os.symlink(b.path_of(a).rsplit(b"/", 1)[1], b.path_of(c))
     ident = b.next_id()
     inner = b.add(
-        "fs", "symlink to a post inside the root", b"alias.md", None, expect="any", ident=ident
+        "fs", "alias: a link to a post inside the root", b"alias.md", None, expect="any", ident=ident
     )
     os.symlink(b"../escape/" + b.manifest.entries[0].relpath.split(b"/", 1)[1], b.path_of(inner))
     # unreadable things (chmod after everything is written)
