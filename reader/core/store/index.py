@@ -59,6 +59,15 @@ def from_ts(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
+def iso(value: datetime | None) -> str | None:
+    """Dates are stored as ISO text: exact, unlike a float timestamp."""
+    return None if value is None else value.isoformat()
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
 class IndexStore:
     """Opens (or rebuilds) the index of one library; also the place for its SQL."""
 
@@ -142,7 +151,7 @@ def _post_values(post: Post, size: int, mtime_ns: int, content_hash: str | None)
         content_hash,
         post.title,
         post.title.casefold(),
-        date,
+        iso(post.date),
         NO_DATE_KEY if date is None else date,
         post.date_source,
         json.dumps([list(c) for c in post.categories], ensure_ascii=False),
@@ -150,7 +159,7 @@ def _post_values(post: Post, size: int, mtime_ns: int, content_hash: str | None)
         post.author,
         post.url,
         post.cover,
-        ts(post.updated),
+        iso(post.updated),
         int(post.draft),
         post.format,
         post.error,
@@ -218,6 +227,35 @@ def identities(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[
                 keys.append(f"td:{title}\x00{date}")
             result[post_id] = tuple(keys)
     return result
+
+
+_POST_SQL = (
+    "SELECT path, title, date, date_source, categories, tags, author, url, cover, updated, "
+    "draft, format, error, identity FROM posts"
+)
+
+
+def post_from_row(row: Sequence[Any]) -> Post:
+    return Post(
+        path=path_from_db(row[0]),
+        title=row[1],
+        date=from_iso(row[2]),
+        date_source=row[3],
+        categories=tuple(tuple(c) for c in json.loads(row[4])),
+        tags=tuple(json.loads(row[5])),
+        author=row[6],
+        url=row[7],
+        cover=row[8],
+        updated=from_iso(row[9]),
+        draft=bool(row[10]),
+        format=row[11],
+        error=row[12],
+        identity=tuple(json.loads(row[13])),
+    )
+
+
+def all_posts(conn: sqlite3.Connection) -> list[Post]:
+    return [post_from_row(row) for row in conn.execute(_POST_SQL)]
 
 
 # -------------------------------------------------------------------- converted cache
