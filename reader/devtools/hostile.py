@@ -790,9 +790,15 @@ def _fs_posts(b: _Builder) -> None:
     os.symlink(b.path_of(a).rsplit(b"/", 1)[1], b.path_of(c))
     ident = b.next_id()
     inner = b.add(
-        "fs", "alias: a link to a post inside the root", b"alias.md", None, expect="any", ident=ident
+        "fs",
+        "alias: a link to a post inside the root",
+        b"alias.md",
+        None,
+        expect="any",
+        ident=ident,
     )
-    os.symlink(b"../escape/" + b.manifest.entries[0].relpath.split(b"/", 1)[1], b.path_of(inner))
+    first_post = b.manifest.entries[0].relpath.split(b"/", 1)[1]
+    os.symlink(b"../escape/" + first_post, b.path_of(inner))
     # unreadable things (chmod after everything is written)
     ident = b.next_id()
     locked = b.add(
