@@ -1,0 +1,522 @@
+"""Full-text search over a library: an SQLite FTS5 index in its own file, `search.db`.
+
+Layout (chosen by measurement on a synthetic 10k-post library, `reader.core.search_bench`):
+- `docs` keeps what a result shows (path, title, date, categories, the plain text zlib-packed
+  for snippets), the folded title and the qualifier keys;
+- `fts` is a contentless FTS5 table with the `trigram` tokenizer over the folded (`fold`,
+  length-preserving lower case) title and text, case-sensitive since the text is folded
+  already: a term of three or more characters matches exactly where `term in text`;
+- terms of one or two characters (猫, 上市, "go") have no trigram of their own, but every
+  occurrence starts a trigram of the padded text (see `_PAD`), so a range over the index's term
+  list (`fts_terms`, an fts5vocab table) yields exactly the posts containing them, with counts.
+  That is as exact as a scan of the text and ~10-1000x faster except for the most common
+  characters, where it costs about as much as one scan.
+Search is a separate file from index.db so that indexing never contends with sync for the
+write lock, and a broken or old search.db is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from reader.core.model import CategoryPath, Post
+from reader.core.sanitize import sanitize_line
+from reader.core.search_query import Query, QueryError, fold, parse_query
+from reader.core.search_text import clean, find_all, make_snippet, merge_hits, plain_text
+
+__all__ = [
+    "IndexEntry",
+    "IndexProgress",
+    "QueryError",
+    "SearchHit",
+    "SearchIndex",
+    "SearchResults",
+    "find_all",
+    "fold",
+    "parse_query",
+    "plain_text",
+]
+
+SCHEMA_VERSION = 1
+BATCH = 200
+Signature = tuple[object, ...]
+_SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
+
+
+# -- data --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """What the index needs to know about one post besides its text."""
+
+    path: str
+    content_hash: str
+    title: str
+    date: datetime | None = None
+    categories: tuple[CategoryPath, ...] = ()
+    tags: tuple[str, ...] = ()
+    author: str | None = None
+
+    @classmethod
+    def from_post(cls, post: Post, content_hash: str) -> IndexEntry:
+        return cls(
+            path=post.path,
+            content_hash=content_hash,
+            title=post.title,
+            date=post.date,
+            categories=post.categories,
+            tags=post.tags,
+            author=post.author,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexProgress:
+    """Progress of `SearchIndex.update`: `done` of `total` changed posts indexed so far."""
+
+    done: int
+    total: int
+    removed: int
+    finished: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    path: str
+    title: str
+    date: datetime | None
+    categories: tuple[CategoryPath, ...]
+    snippet: str
+    """Plain text, sanitized, one line."""
+    highlights: tuple[tuple[int, int], ...]
+    """(start, end) offsets of the hits in `snippet`."""
+    title_highlights: tuple[tuple[int, int], ...] = ()
+    """(start, end) offsets of the hits in `title`."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    """How many posts match (hits holds at most `limit` of them)."""
+    complete: bool
+    """False while the index is being built or was never finished: results may be missing."""
+    query: Query
+
+
+# -- the index ---------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs(
+    id INTEGER PRIMARY KEY,
+    path BLOB NOT NULL UNIQUE,
+    hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date REAL,
+    cats TEXT NOT NULL,
+    catkey TEXT NOT NULL,
+    tagkey TEXT NOT NULL,
+    author TEXT NOT NULL,
+    ftitle TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, body, content='', tokenize='trigram case_sensitive 1'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'instance');
+"""
+_PAD = "  "
+"""Appended to the indexed text: every character then starts a trigram, so the trigrams that
+begin with a one- or two-character term find all its occurrences (whitespace is folded to
+single spaces, so two spaces never occur in a term or the text)."""
+_TOP = "\U0010ffff" * 2
+
+
+def _encode_path(path: str) -> bytes:
+    return path.encode("utf-8", "surrogateescape")
+
+
+def _decode_path(raw: bytes) -> str:
+    return bytes(raw).decode("utf-8", "surrogateescape")
+
+
+def _epoch(value: datetime | None) -> float | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
+
+
+def _day_start(day: date) -> float:
+    return datetime.combine(day, time(), tzinfo=UTC).timestamp()
+
+
+def _keys(entry: IndexEntry) -> tuple[str, str, str]:
+    """Folded qualifier keys: category segments and /-joined prefixes, tags, author."""
+    names: dict[str, None] = {}
+    for path in entry.categories:
+        for segment in path:
+            names.setdefault(fold(sanitize_line(segment)), None)
+        for end in range(2, len(path) + 1):
+            names.setdefault(fold("/".join(sanitize_line(s) for s in path[:end])), None)
+    tags = (fold(sanitize_line(tag)) for tag in entry.tags)
+    catkey = _SEP + _SEP.join(names) + _SEP
+    tagkey = _SEP + _SEP.join(tags) + _SEP
+    return catkey, tagkey, fold(sanitize_line(entry.author or ""))
+
+
+class SearchIndex:
+    """The search index of one library. Queries may run while `update` runs in another thread."""
+
+    def __init__(self, db_path: str | os.PathLike[str]) -> None:
+        self.db_path = Path(db_path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self.notices: list[str] = []
+        self._prepare()
+
+    # connections ------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
+        connection.execute("PRAGMA busy_timeout = 30000")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    def _conn(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._connect()
+            self._local.connection = connection
+        return connection
+
+    def _prepare(self) -> None:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._create()
+        except sqlite3.DatabaseError as error:
+            # A cache: a damaged or foreign file is replaced, never repaired.
+            self.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+            self.notices.append(f"search index rebuilt ({error})")
+            self._create()
+
+    def _create(self) -> None:
+        connection = self._conn()
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise sqlite3.DatabaseError(f"old search index version {version}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        with connection:
+            connection.executescript(_SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+        self._local = threading.local()
+
+    # state --------------------------------------------------------------------------------------
+    def _meta(self, connection: sqlite3.Connection, key: str) -> str | None:
+        row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def complete(self) -> bool:
+        """True when an update ran to its end and none is under way."""
+        connection = self._conn()
+        return self._meta(connection, "built") == "1" and self._meta(connection, "pending") in (
+            None,
+            "0",
+        )
+
+    def __len__(self) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    # building -----------------------------------------------------------------------------------
+    def update(
+        self,
+        entries: Iterable[IndexEntry],
+        markdown_for: Callable[[str], str | None],
+        cancel: threading.Event | None = None,
+    ) -> Iterator[IndexProgress]:
+        """Bring the index up to date with `entries`, the complete list of current posts.
+
+        New posts and posts whose content hash or metadata changed are (re)indexed with
+        `markdown_for(path)` (None: title only); posts not in `entries` are removed. Work is
+        committed in batches, so a cancelled update keeps what it did; until an update
+        finishes, `complete` is False. Runs on its own connection (call it from a worker).
+        """
+        connection = self._connect()
+        try:
+            yield from self._update(connection, entries, markdown_for, cancel)
+        finally:
+            with self._lock:
+                if connection in self._connections:
+                    self._connections.remove(connection)
+            connection.close()
+
+    def _update(
+        self,
+        connection: sqlite3.Connection,
+        entries: Iterable[IndexEntry],
+        markdown_for: Callable[[str], str | None],
+        cancel: threading.Event | None,
+    ) -> Iterator[IndexProgress]:
+        known: dict[str, tuple[int, Signature]] = {
+            _decode_path(row[1]): (row[0], tuple(row[2:]))
+            for row in connection.execute(
+                "SELECT id, path, hash, title, date, cats, tagkey, author FROM docs"
+            )
+        }
+        changed: list[IndexEntry] = []
+        seen: set[str] = set()
+        for entry in entries:
+            seen.add(entry.path)
+            old = known.get(entry.path)
+            if old is None or old[1] != _signature(entry):
+                changed.append(entry)
+        gone = [doc_id for path, (doc_id, _) in known.items() if path not in seen]
+        with connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(len(changed) + 1),)
+            )
+            for doc_id in gone:
+                self._delete(connection, doc_id)
+        total = len(changed)
+        done = 0
+        yield IndexProgress(done=0, total=total, removed=len(gone), finished=False)
+        for start in range(0, total, BATCH):
+            batch = changed[start : start + BATCH]
+            rows = []
+            for entry in batch:
+                if cancel is not None and cancel.is_set():
+                    break
+                rows.append((entry, plain_text(markdown_for(entry.path) or "")))
+            with connection:
+                for entry, body in rows:
+                    self._write(connection, entry, body, known.get(entry.path))
+                done += len(rows)
+                connection.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(total - done + 1),)
+                )
+            if len(rows) < len(batch):
+                yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
+                return
+            yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
+        with connection:
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
+        if gone or total:
+            connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
+
+    def _delete(self, connection: sqlite3.Connection, doc_id: int) -> None:
+        row = connection.execute("SELECT ftitle, body FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        if row is not None:
+            connection.execute(
+                "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                (doc_id, row[0] + _PAD, fold(_unpack(row[1])) + _PAD),
+            )
+        connection.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+
+    def _write(
+        self,
+        connection: sqlite3.Connection,
+        entry: IndexEntry,
+        body: str,
+        old: tuple[int, Signature] | None,
+    ) -> None:
+        if old is not None:
+            self._delete(connection, old[0])
+        title = clean(sanitize_line(entry.title))
+        catkey, tagkey, author = _keys(entry)
+        cursor = connection.execute(
+            "INSERT INTO docs(path, hash, title, date, cats, catkey, tagkey, author, ftitle, body)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _encode_path(entry.path),
+                entry.content_hash,
+                title,
+                _epoch(entry.date),
+                _cats_json(entry.categories),
+                catkey,
+                tagkey,
+                author,
+                fold(title),
+                _pack(body),
+            ),
+        )
+        connection.execute(
+            "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
+            (cursor.lastrowid, fold(title) + _PAD, fold(body) + _PAD),
+        )
+
+    # querying -----------------------------------------------------------------------------------
+    def query(
+        self,
+        text: str,
+        *,
+        limit: int = 50,
+        read: Callable[[], Iterable[str]] | None = None,
+        bookmarked: Callable[[], Iterable[str]] | None = None,
+    ) -> SearchResults:
+        """Posts matching `text` (see reader.core.search_query), best first.
+
+        Order: posts with more terms in the title first, then relevance (bm25 over the trigram
+        index; for one- and two-character terms the number of occurrences), then newest.
+        `read` and `bookmarked` supply the paths that `is:unread` / `is:bookmarked` need.
+        Raises QueryError for a query that cannot be understood.
+        """
+        parsed = parse_query(text)
+        connection = self._conn()
+        complete = self.complete
+        if parsed.is_empty:
+            return SearchResults(hits=[], total=0, complete=complete, query=parsed)
+        if parsed.unread and read is None:
+            raise QueryError("is:unread is not available here")
+        if parsed.bookmarked and bookmarked is None:
+            raise QueryError("is:bookmarked is not available here")
+        sql, params = _select(parsed)
+        with connection:
+            if parsed.unread and read is not None:
+                _fill_temp(connection, "sel_read", read())
+            if parsed.bookmarked and bookmarked is not None:
+                _fill_temp(connection, "sel_marked", bookmarked())
+            rows = connection.execute(sql + " LIMIT ?", (*params, max(0, limit))).fetchall()
+        total = int(rows[0][1]) if rows else 0
+        hits = [self._hit(connection, int(row[0]), parsed.terms) for row in rows]
+        return SearchResults(hits=hits, total=total, complete=complete, query=parsed)
+
+    def _hit(
+        self, connection: sqlite3.Connection, doc_id: int, terms: tuple[str, ...]
+    ) -> SearchHit:
+        path, title, body, stamp, cats = connection.execute(
+            "SELECT path, title, body, date, cats FROM docs WHERE id = ?", (doc_id,)
+        ).fetchone()
+        snippet, highlights = make_snippet(_unpack(body), terms)
+        return SearchHit(
+            path=_decode_path(path),
+            title=title,
+            date=None if stamp is None else datetime.fromtimestamp(stamp, UTC),
+            categories=tuple(tuple(p) for p in json.loads(cats)),
+            snippet=snippet,
+            highlights=highlights,
+            title_highlights=merge_hits(title, terms),
+        )
+
+
+def _signature(entry: IndexEntry) -> Signature:
+    _, tagkey, author = _keys(entry)
+    return (
+        entry.content_hash,
+        clean(sanitize_line(entry.title)),
+        _epoch(entry.date),
+        _cats_json(entry.categories),
+        tagkey,
+        author,
+    )
+
+
+def _cats_json(categories: tuple[CategoryPath, ...]) -> str:
+    return json.dumps([[sanitize_line(s) for s in path] for path in categories], ensure_ascii=False)
+
+
+def _fill_temp(connection: sqlite3.Connection, name: str, paths: Iterable[str]) -> None:
+    connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}(path BLOB PRIMARY KEY)")
+    connection.execute(f"DELETE FROM temp.{name}")
+    connection.executemany(
+        f"INSERT OR IGNORE INTO temp.{name} VALUES (?)", ((_encode_path(p),) for p in paths)
+    )
+
+
+def _fts_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _select(query: Query) -> tuple[str, list[object]]:
+    """SQL returning (id, total) rows in result order, and its parameters (LIMIT appended).
+
+    Terms of three or more characters go to the trigram index (`MATCH`, ranked by bm25);
+    shorter ones read the index's own term list: the trigrams that begin with the term, found
+    by a range on `fts_terms`, are exactly its occurrences (see _PAD); their count ranks.
+    """
+    long_terms = [t for t in query.terms if len(t) >= 3]
+    short_terms = [t for t in query.terms if len(t) < 3]
+    ctes: list[str] = []
+    cte_params: list[object] = []
+    for number, term in enumerate(short_terms):
+        ctes.append(
+            f"s{number} AS (SELECT doc, count(*) AS n FROM fts_terms"
+            " WHERE term >= ? AND term <= ? GROUP BY doc)"
+        )
+        cte_params.extend((term, term + _TOP))
+    where: list[str] = []
+    params: list[object] = []
+    if long_terms:
+        source = "fts JOIN docs d ON d.id = fts.rowid"
+        where.append("fts MATCH ?")
+        params.append(" AND ".join(_fts_string(t) for t in long_terms))
+        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(len(short_terms)))
+        relevance = "bm25(fts, 10.0, 1.0)"
+    elif short_terms:
+        source = "s0 JOIN docs d ON d.id = s0.doc"
+        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(1, len(short_terms)))
+        relevance = "-(" + " + ".join(f"s{n}.n" for n in range(len(short_terms))) + ")"
+    else:
+        source, relevance = "docs d", "0"
+    title_hits = " + ".join("(instr(d.ftitle, ?) > 0)" for _ in query.terms) or "0"
+    for name in query.categories:
+        where.append("instr(d.catkey, ?) > 0")
+        params.append(_SEP + name + _SEP)
+    for name in query.tags:
+        where.append("instr(d.tagkey, ?) > 0")
+        params.append(_SEP + name + _SEP)
+    for name in query.authors:
+        where.append("instr(d.author, ?) > 0")
+        params.append(name)
+    if query.after is not None:
+        where.append("d.date >= ?")
+        params.append(_day_start(query.after))
+    if query.before is not None:
+        where.append("d.date < ?")
+        params.append(_day_start(query.before))
+    if query.unread:
+        where.append("d.path NOT IN temp.sel_read")
+    if query.bookmarked:
+        where.append("d.path IN temp.sel_marked")
+    ctes.append(
+        f"m AS (SELECT d.id AS id, {title_hits} AS t, {relevance} AS r, d.date AS date"
+        f" FROM {source} WHERE {' AND '.join(where) or '1'})"
+    )
+    sql = (
+        f"WITH {', '.join(ctes)}"
+        " SELECT id, count(*) OVER () FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
+    )
+    # Parameters in the order of the text: term CTEs, select list, WHERE.
+    return sql, [*cte_params, *query.terms, *params]

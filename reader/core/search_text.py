@@ -1,0 +1,102 @@
+"""Plain text for searching: Markdown to the indexed text, finding hits, snippets."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from reader.core.sanitize import sanitize, sanitize_line
+from reader.core.search_query import fold, normalize_space
+
+SNIPPET_CHARS = 160
+
+
+def find_all(text: str, query: str) -> list[tuple[int, int]]:
+    """Offsets (start, end) of every non-overlapping occurrence of `query` in `text`.
+
+    Case-insensitive for Latin (and any script with case), exact for CJK; whitespace in the
+    query matches itself. An empty query finds nothing.
+    """
+    if not query:
+        return []
+    haystack = fold(text)
+    needle = fold(query)
+    found: list[tuple[int, int]] = []
+    start = haystack.find(needle)
+    while start >= 0:
+        found.append((start, start + len(needle)))
+        start = haystack.find(needle, start + len(needle))
+    return found
+
+
+# -- Markdown to plain text ------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
+_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+.*$", re.MULTILINE)
+_IMAGE_LINE = re.compile(r"\[image:\s*([^\]\n]*)\]")
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
+_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->", re.DOTALL)
+_LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|[-*_=|: ]{3,}$)", re.MULTILINE)
+_EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
+_CODE_TICKS = re.compile(r"`+")
+_TABLE_PIPE = re.compile(r"\s*\|\s*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def plain_text(markdown: str) -> str:
+    """The text a reader sees in a Markdown document, on one line; this is what gets indexed."""
+    text = _FENCE.sub(" ", markdown)
+    text = _LINK_DEF.sub(" ", text)
+    text = _IMAGE_LINE.sub(r" \1 ", text)
+    text = _IMAGE.sub(r" \1 ", text)
+    text = _LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    for _ in range(2):  # "> - item" carries two line marks
+        text = _LINE_MARK.sub(" ", text)
+    text = _EMPHASIS.sub("", text)
+    text = _CODE_TICKS.sub("", text)
+    text = _TABLE_PIPE.sub(" ", text)
+    text = html.unescape(text)
+    return clean(text)
+
+
+def clean(text: str) -> str:
+    """Sanitized, no lone surrogates (SQLite stores UTF-8), whitespace folded to single spaces."""
+    return normalize_space(_SURROGATE.sub("\ufffd", sanitize(text)))
+
+
+def merge_hits(text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
+    spans = sorted(span for term in terms for span in find_all(text, term))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def make_snippet(
+    body: str, terms: Iterable[str], width: int = SNIPPET_CHARS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A window of `body` around its first hit, with '…' where cut, and the hits in it."""
+    terms = tuple(terms)
+    folded = fold(body)
+    first = min((i for t in terms if (i := folded.find(t)) >= 0), default=0)
+    start = max(0, first - width // 4)
+    if start > 0:
+        space = body.rfind(" ", max(0, start - 12), first)
+        start = space + 1 if space >= 0 else start
+    end = min(len(body), start + width)
+    if end < len(body):
+        space = body.rfind(" ", end - 12, end)
+        end = space if space > first else end
+    snippet = sanitize_line(body[start:end])
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(body) else ""
+    text = prefix + snippet + suffix
+    return text, merge_hits(text, terms)
