@@ -33,6 +33,7 @@ class TmuxApp:
         size: tuple[int, int] = (120, 40),
         env: Mapping[str, str] | None = None,
         workdir: str | os.PathLike[str] | None = None,
+        after: str = "",
     ) -> None:
         if shutil.which("tmux") is None:
             raise TmuxError("tmux is not installed")
@@ -44,6 +45,9 @@ class TmuxApp:
         self.raw_path = self.dir / f"{self.socket}.raw"
         self.exit_path = self.dir / f"{self.socket}.exit"
         self.initial_title = ""
+        self.initial_window_name = ""
+        self.after = after
+        """Shell commands run in the pane once the program exited (e.g. `stty -a > FILE`)."""
 
     # tmux plumbing -------------------------------------------------------------------------
     def tmux(self, *args: str, check: bool = True) -> str:
@@ -68,7 +72,8 @@ class TmuxApp:
         # the program waits for the pipe; its exit status lands in a file; the pane stays open
         script = (
             f"tmux -L {self.socket} wait-for {go}; env {envs} {program}; "
-            f"echo $? > {shlex.quote(str(self.exit_path))}; sleep 3600"
+            f"code=$?; {self.after + ';' if self.after else ''} "
+            f"echo $code > {shlex.quote(str(self.exit_path))}; sleep 3600"
         )
         self.tmux("new-session", "-d", "-s", "main", "-x", str(cols), "-y", str(rows), script)
         self.tmux("set-option", "-g", "set-clipboard", "on")
@@ -94,6 +99,10 @@ class TmuxApp:
     # looking -------------------------------------------------------------------------------
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "main", check=False)
+
+    def joined(self) -> str:
+        """The screen with wrapped lines joined (for messages longer than the width)."""
+        return self.tmux("capture-pane", "-p", "-J", "-t", "main", check=False)
 
     def raw(self) -> bytes:
         try:
