@@ -381,6 +381,8 @@ def test_default_export_path_is_in_documents() -> None:
     path = default_export_path(NOW)
     assert path.name == "reader-bookmarks-2026-11-25.md"
     assert path.parent == Path(os.environ["XDG_DOCUMENTS_DIR"])
+    os.rmdir(os.environ["XDG_DOCUMENTS_DIR"])  # a server without a documents folder
+    assert default_export_path(NOW).parent == Path.home()
 
 
 _WRITER = """

@@ -350,8 +350,10 @@ def _when(moment: datetime) -> str:
 
 
 def default_export_path(now: datetime) -> Path:
-    """A file in the user's documents directory, named by the date."""
+    """A file in the user's documents directory (home when there is none), named by the date."""
     documents = Path(platformdirs.user_documents_dir())
+    if not documents.is_dir():
+        documents = Path.home()
     return documents / f"reader-bookmarks-{_utc(now):%Y-%m-%d}.md"
 
 
