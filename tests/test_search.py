@@ -235,11 +235,12 @@ def test_plain_text_strips_markdown() -> None:
         "# Title\n\n> quoted *em* and __strong__ snake_case_name\n\n- item one\n1. first\n\n"
         "```python\ncode_here()\n```\n\n![alt text](img.png) [image: a cat]\n"
         "[ref]: http://example.test\n<div>html &amp; entity</div>\n| a | b |\n|---|---|\n"
+        "\\<tag\\> 1\\*2\n"
     )
     text = plain_text(markdown)
     assert text == (
         "Title quoted em and strong snake_case_name item one first code_here() "
-        "alt text a cat html & entity a b"
+        "alt text a cat html & entity a b <tag> 1*2"
     )
 
 
@@ -294,6 +295,26 @@ def test_query_while_updating_from_another_thread(tmp_path: Path) -> None:
         index.query("猫")
     worker.join()
     assert index.query("猫").total == 600
+
+
+def test_two_indexes_on_one_file_update_concurrently(tmp_path: Path) -> None:
+    """Two instances (as two app sessions) indexing the same library at once stay consistent."""
+    posts = _entries([(f"t{n}", f"正文 {n} 猫") for n in range(500)])
+    bodies = {entry.path: body for entry, body in posts}
+    first = SearchIndex(tmp_path / "search.db")
+    second = SearchIndex(tmp_path / "search.db")
+    threads = [
+        threading.Thread(target=lambda i=i: list(i.update((e for e, _ in posts), bodies.get)))
+        for i in (first, second)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for index in (first, second):
+        assert len(index) == 500
+        assert _paths(index, "猫") == {e.path for e, _ in posts}
+        assert _paths(index, "正文 1") == _brute(posts, "正文 1")
 
 
 def test_damaged_index_is_rebuilt(tmp_path: Path) -> None:

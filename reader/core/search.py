@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -47,6 +48,8 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 BATCH = 200
+OPTIMIZE_AFTER = 500
+"""Merge the index into one segment after an update that changed this many posts or more."""
 Signature = tuple[object, ...]
 _SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
 
@@ -158,6 +161,18 @@ def _epoch(value: datetime | None) -> float | None:
     return value.timestamp()
 
 
+@contextmanager
+def _transaction(connection: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
+    """BEGIN IMMEDIATE takes the write lock first, so a busy writer is waited for."""
+    connection.execute(begin)
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
 def _pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
@@ -191,13 +206,16 @@ class SearchIndex:
         self.db_path = Path(db_path)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._update_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self.notices: list[str] = []
         self._prepare()
 
     # connections ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
+        connection = sqlite3.connect(
+            self.db_path, timeout=30, check_same_thread=False, isolation_level=None
+        )
         connection.execute("PRAGMA busy_timeout = 30000")
         connection.execute("PRAGMA synchronous = NORMAL")
         with self._lock:
@@ -229,8 +247,10 @@ class SearchIndex:
         if version not in (0, SCHEMA_VERSION):
             raise sqlite3.DatabaseError(f"old search index version {version}")
         connection.execute("PRAGMA journal_mode = WAL")
-        with connection:
-            connection.executescript(_SCHEMA)
+        with _transaction(connection):
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
 
@@ -274,7 +294,8 @@ class SearchIndex:
         """
         connection = self._connect()
         try:
-            yield from self._update(connection, entries, markdown_for, cancel)
+            with self._update_lock:  # one update at a time in this process
+                yield from self._update(connection, entries, markdown_for, cancel)
         finally:
             with self._lock:
                 if connection in self._connections:
@@ -302,7 +323,7 @@ class SearchIndex:
             if old is None or old[1] != _signature(entry):
                 changed.append(entry)
         gone = [doc_id for path, (doc_id, _) in known.items() if path not in seen]
-        with connection:
+        with _transaction(connection):
             connection.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(len(changed) + 1),)
             )
@@ -318,9 +339,9 @@ class SearchIndex:
                 if cancel is not None and cancel.is_set():
                     break
                 rows.append((entry, plain_text(markdown_for(entry.path) or "")))
-            with connection:
+            with _transaction(connection):
                 for entry, body in rows:
-                    self._write(connection, entry, body, known.get(entry.path))
+                    self._write(connection, entry, body)
                 done += len(rows)
                 connection.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(total - done + 1),)
@@ -329,14 +350,15 @@ class SearchIndex:
                 yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
                 return
             yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
-        with connection:
+        with _transaction(connection):
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
-        if gone or total:
+        if total + len(gone) >= OPTIMIZE_AFTER:
             connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
 
     def _delete(self, connection: sqlite3.Connection, doc_id: int) -> None:
+        """Remove one post; its indexed text is re-derived to tell the contentless FTS table."""
         row = connection.execute("SELECT ftitle, body FROM docs WHERE id = ?", (doc_id,)).fetchone()
         if row is not None:
             connection.execute(
@@ -350,10 +372,13 @@ class SearchIndex:
         connection: sqlite3.Connection,
         entry: IndexEntry,
         body: str,
-        old: tuple[int, Signature] | None,
     ) -> None:
-        if old is not None:
-            self._delete(connection, old[0])
+        # Looked up again inside the write transaction: another process may have indexed it.
+        old_row = connection.execute(
+            "SELECT id FROM docs WHERE path = ?", (_encode_path(entry.path),)
+        ).fetchone()
+        if old_row is not None:
+            self._delete(connection, int(old_row[0]))
         title = clean(sanitize_line(entry.title))
         catkey, tagkey, author = _keys(entry)
         cursor = connection.execute(
@@ -403,7 +428,7 @@ class SearchIndex:
         if parsed.bookmarked and bookmarked is None:
             raise QueryError("is:bookmarked is not available here")
         sql, params = _select(parsed)
-        with connection:
+        with _transaction(connection, "BEGIN"):  # writes go to temp tables only
             if parsed.unread and read is not None:
                 _fill_temp(connection, "sel_read", read())
             if parsed.bookmarked and bookmarked is not None:

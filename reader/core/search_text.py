@@ -43,12 +43,15 @@ _LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|[-*_=|: ]{3,
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 _CODE_TICKS = re.compile(r"`+")
 _TABLE_PIPE = re.compile(r"\s*\|\s*")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def plain_text(markdown: str) -> str:
     """The text a reader sees in a Markdown document, on one line; this is what gets indexed."""
-    text = _FENCE.sub(" ", markdown)
+    # Backslash escapes become character references, restored last by html.unescape.
+    text = _ESCAPED.sub(lambda m: f"&#{ord(m.group(1))};", markdown)
+    text = _FENCE.sub(" ", text)
     text = _LINK_DEF.sub(" ", text)
     text = _IMAGE_LINE.sub(r" \1 ", text)
     text = _IMAGE.sub(r" \1 ", text)
