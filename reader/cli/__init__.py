@@ -14,7 +14,7 @@ from importlib import import_module
 from reader import __version__
 
 # Modules under reader.cli that add a subcommand; each defines register(subparsers).
-SUBCOMMAND_MODULES: tuple[str, ...] = ("listing",)
+SUBCOMMAND_MODULES: tuple[str, ...] = ("listing", "show")
 
 Handler = Callable[[argparse.Namespace], int]
 
