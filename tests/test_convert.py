@@ -114,6 +114,12 @@ def test_html_few_escapes() -> None:
     assert "snake_case and a*b and 3.14 and C# and [x]" in out
 
 
+def test_html_adjacent_bold_joined() -> None:
+    out = html("<p><b>N</b><b>ytro</b> and <b>x:</b><b></b></p><pre>a****b</pre>")
+    assert "**Nytro** and **x:**\n" in out
+    assert "a****b" in out  # code untouched
+
+
 def test_html_blank_line_runs_collapse() -> None:
     out = html("<p>a</p>" + "<br>\n" * 30 + "<p>b</p>")
     assert "\n\n\n\n" not in out

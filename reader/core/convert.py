@@ -294,7 +294,14 @@ def html_to_markdown(body: str) -> str:
     body = _strip_elements(body, _DROP_OPEN, _keep_frame_open)
     parser = _Reader()
     text: str = parser.handle(body)
+    if "****" in text:
+        # adjacent <b></b><b> pairs leave `****`, which renders as stars: join them
+        text = _EMPTY_STRONG.sub(lambda m: m.group(0).replace("****", ""), text)
     return text
+
+
+# a line holding `****` that is not indented code (html2text indents <pre> by four spaces)
+_EMPTY_STRONG = re.compile(r"^(?! {4}|\t)[^\n]*\*\*\*\*[^\n]*", re.MULTILINE)
 
 
 _BLOCK_TAG = re.compile(
