@@ -26,6 +26,8 @@ from typing import Any, Literal
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from reader.core.sanitize import sanitize
+
 FrontMatterKind = Literal["yaml", "toml", "json", "none"]
 
 MAX_FRONT_MATTER = 64 * 1024
@@ -53,6 +55,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
 
 
+# What YAML does not allow in a stream: C0 but tab/LF/CR, DEL, C1 but NEL.
+_YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class FrontMatterError(ValueError):
     """A human reason why the front matter could not be used."""
 
@@ -65,13 +72,18 @@ class FrontMatter:
     error: str | None = None
 
 
-def parse_front_matter(text: str) -> FrontMatter:
-    """Split and load; never raises. On error the whole text is the body and `data` is empty."""
+def parse_front_matter(text: str, *, keys: frozenset[str] | None = None) -> FrontMatter:
+    """Split and load; never raises. On error the whole text is the body and `data` is empty.
+
+    `keys` (lower case) limits which top-level YAML values are constructed: a post's header
+    often carries excerpts, descriptions and theme settings nobody reads, and constructing
+    Python objects is most of YAML's cost. Keys are matched without case.
+    """
     start = _first_content_line(text)
     if text.startswith(_YAML_FENCE, start) and _is_fence(text, start, _YAML_FENCE):
-        return _fenced(text, start, "yaml")
+        return _fenced(text, start, "yaml", keys)
     if text.startswith(_TOML_FENCE, start) and _is_fence(text, start, _TOML_FENCE):
-        return _fenced(text, start, "toml")
+        return _fenced(text, start, "toml", keys)
     if text.startswith("{", start):
         return _json(text, start)
     return FrontMatter("none", {}, text)
@@ -93,7 +105,9 @@ def _is_fence(text: str, start: int, fence: str) -> bool:
     return line.rstrip() == fence
 
 
-def _fenced(text: str, start: int, kind: FrontMatterKind) -> FrontMatter:
+def _fenced(
+    text: str, start: int, kind: FrontMatterKind, keys: frozenset[str] | None
+) -> FrontMatter:
     fence = _YAML_FENCE if kind == "yaml" else _TOML_FENCE
     header_start = text.find("\n", start) + 1
     if header_start == 0:
@@ -105,10 +119,14 @@ def _fenced(text: str, start: int, kind: FrontMatterKind) -> FrontMatter:
     if close_start - header_start > MAX_FRONT_MATTER:
         return FrontMatter(kind, {}, text, "front matter is larger than 64 KiB")
     header = text[header_start:close_start]
+    if kind == "yaml" and _YAML_UNPRINTABLE.search(header):
+        # libyaml refuses control characters outright; a hostile title must not cost the
+        # whole front matter, so escape sequences and controls go before parsing.
+        header = sanitize(header)
     body = text[body_start:]
     first_line = text.count("\n", 0, header_start)
     try:
-        data = _load_yaml(header, first_line) if kind == "yaml" else _load_toml(header)
+        data = _load_yaml(header, first_line, keys) if kind == "yaml" else _load_toml(header)
     except FrontMatterError as error:
         return FrontMatter(kind, {}, body, str(error))
     return FrontMatter(kind, data, body)
@@ -144,7 +162,7 @@ def _json(text: str, start: int) -> FrontMatter:
     except RecursionError:
         return FrontMatter("json", {}, text, "front matter is nested too deeply")
     except json.JSONDecodeError as error:
-        if len(window) > MAX_FRONT_MATTER and error.pos >= MAX_FRONT_MATTER - 1:
+        if len(window) > MAX_FRONT_MATTER and _json_object_ends_after(text, start):
             return FrontMatter("json", {}, text, "front matter is larger than 64 KiB")
         line = text.count("\n", 0, start + error.pos) + 1
         return FrontMatter("json", {}, text, f"JSON error at line {line}: {error.msg}")
@@ -159,6 +177,15 @@ def _json(text: str, start: int) -> FrontMatter:
     if newline >= 0 and not body[:newline].strip():
         body = body[newline + 1 :]
     return FrontMatter("json", data, body)
+
+
+def _json_object_ends_after(text: str, start: int) -> bool:
+    """Whether the object cut at the cap was valid JSON, only too large (error path only)."""
+    try:
+        json.JSONDecoder().raw_decode(text, start)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
 
 
 def _load_toml(header: str) -> dict[str, Any]:
@@ -185,7 +212,7 @@ def _check_depth(value: object) -> None:
             stack.extend((child, depth + 1) for child in item)
 
 
-def _load_yaml(header: str, first_line: int) -> dict[str, Any]:
+def _load_yaml(header: str, first_line: int, keys: frozenset[str] | None = None) -> dict[str, Any]:
     if _possible_depth(header) > MAX_DEPTH:
         _check_yaml_events(header, first_line)
     loader = _Loader(header)
@@ -194,10 +221,16 @@ def _load_yaml(header: str, first_line: int) -> dict[str, Any]:
             node = loader.get_single_node()
             if node is None:
                 return {}
-            _check_yaml_nodes(node)
-            data = loader.construct_document(node)
+            if "*" in header:  # without aliases, nodes are bounded by the header's size
+                _check_yaml_nodes(node)
+            if keys is not None and _plain_mapping(node):
+                data = _construct_keys(loader, node, keys)
+            else:
+                data = loader.construct_document(node)
         finally:
             loader.dispose()
+    except FrontMatterError:
+        raise
     except yaml.MarkedYAMLError as error:
         raise FrontMatterError(_yaml_message(error, first_line)) from None
     except yaml.YAMLError as error:
@@ -206,6 +239,24 @@ def _load_yaml(header: str, first_line: int) -> dict[str, Any]:
         raise FrontMatterError(f"YAML error: {error}") from None
     if not isinstance(data, dict):
         raise FrontMatterError("front matter is not a mapping of keys to values")
+    return data
+
+
+def _plain_mapping(node: yaml.Node) -> bool:
+    """A mapping whose keys are plain scalars (no `<<` merge, no complex keys)."""
+    if not isinstance(node, yaml.MappingNode):
+        return False
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
+            return False
+    return True
+
+
+def _construct_keys(loader: Any, node: yaml.MappingNode, keys: frozenset[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in node.value:
+        if key.value.lower() in keys:
+            data[key.value] = loader.construct_object(value, deep=True)
     return data
 
 

@@ -52,6 +52,25 @@ _COVER_KEYS = (
     "photos",
     "images",
 )
+_WANTED_KEYS = frozenset(
+    {
+        "title",
+        "categories",
+        "category",
+        "tags",
+        "tag",
+        "author",
+        "authors",
+        "draft",
+        "published",
+        *_DATE_KEYS,
+        *_UPDATED_KEYS,
+        *_URL_KEYS,
+        *_IDENTITY_KEYS,
+        *_COVER_KEYS,
+    }
+)
+"""The front-matter keys the model reads; other YAML values are never constructed."""
 _ABSOLUTE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S")
 _HTML_START = re.compile(r"<(?:!doctype|[A-Za-z][A-Za-z0-9]*)[\s>/]", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
@@ -74,7 +93,11 @@ def read_post(site: Site, ref: FileRef) -> ParsedPost:
     """Read and parse one scanned file. Never raises: errors go to `post.error`."""
     if ref.error is not None:
         return _failed(ref.relpath, ref.error, ref.mtime_ns, site.kind, site.timezone, ref.draft)
-    path = post_file_path(site, ref.relpath)
+    path: str | os.PathLike[str]
+    if ref.relpath.startswith(DRAFTS_PREFIX) and site.drafts_root is not None:
+        path = post_file_path(site, ref.relpath)
+    else:  # the common case, without building a Path
+        path = os.path.join(site.posts_root, ref.relpath)
     try:
         # O_NONBLOCK: a file swapped for a FIFO since the scan must not hang the open.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -116,20 +139,24 @@ def read_post(site: Site, ref: FileRef) -> ParsedPost:
 
 
 def _read_all(fd: int, size_hint: int) -> bytes:
-    """Up to MAX_READ + 1 bytes (one more than the cap tells a truncated file)."""
+    """Up to MAX_READ + 1 bytes (one more than the cap tells a truncated file).
+
+    One read of the size from fstat plus one byte: a short read of a regular file is its end.
+    Only a file that grew since the stat needs more reads.
+    """
     want = MAX_READ + 1
     first = os.read(fd, min(max(size_hint, 0) + 1, want))
-    if len(first) <= size_hint and len(first) < want:
-        chunks = [first]
-        total = len(first)
-        while total < want:
-            chunk = os.read(fd, min(1024 * 1024, want - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        return b"".join(chunks)
-    return first
+    if len(first) <= size_hint or len(first) >= want:
+        return first
+    chunks = [first]
+    total = len(first)
+    while total < want:
+        chunk = os.read(fd, min(1024 * 1024, want - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def parse_post(
@@ -159,7 +186,7 @@ def parse_post(
     except NotText:
         failed = _failed(relpath, NOT_TEXT, mtime_ns, kind, timezone, draft)
         return ParsedPost(failed.post, "", content_hash)
-    front = parse_front_matter(text)
+    front = parse_front_matter(text, keys=_WANTED_KEYS)
     if front.error is not None and error is None:
         error = front.error
     meta = _lower_keys(front.data)
