@@ -218,7 +218,7 @@ def _escape_url(url: str) -> str:
 def _file_name(src: str) -> str:
     path = urlsplit(src).path if "://" in src or src.startswith("/") else src.split("?")[0]
     name = unquote(path.rstrip("/").rsplit("/", 1)[-1])
-    return name
+    return name or urlsplit(src).netloc
 
 
 def _image_label(attrs: dict[str, str | None]) -> str:
@@ -755,11 +755,13 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
                 else:
                     link_href.append(None)
         elif name == "br":
-            out.append(_line_break(text, match.start()))
+            in_link = any(link_href)  # a line break would end the link's text
+            out.append(" " if in_link else _line_break(text, match.start()))
         elif name == "hr":
             out.append("\n\n* * *\n\n")
         elif name in _HTML_BLOCK:
-            out.append(_block_break(text, match.start(), match.end()))
+            in_link = any(link_href)
+            out.append(" " if in_link else _block_break(text, match.start(), match.end()))
         elif name in ("video", "audio", "source") and attrs.get("src") and not closing:
             src = attrs.get("src") or ""
             label = _escape_label(_embed_label("audio" if name == "audio" else "video", src))
