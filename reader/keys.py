@@ -18,7 +18,7 @@ Scope = Literal["app", "main", "list", "tree", "article", "filter"]
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Anywhere",
     "main": "Library and reading panes",
-    "list": "Post list",
+    "list": "Moving, and the post list",
     "tree": "Folders",
     "article": "Article",
     "filter": "Filter box",
@@ -144,8 +144,18 @@ KEYS: tuple[KeySpec, ...] = (
         "reader.resync", "r", "resync", "Sync", "Rescan the library folder", ("main",), palette=True
     ),
     KeySpec(
-        "reader.sort",
+        "reader.search",
         "s",
+        "search",
+        "Search",
+        "Search the text of every post",
+        ("main",),
+        True,
+        True,
+    ),
+    KeySpec(
+        "reader.sort",
+        "S",
         "toggle_sort",
         "Sort date/title",
         "Sort the list by date or by title",

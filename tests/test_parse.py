@@ -47,7 +47,7 @@ def test_hexo_post() -> None:
     assert post.format == "html"
     assert post.error is None
     assert parsed.body == "<div>hi</div>\n"
-    assert len(parsed.content_hash) == 32
+    assert len(parsed.content_hash) == 40
 
 
 def test_naive_dates_use_the_site_timezone() -> None:

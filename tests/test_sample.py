@@ -57,3 +57,11 @@ def test_links_between_posts_resolve() -> None:
             relative += 1
             assert (path.parent / unquote(target)).resolve().is_file(), f"{path.name}: {target}"
     assert relative >= 3
+
+
+def test_key_reference_names_every_binding_id_and_no_other() -> None:
+    from reader.keys import KEYS
+
+    text = (POSTS / "Reference" / "Keys" / "keys.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(reader\.[a-z_]+)`", text))
+    assert named == {spec.id for spec in KEYS}

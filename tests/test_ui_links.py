@@ -99,3 +99,102 @@ def test_without_an_opener_the_url_is_shown(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(linkopen, "opener_command", lambda: None)
     message = open_external("https://example.org/x")
     assert "https://example.org/x" in message and "No system opener" in message
+
+
+# -- the link list in the app -------------------------------------------------------------
+
+from test_ui_article import async_test, hosted, settle, show  # noqa: E402
+from test_ui_article import site as site  # noqa: E402  (the fixture)
+
+from reader.screens.links import LinksScreen  # noqa: E402
+from reader.widgets.article_view import ArticleView  # noqa: E402
+
+
+def _notes(app: object) -> list[str]:
+    return [n.message for n in app._notifications]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    started: list[list[str]] = []
+    monkeypatch.setattr(linkopen, "opener_command", lambda: ["/usr/bin/xdg-open"])
+    monkeypatch.setattr(linkopen, "launch", started.append)
+    return started
+
+
+@async_test
+async def test_link_list_shows_targets_and_refuses_javascript(
+    site: Path, tmp_path: Path, launched: list[list[str]]
+) -> None:
+    async with hosted(site, tmp_path / "data") as (app, pilot, view):
+        await show(pilot, view, "long.md")
+        await pilot.press("l")
+        screen = app.screen
+        assert isinstance(screen, LinksScreen)
+        await pilot.press("3")
+        shown = str(screen.query_one("#links-target").render())
+        assert shown.startswith("refused: javascript:")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, LinksScreen)
+        assert any(n.startswith("Link refused: javascript:") for n in _notes(app))
+        for number in ("4", "6"):  # file: and a link out of the library root
+            await pilot.press("l", number, "enter")
+            await pilot.pause()
+        assert any("file: links are not opened" in n for n in _notes(app))
+        assert any("not a post of this library" in n for n in _notes(app))
+        assert launched == []
+        assert view.path == "long.md"
+
+
+@async_test
+async def test_web_link_opens_with_the_system_opener_after_showing_it(
+    site: Path, tmp_path: Path, launched: list[list[str]]
+) -> None:
+    async with hosted(site, tmp_path / "data") as (app, pilot, view):
+        await show(pilot, view, "long.md")
+        await pilot.press("l")
+        shown = str(app.screen.query_one("#links-target").render())
+        assert shown == "opens outside: https://example.org/page?a=1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert launched == [["/usr/bin/xdg-open", "https://example.org/page?a=1"]]
+        assert "Opening https://example.org/page?a=1" in _notes(app)
+
+
+@async_test
+async def test_post_link_opens_in_reader_and_backspace_goes_back(
+    site: Path, tmp_path: Path
+) -> None:
+    async with hosted(site, tmp_path / "data") as (app, pilot, view):
+        await show(pilot, view, "long.md")
+        await pilot.press("l", "5")
+        assert str(app.screen.query_one("#links-target").render()) == "opens in reader: other.md"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert view.path == "other.md"
+        assert [m.path for m in app.messages if isinstance(m, ArticleView.OpenPost)] == ["other.md"]
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert view.path == "long.md"
+
+
+@async_test
+async def test_anchor_link_jumps_to_its_section(site: Path, tmp_path: Path) -> None:
+    async with hosted(site, tmp_path / "data") as (_app, pilot, view):
+        await show(pilot, view, "long.md")
+        await pilot.press("l", "7", "enter")
+        await pilot.pause()
+        assert view.current_section() == ("Middle part", "middle-part")
+
+
+@async_test
+async def test_y_copies_the_post_url_or_the_chosen_link(site: Path, tmp_path: Path) -> None:
+    async with hosted(site, tmp_path / "data") as (app, pilot, view):
+        await show(pilot, view, "long.md")
+        await pilot.press("y")
+        assert app.clipboard == "https://example.org/long"
+        assert "Copied: https://example.org/long" in _notes(app)
+        await pilot.press("l", "2", "y")
+        assert app.clipboard == "mailto:me@example.org"
+        assert "Copied: mailto:me@example.org" in _notes(app)

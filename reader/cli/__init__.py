@@ -14,7 +14,17 @@ from importlib import import_module
 from reader import __version__
 
 # Modules under reader.cli that add a subcommand; each defines register(subparsers).
-SUBCOMMAND_MODULES: tuple[str, ...] = ("listing", "show")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "listing",
+    "show",
+    "sync_cmd",
+    "stats",
+    "bookmarks",
+    "export_cmd",
+    "import_cmd",
+    "search_cmd",
+    "bench_cmd",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

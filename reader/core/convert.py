@@ -292,6 +292,10 @@ class _Reader(html2text.HTML2Text):
 def html_to_markdown(body: str) -> str:
     """HTML to (unsanitized) Markdown with reading settings."""
     body = _strip_elements(body, _DROP_OPEN, _keep_frame_open)
+    if "<!" in body:
+        # Closed comments go; an unclosed one would make HTMLParser rescan the rest of the
+        # body for every chunk (quadratic), so it is shown as text instead.
+        body = _strip_comments(body).replace("<!--", "&lt;!--")
     parser = _Reader()
     text: str = parser.handle(body)
     if "****" in text:
@@ -309,12 +313,12 @@ _BLOCK_TAG = re.compile(
     r"|footer|figure|figcaption|hr|center|details|summary|main|aside|nav)\b[^>]*>",
     re.IGNORECASE,
 )
-_ANY_TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]*>|<!--.*?-->", re.DOTALL)
+_ANY_TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]*>")
 
 
 def html_to_text(body: str) -> str:
     """HTML to plain text, cheaply: the fallback for bodies html2text cannot take."""
-    body = _strip_elements(body, _DROP_OPEN, lambda name, tag: "")
+    body = _strip_comments(_strip_elements(body, _DROP_OPEN, lambda name, tag: ""))
     body = _BLOCK_TAG.sub("\n", body)
     body = _ANY_TAG.sub("", body)
     body = html.unescape(body)
@@ -666,8 +670,7 @@ def _image_from_words(words: list[str]) -> str:
 # ----- raw HTML inside Markdown
 
 _HTML_PIECE = re.compile(
-    r"<!--.*?-->"
-    r"|<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)\s*(/?)>",
+    r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)\s*(/?)>",
     re.DOTALL,
 )
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+\.[\w.-]+)>")
@@ -701,9 +704,27 @@ def _attrs(source: str) -> dict[str, str | None]:
     return found
 
 
+def _strip_comments(text: str) -> str:
+    """Remove `<!-- ... -->` (the `more` marker too) in one pass; an unclosed one stays."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("<!--", pos)
+        if start < 0:
+            break
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break  # no comment closes after this point: nothing more to remove
+        out.append(text[pos:start])
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _convert_raw_html(text: str, ctx: _Ctx) -> str:
     if "<" not in text:
         return text
+    text = _strip_comments(text)
     out: list[str] = []
     pos = 0
     link_href: list[str | None] = []
@@ -715,8 +736,6 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
         out.append(_escape_lt(text[pos : match.start()]))
         pos = match.end()
         piece = match.group(0)
-        if piece.startswith("<!--"):
-            continue
         closing, name = bool(match.group(1)), match.group(2).lower()
         attrs = _attrs(match.group(3) or "")
         if name in _HTML_DROP or name in _HTML_CONVERT or name == "iframe":

@@ -146,10 +146,14 @@ def _closing_fence(text: str, pos: int, fence: str, *, also_dots: bool) -> tuple
             line = text[line_start : len(text) if end < 0 else end]
             if line.rstrip() in fences:
                 return line_start, len(text) if end < 0 else end + 1
-        hits = [hit for hit in (text.find(n, line_start) for n in needles) if hit >= 0]
-        if not hits:
+        hit = text.find(needles[0], line_start)
+        if len(needles) > 1:  # `...` only counts before the first `---` (no body scan)
+            dots = text.find(needles[1], line_start, len(text) if hit < 0 else hit)
+            if dots >= 0:
+                hit = dots
+        if hit < 0:
             return None
-        line_start = min(hits) + 1
+        line_start = hit + 1
 
 
 def _json(text: str, start: int) -> FrontMatter:

@@ -28,8 +28,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from reader.core.convert import to_markdown
 from reader.core.model import CategoryPath, Post
+from reader.core.parse import read_post
 from reader.core.sanitize import sanitize_line
+from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_text import clean, find_all, make_snippet, merge_hits, plain_text
 
@@ -42,6 +45,7 @@ __all__ = [
     "SearchResults",
     "find_all",
     "fold",
+    "markdown_of_file",
     "parse_query",
     "plain_text",
 ]
@@ -52,6 +56,20 @@ OPTIMIZE_AFTER = 500
 """Merge the index into one segment after an update that changed this many posts or more."""
 Signature = tuple[object, ...]
 _SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
+
+
+def markdown_of_file(site: Site, path: str) -> str | None:
+    """Converted Markdown of a post file, for indexing; None when the file cannot be read.
+
+    Reads and converts on the caller's thread and writes nothing (the conversion cache in
+    index.db is left to the reading pane), so indexing never contends with sync."""
+    try:
+        info = os.stat(post_file_path(site, path))
+    except OSError:
+        return None
+    ref = FileRef(path, info.st_size, info.st_mtime_ns, draft=path.startswith(DRAFTS_PREFIX))
+    parsed = read_post(site, ref)
+    return to_markdown(parsed.body, parsed.post.format).markdown
 
 
 # -- data --------------------------------------------------------------------------------------

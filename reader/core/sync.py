@@ -8,11 +8,14 @@ position and bookmarks with them when their front-matter identity, or title + da
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing import get_context
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from reader.core.parse import ParsedPost, read_post
@@ -44,6 +47,31 @@ Parser = Callable[[Site, list[FileRef]], list[ParsedPost]]
 
 def parse_serial(site: Site, refs: list[FileRef]) -> list[ParsedPost]:
     return [read_post(site, ref) for ref in refs]
+
+
+def _parse_light(job: tuple[Site, FileRef]) -> ParsedPost:
+    """Runs in a worker process: the body is not sent back (sync stores metadata only)."""
+    parsed = read_post(*job)
+    return ParsedPost(parsed.post, "", parsed.content_hash)
+
+
+class ParallelParser:
+    """Parses batches in a pool of worker processes (spawned: the caller may have threads)."""
+
+    def __init__(self, processes: int | None = None) -> None:
+        self._processes = processes or os.cpu_count() or 1
+        self._pool: Pool | None = None
+
+    def __call__(self, site: Site, refs: list[FileRef]) -> list[ParsedPost]:
+        if self._pool is None:
+            self._pool = get_context("spawn").Pool(self._processes)
+        chunk = max(1, len(refs) // (self._processes * 4))
+        return self._pool.map(_parse_light, [(site, ref) for ref in refs], chunksize=chunk)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
 
 
 def sync_index(

@@ -178,32 +178,41 @@ def save_posts(
     items: Iterable[tuple[Post, int, int, str | None]],
     known: dict[str, Stored],
 ) -> list[int]:
-    """Insert or update parsed posts (post, size, mtime_ns, hash) inside the caller's
-    transaction; ids of existing paths are kept. Returns the ids written."""
-    ids: list[int] = []
+    """Insert or update parsed posts (post, size, mtime_ns, hash) inside the caller's write
+    transaction; ids of existing paths are kept. Returns the ids written, in order."""
     names = _COLUMNS.split(", ")
-    update = "UPDATE posts SET " + ", ".join(f"{n}=?" for n in names) + " WHERE id=?"
-    insert = f"INSERT INTO posts (path, {_COLUMNS}) VALUES (?{',?' * len(names)})"
+    next_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]) + 1
+    ids: list[int] = []
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    categories: list[tuple[str, int]] = []
+    tags: list[tuple[str, int]] = []
     for post, size, mtime_ns, content_hash in items:
         values = _post_values(post, size, mtime_ns, content_hash)
         old = known.get(post.path)
         if old is not None:
-            conn.execute(update, (*values, old.id))
             post_id = old.id
+            updates.append((*values, post_id))
         else:
-            cur = conn.execute(insert, (path_to_db(post.path), *values))
-            post_id = int(cur.lastrowid or 0)
+            post_id = next_id
+            next_id += 1
+            inserts.append((post_id, path_to_db(post.path), *values))
         ids.append(post_id)
-        conn.execute("DELETE FROM post_categories WHERE post_id=?", (post_id,))
-        conn.execute("DELETE FROM post_tags WHERE post_id=?", (post_id,))
         prefixes = {prefix_key(c[:n]) for c in post.categories for n in range(1, len(c) + 1)}
+        categories.extend((p, post_id) for p in prefixes)
+        tags.extend((t, post_id) for t in set(post.tags))
+    if updates:
+        changed = [(u[-1],) for u in updates]
+        conn.executemany("DELETE FROM post_categories WHERE post_id=?", changed)
+        conn.executemany("DELETE FROM post_tags WHERE post_id=?", changed)
         conn.executemany(
-            "INSERT OR IGNORE INTO post_categories VALUES (?, ?)",
-            [(p, post_id) for p in prefixes],
+            "UPDATE posts SET " + ", ".join(f"{n}=?" for n in names) + " WHERE id=?", updates
         )
-        conn.executemany(
-            "INSERT OR IGNORE INTO post_tags VALUES (?, ?)", [(t, post_id) for t in set(post.tags)]
-        )
+    conn.executemany(
+        f"INSERT INTO posts (id, path, {_COLUMNS}) VALUES (?, ?{',?' * len(names)})", inserts
+    )
+    conn.executemany("INSERT OR IGNORE INTO post_categories VALUES (?, ?)", categories)
+    conn.executemany("INSERT OR IGNORE INTO post_tags VALUES (?, ?)", tags)
     return ids
 
 
@@ -256,6 +265,12 @@ def post_from_row(row: Sequence[Any]) -> Post:
 
 def all_posts(conn: sqlite3.Connection) -> list[Post]:
     return [post_from_row(row) for row in conn.execute(_POST_SQL)]
+
+
+def readable_posts_with_hashes(conn: sqlite3.Connection) -> list[tuple[Post, str]]:
+    """Posts that parsed without error, each with its content hash."""
+    sql = _POST_SQL.replace(" FROM posts", ", hash FROM posts WHERE error IS NULL")
+    return [(post_from_row(row), row[-1] or "") for row in conn.execute(sql)]
 
 
 # -------------------------------------------------------------------- converted cache

@@ -340,13 +340,15 @@ class StateStore:
         heading: str | None,
         anchor: str | None,
         note: str | None,
+        times: tuple[float, float] | None = None,
     ) -> BookmarkRecord:
+        """Add or update a bookmark; `times` = (created, updated) restores an imported one."""
         key = (lib, path_to_db(path), anchor or "")
 
         def action(conn: sqlite3.Connection) -> BookmarkRecord:
             before = self._bookmark_row(conn, key)
-            now = _now()
-            created = before[4] if before else now
+            now = _now() if times is None else times[1]
+            created = times[0] if times is not None else (before[4] if before else now)
             keep_note = note if note is not None else (before[3] if before else None)
             conn.execute(
                 "INSERT OR REPLACE INTO bookmarks (library_id, path, anchor, heading, note, "

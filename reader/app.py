@@ -1,0 +1,154 @@
+"""The Textual app: wiring only. The library service and the config are injected."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path, PurePath
+from typing import ClassVar
+
+from textual.app import App
+
+from reader import safe
+from reader.commands import ReaderCommands
+from reader.core.config import Config
+from reader.core.library import Library, known_libraries
+from reader.core.paths import StorePaths
+from reader.keys import bindings
+from reader.screens.help import HelpScreen
+from reader.screens.main import MainScreen
+from reader.screens.open_library import OpenLibraryScreen
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def styles_dir() -> Path:
+    """`styles/`: inside the package when installed from a wheel, beside it in a checkout."""
+    packaged = Path(__file__).parent / "styles"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "styles"
+
+
+def css_paths() -> list[str | PurePath]:
+    """The style sheets that exist (article.tcss belongs to the reading pane)."""
+    return [
+        styles_dir() / name
+        for name in ("app.tcss", "article.tcss")
+        if (styles_dir() / name).is_file()
+    ]
+
+
+class ReaderApp(App[int]):
+    """Read a library of blog posts."""
+
+    TITLE = "reader"
+    CSS_PATH: ClassVar = css_paths()
+    BINDINGS: ClassVar = bindings("app")
+    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        library: Library,
+        config: Config | None = None,
+        *,
+        paths: StorePaths | None = None,
+        crash_log: Path | None = None,
+    ) -> None:
+        self.library = library
+        self.config = config or Config()
+        self.paths = paths or StorePaths.default()
+        self.crash_log = crash_log
+        self.crashed: str | None = None
+        """One line describing an unhandled error, once one happened."""
+        super().__init__()
+        self.set_keymap(dict(self.config.keys))
+        self.theme = self._initial_theme()
+
+    def _initial_theme(self) -> str:
+        wanted = self.config.theme
+        if wanted is None:
+            term = os.environ.get("TERM", "")
+            return "ansi-dark" if term.endswith("16color") or term == "linux" else "textual-dark"
+        return THEMES.get(wanted, wanted)
+
+    def on_mount(self) -> None:
+        if self.config.theme is not None and self.theme != THEMES.get(
+            self.config.theme, self.config.theme
+        ):
+            safe.notify(self, f"Unknown theme {self.config.theme!r} in config.", severity="error")
+        self.push_screen(MainScreen(self.library, self.config))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_open_library(self) -> None:
+        self.push_screen(OpenLibraryScreen(self.known_libraries()), self._open_chosen)
+
+    def _open_chosen(self, path: str | None) -> None:
+        if path:
+            self.switch_library(path)
+
+    def action_export_bookmarks(self) -> None:
+        try:
+            from reader.screens.export_dialog import ExportDialog
+        except ImportError:
+            safe.notify(self, "Export is not available in this build.", severity="warning")
+            return
+        self.push_screen(ExportDialog(self.library))
+
+    def known_libraries(self) -> list[str]:
+        return known_libraries(self.paths)
+
+    def switch_library(self, path: str) -> None:
+        """Open another library in place of the current one."""
+        try:
+            library = Library.open(Path(path).expanduser(), paths=self.paths)
+        except Exception as error:
+            safe.notify(self, f"Cannot open {path}: {error}", severity="error")
+            return
+        old, self.library = self.library, library
+        self.call_after_refresh(self._install, library, old)
+
+    def _install(self, library: Library, old: Library) -> None:
+        # Not awaited: this runs on the app's message loop, which the new screen's mount needs.
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+        self.switch_screen(MainScreen(library, self.config))
+        self._close_when_idle(old)
+        safe.notify(self, f"Opened {library.root}")
+
+    def _close_when_idle(self, library: Library) -> None:
+        """Close the old library once the workers still using it (sync, search) are done."""
+        busy = [worker for worker in self.workers if worker.group != "close"]
+        if not busy:  # wait_for_complete([]) would wait for every worker, this one included
+            library.close()
+            return
+
+        async def close() -> None:
+            await self.workers.wait_for_complete(busy)
+            library.close()
+
+        self.run_worker(close(), group="close")
+
+    # -- crashes: one line on the terminal, the traceback in a log file -------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        self.crashed = f"{type(error).__name__}: {safe.line(error)}"[:200]
+        if self.crash_log is not None:
+            try:
+                self.crash_log.parent.mkdir(parents=True, exist_ok=True)
+                self.crash_log.write_text(
+                    "".join(traceback.format_exception(error)), encoding="utf-8"
+                )
+            except OSError:
+                self.crash_log = None
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        if self.crash_log is not None and self.crashed is not None:
+            self._exit_renderables.clear()  # launch prints one line naming the log
+            return
+        super()._print_error_renderables()

@@ -1,0 +1,89 @@
+"""`reader import-bookmarks FILE`: restore bookmarks from a file written by export-bookmarks.
+
+Exit 0 when every bookmark found a post, 1 when some did not (they are listed) or the file
+could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reader.cli.bookmarks import opened, store_paths
+from reader.core.bookmarks_import import NotAnExportError, import_bookmarks, parse_export
+from reader.core.library import known_libraries
+from reader.core.sanitize import sanitize_line
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "import-bookmarks",
+        help="import bookmarks exported before",
+        description=(
+            "Restore the bookmarks, sections, notes and bookmark times of a file written by "
+            "`reader export-bookmarks`. Posts are matched by source URL or path; bookmarks "
+            "that match no post are listed."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="a file written by export-bookmarks")
+    parser.add_argument(
+        "--library",
+        metavar="PATH",
+        help="the library to restore into (default: the one the file came from, when known "
+        "here, or the only known library)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reader.cli import UsageError
+
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        print(f"reader: {args.file} is larger than 64 MiB", file=sys.stderr)
+        return 1
+    text = data.decode("utf-8", "replace")
+    paths = store_paths(args)
+    library_path = args.library or _library_of(text, known_libraries(paths))
+    with opened(library_path, paths) as library:
+        for _progress in library.sync():  # match against the files as they are now
+            pass
+        try:
+            report = import_bookmarks(text, library)
+        except NotAnExportError as error:
+            print(f"reader: {args.file}: {error}", file=sys.stderr)
+            return 1
+        root = library.root
+    noun = "bookmark" if report.restored == 1 else "bookmarks"
+    summary = f"Restored {report.restored} {noun} into {sanitize_line(root)}"
+    if report.unchanged:
+        summary += f"; {report.unchanged} already there"
+    print(summary + ".")
+    if report.unmatched:
+        print(f"{len(report.unmatched)} matched no post of the library:")
+        for line in report.unmatched:
+            print(f"  {sanitize_line(line)}")
+    for problem in report.problems:
+        print(f"reader: {args.file}: {problem}", file=sys.stderr)
+    return 1 if report.unmatched or report.problems else 0
+
+
+def _library_of(text: str, known: list[str]) -> str:
+    """The library the records came from, when it is known here; else the only known one."""
+    from reader.cli import UsageError
+
+    items, _problems = parse_export(text)
+    sources = {item.library for item in items if item.library}
+    for root in known:
+        if root in sources:
+            return root
+    if len(known) == 1:
+        return known[0]
+    came_from = ", ".join(sorted(sanitize_line(s) for s in sources)) or "an unknown library"
+    raise UsageError(f"the bookmarks came from {came_from}, not known here: pass --library PATH")

@@ -1,0 +1,885 @@
+"""The library service: the one thing the UI talks to (plain Python, no Textual).
+
+Reads come from index.db (one connection, guarded by a lock, usable from any thread); read
+marks and bookmarks live in state.db and are mirrored into TEMP tables of that connection so
+lists and counts are single SQL queries. Sync runs on its own connection in a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from reader.core.convert import to_markdown
+from reader.core.model import Post
+from reader.core.outline import Heading, outline
+from reader.core.parse import read_post
+from reader.core.paths import StorePaths
+from reader.core.scan import FileRef, Site, detect_site, post_file_path, scan
+from reader.core.search import (
+    IndexEntry,
+    IndexProgress,
+    SearchIndex,
+    SearchResults,
+    markdown_of_file,
+)
+from reader.core.store.db import chunks, marks, path_from_db, path_to_db, write
+from reader.core.store.index import (
+    IndexStore,
+    all_posts,
+    from_iso,
+    from_ts,
+    get_converted,
+    prefix_key,
+    prefix_parts,
+    put_converted,
+    readable_posts_with_hashes,
+    save_posts,
+    stored_files,
+)
+from reader.core.store.migrations import INDEX_VERSION
+from reader.core.store.state import BookmarkRecord, PostInfo, StateStore, known_roots
+from reader.core.sync import SyncProgress, sync_index
+
+__all__ = [
+    "Article",
+    "Bookmark",
+    "Folder",
+    "FolderNode",
+    "Library",
+    "PostList",
+    "PostRow",
+    "SyncProgress",
+    "current_posts",
+    "known_libraries",
+    "library_for_file",
+]
+
+FolderKind = Literal["all", "unread", "bookmarked", "updated", "errors", "category", "tag"]
+Sort = Literal["date", "title"]
+MISSING = "missing: the file is gone"
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A selectable node in the library pane."""
+
+    kind: FolderKind
+    value: tuple[str, ...] = ()
+    """Category path prefix, or (tag,); () for the Tags node."""
+
+
+@dataclass(frozen=True, slots=True)
+class FolderNode:
+    folder: Folder
+    label: str
+    total: int
+    unread: int
+    children: tuple[FolderNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    path: str
+    title: str
+    date: datetime | None
+    categories: tuple[tuple[str, ...], ...]
+    author: str | None
+    url: str | None
+    read: bool
+    bookmarked: bool
+    updated: bool
+    error: str | None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    row: PostRow
+    markdown: str
+    headings: list[Heading]
+    notice: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    library: str
+    path: str
+    title: str
+    url: str | None
+    heading: str | None
+    anchor: str | None
+    note: str | None
+    created: datetime
+    updated: datetime
+    missing: bool
+    date: datetime | None
+    author: str | None
+    categories: tuple[tuple[str, ...], ...]
+
+
+class PostList:
+    """A materialised, ordered selection; rows(start, count) costs the same at any offset."""
+
+    def __init__(self, library: Library, ids: list[int]) -> None:
+        self._library = library
+        self._ids = ids
+        self._positions: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def rows(self, start: int, count: int) -> list[PostRow]:
+        start = max(0, start)
+        return self._library._rows_for_ids(self._ids[start : start + max(0, count)])
+
+    def index_of(self, path: str) -> int | None:
+        post_id = self._library._id_of(path)
+        if post_id is None:
+            return None
+        if self._positions is None:
+            self._positions = {i: n for n, i in enumerate(self._ids)}
+        return self._positions.get(post_id)
+
+
+class _StaticPostList(PostList):
+    """Rows known up front (the Bookmarked folder, which includes vanished posts)."""
+
+    def __init__(self, library: Library, rows: list[PostRow]) -> None:
+        super().__init__(library, [])
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def rows(self, start: int, count: int) -> list[PostRow]:
+        start = max(0, start)
+        chosen = self._rows[start : start + max(0, count)]
+        fresh = {r.path: r for r in self._library._rows_for_paths([r.path for r in chosen])}
+        result = []
+        for row in chosen:
+            now = fresh.get(row.path)
+            result.append(row if now is None else _with_note(now, row.note))
+        return result
+
+    def index_of(self, path: str) -> int | None:
+        for n, row in enumerate(self._rows):
+            if row.path == path:
+                return n
+        return None
+
+
+def _with_note(row: PostRow, note: str | None) -> PostRow:
+    return PostRow(
+        row.path,
+        row.title,
+        row.date,
+        row.categories,
+        row.author,
+        row.url,
+        row.read,
+        row.bookmarked,
+        row.updated,
+        row.error,
+        note,
+    )
+
+
+_ROW_SQL = (
+    "SELECT p.id, p.path, p.title, p.date, p.categories, p.author, p.url, "
+    "r.path IS NOT NULL, r.hash, p.hash, b.path IS NOT NULL, b.note, p.error "
+    "FROM posts p LEFT JOIN temp.st_reads r ON r.path = p.path "
+    "LEFT JOIN temp.st_bookmarks b ON b.path = p.path "
+)
+_UPDATED = "r.hash IS NOT NULL AND p.hash IS NOT NULL AND r.hash != p.hash"
+_ORDER = {"date": "p.date_key DESC, p.id DESC", "title": "p.title_fold, p.id"}
+
+
+def _row(values: Sequence[Any]) -> PostRow:
+    read = bool(values[7])
+    return PostRow(
+        path=path_from_db(values[1]),
+        title=values[2],
+        date=from_iso(values[3]),
+        categories=tuple(tuple(c) for c in json.loads(values[4])),
+        author=values[5],
+        url=values[6],
+        read=read,
+        bookmarked=bool(values[10]),
+        updated=read and values[8] is not None and values[9] is not None and values[8] != values[9],
+        error=values[12],
+        note=values[11],
+    )
+
+
+class Library:
+    """One library (posts root) with its index and its share of the state store."""
+
+    site: Site
+    root: str
+
+    def __init__(
+        self,
+        site: Site,
+        paths: StorePaths,
+        state: StateStore,
+        index: IndexStore,
+        library_id: int,
+        notices: list[str],
+    ) -> None:
+        self.site = site
+        self.root = str(site.posts_root)
+        self.paths = paths
+        self._state = state
+        self._index = index
+        self._db = index.conn
+        self._lib = library_id
+        self._notices = notices
+        self._lock = threading.RLock()
+        self._state_version = -1
+        self._state_dirty = True
+        self._index_version = -1
+        self._ids_cache: dict[tuple[Folder, str], list[int]] = {}
+        self._titles: dict[int, str] | None = None
+        self._folders: list[FolderNode] | None = None
+        self._search: SearchIndex | None = None
+        self._db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS st_reads (path TEXT PRIMARY KEY, hash TEXT) "
+            "WITHOUT ROWID"
+        )
+        self._db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS st_bookmarks (path TEXT PRIMARY KEY, note TEXT) "
+            "WITHOUT ROWID"
+        )
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        paths: StorePaths | None = None,
+        drafts: bool = False,
+    ) -> Library:
+        """Detect the site at `path` (raises SiteError) and open its stores."""
+        paths = paths or StorePaths.default()
+        site = detect_site(path, drafts=drafts)
+        root = str(site.posts_root)
+        state = StateStore.open(paths)
+        notices: list[str] = []
+        index = IndexStore.open(paths.index_db(root), root, notices)
+        library_id = state.library_id(root)
+        return cls(site, paths, state, index, library_id, notices)
+
+    @property
+    def notices(self) -> list[str]:
+        """Human messages: backups made, read-only state, index rebuilt."""
+        return [*self._state.notices, *self._notices]
+
+    @property
+    def read_only(self) -> bool:
+        """True when state cannot be saved (unwritable directory, full disk, newer store)."""
+        return self._state.read_only
+
+    @property
+    def index_path(self) -> Path:
+        return self._index.path
+
+    def close(self) -> None:
+        with self._lock:
+            if self._search is not None:
+                self._search.close()
+            self._index.close()
+            self._state.close()
+
+    # ---------------------------------------------------------------- freshness
+    def _refresh(self) -> None:
+        """Reload the state mirror when another process changed state.db, and drop caches
+        when the index changed (a sync committed)."""
+        index_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if index_version != self._index_version:
+            self._index_version = index_version
+            self._ids_cache.clear()
+            self._titles = None
+            self._folders = None
+        state_version = self._state.data_version()
+        if state_version != self._state_version or self._state_dirty:
+            self._state_version = state_version
+            self._state_dirty = False
+            reads = self._state.reads(self._lib)
+            bookmarks = self._state.bookmarked_paths(self._lib)
+            with write(self._db):
+                self._db.execute("DELETE FROM temp.st_reads")
+                self._db.executemany(
+                    "INSERT INTO temp.st_reads VALUES (?, ?)",
+                    [(path_to_db(p), h) for p, h in reads.items()],
+                )
+                self._db.execute("DELETE FROM temp.st_bookmarks")
+                self._db.executemany(
+                    "INSERT INTO temp.st_bookmarks VALUES (?, ?)",
+                    [(path_to_db(p), n) for p, n in bookmarks.items()],
+                )
+            self._state_changed()
+
+    def _state_changed(self) -> None:
+        self._folders = None
+        for key in [k for k in self._ids_cache if k[0].kind in ("unread", "updated")]:
+            del self._ids_cache[key]
+
+    def _mark_state_dirty(self) -> None:
+        self._state_dirty = True
+
+    # ---------------------------------------------------------------- sync
+    def sync(self, cancel: threading.Event | None = None) -> Iterator[SyncProgress]:
+        """Update the index from the files; yields progress. Runs on its own connection, so
+        call it from a worker thread while the UI keeps reading."""
+        return sync_index(
+            self.site,
+            self._index.path,
+            state=self._state,
+            library_id=self._lib,
+            cancel=cancel,
+            on_relink=self._mark_state_dirty,
+        )
+
+    # ---------------------------------------------------------------- search
+    def _search_index(self) -> SearchIndex:
+        with self._lock:
+            if self._search is None:
+                self._search = SearchIndex(self._index.path.with_name("search.db"))
+            return self._search
+
+    def update_search(self, cancel: threading.Event | None = None) -> Iterator[IndexProgress]:
+        """Bring the full-text index up to date with the post index; yields progress. Runs on
+        its own connections, so call it from a worker (after a sync) while the UI reads."""
+        connection = self._index.connect_again()
+        try:
+            entries = [
+                IndexEntry.from_post(post, content_hash)
+                for post, content_hash in readable_posts_with_hashes(connection)
+            ]
+            hashes = {entry.path: entry.content_hash for entry in entries}
+
+            def markdown_for(path: str) -> str | None:
+                cached = get_converted(connection, hashes.get(path, ""))
+                return cached[0] if cached is not None else markdown_of_file(self.site, path)
+
+            yield from self._search_index().update(entries, markdown_for, cancel)
+        finally:
+            connection.close()
+
+    def search(self, query: str, *, limit: int = 50) -> SearchResults:
+        """Posts matching `query` (see reader.core.search_query), best first; raises
+        QueryError for a query that cannot be understood."""
+        return self._search_index().query(
+            query,
+            limit=limit,
+            read=lambda: self._state.reads(self._lib).keys(),
+            bookmarked=lambda: self._state.bookmarked_paths(self._lib).keys(),
+        )
+
+    # ---------------------------------------------------------------- folders
+    def folders(self) -> list[FolderNode]:
+        """Virtual folders first, then the category tree, then a Tags node."""
+        with self._lock:
+            self._refresh()
+            if self._folders is None:
+                self._folders = self._build_folders()
+            return list(self._folders)
+
+    def _build_folders(self) -> list[FolderNode]:
+        db = self._db
+        total, errors = db.execute("SELECT count(*), count(error) FROM posts").fetchone()
+        read, updated, read_errors = db.execute(
+            f"SELECT count(*), sum({_UPDATED}), count(p.error) FROM posts p "
+            "JOIN temp.st_reads r ON r.path = p.path"
+        ).fetchone()
+        updated = updated or 0
+        bookmarked_total, bookmarked_read = db.execute(
+            "SELECT count(*), count(r.path) FROM temp.st_bookmarks b "
+            "LEFT JOIN temp.st_reads r ON r.path = b.path"
+        ).fetchone()
+        bookmarked_present_unread = db.execute(
+            "SELECT count(*) FROM temp.st_bookmarks b JOIN posts p ON p.path = b.path "
+            "WHERE NOT EXISTS (SELECT 1 FROM temp.st_reads r WHERE r.path = b.path)"
+        ).fetchone()[0]
+        del bookmarked_read
+        nodes = [
+            FolderNode(Folder("all"), "All", total, total - read, ()),
+            FolderNode(Folder("unread"), "Unread", total - read, total - read, ()),
+            FolderNode(
+                Folder("bookmarked"), "Bookmarked", bookmarked_total, bookmarked_present_unread, ()
+            ),
+            FolderNode(Folder("updated"), "Updated since read", updated, updated, ()),
+            FolderNode(Folder("errors"), "Errors", errors, errors - read_errors, ()),
+        ]
+        nodes.extend(self._category_nodes())
+        nodes.append(self._tags_node())
+        return nodes
+
+    def _grouped(self, table: str, column: str) -> tuple[dict[str, int], dict[str, int]]:
+        totals = dict(
+            self._db.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY {column}").fetchall()
+        )
+        reads = dict(
+            self._db.execute(
+                f"SELECT c.{column}, count(*) FROM temp.st_reads r "
+                f"JOIN posts p ON p.path = r.path JOIN {table} c ON c.post_id = p.id "
+                f"GROUP BY c.{column}"
+            ).fetchall()
+        )
+        return totals, reads
+
+    def _category_nodes(self) -> list[FolderNode]:
+        totals, reads = self._grouped("post_categories", "prefix")
+        children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for key in totals:
+            parts = prefix_parts(key)
+            children.setdefault(parts[:-1], []).append(parts)
+
+        def build(parts: tuple[str, ...]) -> FolderNode:
+            key = prefix_key(parts)
+            kids = sorted(children.get(parts, []), key=lambda p: (p[-1].casefold(), p[-1]))
+            return FolderNode(
+                Folder("category", parts),
+                parts[-1],
+                totals[key],
+                totals[key] - reads.get(key, 0),
+                tuple(build(k) for k in kids),
+            )
+
+        top = sorted(children.get((), []), key=lambda p: (p[-1].casefold(), p[-1]))
+        return [build(parts) for parts in top]
+
+    def _tags_node(self) -> FolderNode:
+        totals, reads = self._grouped("post_tags", "tag")
+        total, unread = self._db.execute(
+            "SELECT count(*), sum(NOT EXISTS (SELECT 1 FROM temp.st_reads r "
+            "WHERE r.path = p.path)) FROM posts p WHERE p.tags != '[]'"
+        ).fetchone()
+        kids = tuple(
+            FolderNode(Folder("tag", (tag,)), tag, n, n - reads.get(tag, 0), ())
+            for tag, n in sorted(totals.items(), key=lambda t: (t[0].casefold(), t[0]))
+        )
+        return FolderNode(Folder("tag", ()), "Tags", total, unread or 0, kids)
+
+    # ---------------------------------------------------------------- post lists
+    def posts(self, folder: Folder, *, sort: Sort = "date", filter_text: str = "") -> PostList:
+        """The posts of a folder, ordered; filter_text keeps titles containing every word
+        (case-insensitive)."""
+        words = filter_text.casefold().split()
+        with self._lock:
+            self._refresh()
+            if folder.kind == "bookmarked":
+                return _StaticPostList(self, self._bookmark_rows(sort, words))
+            ids = self._ids(folder, sort)
+            if words:
+                titles = self._title_map()
+                if len(words) == 1:
+                    word = words[0]
+                    ids = [i for i in ids if word in titles[i]]
+                else:
+                    ids = [i for i in ids if all(w in titles[i] for w in words)]
+            return PostList(self, list(ids))
+
+    def _ids(self, folder: Folder, sort: str) -> list[int]:
+        key = (folder, sort)
+        cached = self._ids_cache.get(key)
+        if cached is not None:
+            return cached
+        order = _ORDER[sort]
+        where, join, params = self._folder_sql(folder)
+        ids = [
+            r[0]
+            for r in self._db.execute(
+                f"SELECT p.id FROM posts p {join} {where} ORDER BY {order}", params
+            )
+        ]
+        self._ids_cache[key] = ids
+        return ids
+
+    @staticmethod
+    def _folder_sql(folder: Folder) -> tuple[str, str, tuple[Any, ...]]:
+        """(WHERE, JOIN, parameters) selecting the posts of a folder from `posts p`."""
+        kind = folder.kind
+        unread = "NOT EXISTS (SELECT 1 FROM temp.st_reads r WHERE r.path = p.path)"
+        if kind == "unread":
+            return f"WHERE {unread}", "", ()
+        if kind == "updated":
+            return f"WHERE {_UPDATED}", "JOIN temp.st_reads r ON r.path = p.path", ()
+        if kind == "errors":
+            return "WHERE p.error IS NOT NULL", "", ()
+        if kind == "category":
+            join = "JOIN post_categories c ON c.post_id = p.id"
+            return "WHERE c.prefix = ?", join, (prefix_key(folder.value),)
+        if kind == "tag":
+            if not folder.value:
+                return "WHERE p.tags != '[]'", "", ()
+            return "WHERE t.tag = ?", "JOIN post_tags t ON t.post_id = p.id", (folder.value[0],)
+        if kind == "bookmarked":
+            return "", "JOIN temp.st_bookmarks b ON b.path = p.path", ()
+        return "", "", ()
+
+    def _title_map(self) -> dict[int, str]:
+        if self._titles is None:
+            self._titles = dict(self._db.execute("SELECT id, title_fold FROM posts").fetchall())
+        return self._titles
+
+    def _rows_for_ids(self, ids: Sequence[int]) -> list[PostRow]:
+        if not ids:
+            return []
+        with self._lock:
+            self._refresh()
+            found = {
+                r[0]: _row(r)
+                for r in self._db.execute(f"{_ROW_SQL} WHERE p.id IN ({marks(len(ids))})", ids)
+            }
+        return [found[i] for i in ids if i in found]
+
+    def _rows_for_paths(self, paths: Sequence[str]) -> list[PostRow]:
+        result: list[PostRow] = []
+        with self._lock:
+            self._refresh()
+            for part in chunks([path_to_db(p) for p in paths]):
+                result.extend(
+                    _row(r)
+                    for r in self._db.execute(
+                        f"{_ROW_SQL} WHERE p.path IN ({marks(len(part))})", part
+                    )
+                )
+        return result
+
+    def _id_of(self, path: str) -> int | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id FROM posts WHERE path = ?", (path_to_db(path),)
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def _row_of(self, path: str) -> PostRow | None:
+        rows = self._rows_for_paths([path])
+        return rows[0] if rows else None
+
+    def _bookmark_rows(self, sort: str, words: list[str]) -> list[PostRow]:
+        records = self._state.bookmarks(self._lib)
+        present = {r.path: r for r in self._rows_for_paths(sorted({b.path for b in records}))}
+        rows: dict[str, PostRow] = {}
+        for record in reversed(records):  # oldest first: a whole-post note wins below
+            if record.path in rows and record.anchor is not None:
+                continue
+            row = present.get(record.path)
+            if row is None:
+                row = PostRow(
+                    path=record.path,
+                    title=record.title,
+                    date=from_ts(record.date),
+                    categories=record.categories,
+                    author=record.author,
+                    url=record.url,
+                    read=False,
+                    bookmarked=True,
+                    updated=False,
+                    error=MISSING,
+                )
+            rows[record.path] = _with_note(row, record.note)
+        result = [r for r in rows.values() if all(w in r.title.casefold() for w in words)]
+        if sort == "title":
+            result.sort(key=lambda r: (r.title.casefold(), r.path))
+        else:
+            result.sort(key=lambda r: r.date.timestamp() if r.date else -1e18, reverse=True)
+        return result
+
+    # ---------------------------------------------------------------- articles
+    def article(self, path: str) -> Article:
+        """Converted Markdown of a post, from the cache when the file did not change.
+        Call it from a worker: a first conversion of a big post takes a while."""
+        with self._lock:
+            self._refresh()
+            stored = self._db.execute(
+                "SELECT size, mtime_ns, hash FROM posts WHERE path = ?", (path_to_db(path),)
+            ).fetchone()
+        if stored is None:
+            return self._missing_article(path)
+        file = post_file_path(self.site, path)
+        try:
+            st = os.stat(file)
+        except OSError as error:
+            row = self._row_of(path)
+            assert row is not None
+            return Article(row, "", [], f"cannot read {path}: {error.strerror or error}")
+        size, mtime_ns, content_hash = stored
+        if (st.st_size, st.st_mtime_ns) == (size, mtime_ns) and content_hash:
+            with self._lock:
+                cached = get_converted(self._db, content_hash)
+            if cached is not None:
+                row = self._row_of(path)
+                if row is not None:
+                    return Article(row, cached[0], outline(cached[0]), cached[1])
+        ref = FileRef(path, st.st_size, st.st_mtime_ns, draft=path.startswith("_drafts/"))
+        parsed = read_post(self.site, ref)
+        converted = to_markdown(parsed.body, parsed.post.format)
+        notice = converted.notice
+        if parsed.post.error is not None:
+            notice = parsed.post.error if notice is None else f"{parsed.post.error}; {notice}"
+        with self._lock:
+            if parsed.content_hash != content_hash or (size, mtime_ns) != (
+                st.st_size,
+                st.st_mtime_ns,
+            ):
+                with write(self._db):
+                    known = stored_files(self._db, path)
+                    save_posts(
+                        self._db,
+                        [(parsed.post, st.st_size, st.st_mtime_ns, parsed.content_hash or None)],
+                        known,
+                    )
+                self._ids_cache.clear()
+                self._titles = None
+                self._folders = None
+            if parsed.content_hash:
+                put_converted(self._db, parsed.content_hash, converted.markdown, notice)
+        row = self._row_of(path)
+        assert row is not None
+        return Article(row, converted.markdown, outline(converted.markdown), notice)
+
+    def _missing_article(self, path: str) -> Article:
+        for record in self._state.bookmarks(self._lib):
+            if record.path == path:
+                row = PostRow(
+                    path,
+                    record.title,
+                    from_ts(record.date),
+                    record.categories,
+                    record.author,
+                    record.url,
+                    False,
+                    True,
+                    False,
+                    MISSING,
+                    record.note,
+                )
+                return Article(row, "", [], f"{path} is no longer in the library")
+        raise KeyError(path)
+
+    # ---------------------------------------------------------------- read marks
+    def _hashes(self, paths: Sequence[str]) -> list[tuple[str, str | None]]:
+        result: list[tuple[str, str | None]] = []
+        with self._lock:
+            for part in chunks([path_to_db(p) for p in paths]):
+                result.extend(
+                    (path_from_db(p), h)
+                    for p, h in self._db.execute(
+                        f"SELECT path, hash FROM posts WHERE path IN ({marks(len(part))})", part
+                    )
+                )
+        return result
+
+    def _set_read(
+        self, items: Sequence[tuple[str, str | None]], read: bool, description: str
+    ) -> int:
+        with self._lock:
+            changed = self._state.set_read(self._lib, items, read, description)
+            rows = [(path_to_db(p), h) for p, h in items]
+            with write(self._db):
+                if read:
+                    self._db.executemany("INSERT OR REPLACE INTO temp.st_reads VALUES (?,?)", rows)
+                else:
+                    self._db.executemany(
+                        "DELETE FROM temp.st_reads WHERE path = ?", [(p,) for p, _ in rows]
+                    )
+            self._state_changed()
+        return changed
+
+    def mark_read(self, path: str, read: bool = True) -> None:
+        items = self._hashes([path]) or [(path, None)]
+        verb = "read" if read else "unread"
+        self._set_read(items, read, f"mark {path} {verb}")
+
+    def mark_folder_read(self, folder: Folder) -> int:
+        """Mark every post of a folder read; returns how many changed (one undo step)."""
+        with self._lock:
+            self._refresh()
+            if folder.kind == "bookmarked":
+                paths = list(self._state.bookmarked_paths(self._lib))
+            else:
+                ids = self._ids(folder, "date")
+                paths = []
+                for part in chunks(ids):
+                    paths.extend(
+                        path_from_db(r[0])
+                        for r in self._db.execute(
+                            f"SELECT path FROM posts WHERE id IN ({marks(len(part))})", part
+                        )
+                    )
+            items = self._hashes(paths)
+            label = "/".join(folder.value) or folder.kind
+            return self._set_read(items, True, f"mark {label} read")
+
+    def undo(self) -> str | None:
+        """Undo the last mark or bookmark action; its description, or None."""
+        with self._lock:
+            description = self._state.undo(self._lib)
+            self._state_dirty = True
+        return description
+
+    def next_unread(self, after: str | None, *, backwards: bool = False) -> str | None:
+        """The next unread post in date order (newest first) after `after`."""
+        with self._lock:
+            self._refresh()
+            unread = "NOT EXISTS (SELECT 1 FROM temp.st_reads r WHERE r.path = p.path)"
+            order = "ASC" if backwards else "DESC"
+            where, params = unread, ()
+            if after is not None:
+                pos = self._db.execute(
+                    "SELECT date_key, id FROM posts WHERE path = ?", (path_to_db(after),)
+                ).fetchone()
+                if pos is not None:
+                    cmp = ">" if backwards else "<"
+                    where = f"{unread} AND (p.date_key, p.id) {cmp} (?, ?)"
+                    params = tuple(pos)
+            row = self._db.execute(
+                f"SELECT p.path FROM posts p WHERE {where} "
+                f"ORDER BY p.date_key {order}, p.id {order} LIMIT 1",
+                params,
+            ).fetchone()
+        return None if row is None else path_from_db(row[0])
+
+    # ---------------------------------------------------------------- positions
+    def position(self, path: str) -> int:
+        return self._state.position(self._lib, path)
+
+    def save_position(self, path: str, line: int) -> None:
+        self._state.save_position(self._lib, path, line)
+
+    # ---------------------------------------------------------------- bookmarks
+    def add_bookmark(
+        self,
+        path: str,
+        *,
+        heading: str | None = None,
+        anchor: str | None = None,
+        note: str | None = None,
+        created: datetime | None = None,
+        updated: datetime | None = None,
+    ) -> Bookmark:
+        """Bookmark a post (or its section `anchor`); `created`/`updated` restore the times of
+        an imported bookmark. Raises KeyError for a path the library never had."""
+        row = self._row_of(path)
+        if row is None:
+            old = [b for b in self._state.bookmarks(self._lib) if b.path == path]
+            if not old:
+                raise KeyError(path)
+            info = PostInfo(old[0].title, old[0].url, old[0].date, old[0].author, old[0].categories)
+        else:
+            date = row.date.timestamp() if row.date else None
+            info = PostInfo(row.title, row.url, date, row.author, row.categories)
+        with self._lock:
+            times = None
+            if created is not None:
+                times = (created.timestamp(), (updated or created).timestamp())
+            record = self._state.add_bookmark(
+                self._lib, path, info, heading=heading, anchor=anchor, note=note, times=times
+            )
+            self._state_dirty = True
+        return self._bookmark(record, missing=row is None)
+
+    def set_bookmark_note(self, path: str, note: str | None, *, anchor: str | None = None) -> None:
+        with self._lock:
+            self._state.set_bookmark_note(self._lib, path, note, anchor)
+            self._state_dirty = True
+
+    def remove_bookmark(self, path: str, *, anchor: str | None = None) -> None:
+        with self._lock:
+            self._state.remove_bookmark(self._lib, path, anchor)
+            self._state_dirty = True
+
+    def bookmarks(self) -> list[Bookmark]:
+        """Newest first; bookmarks of vanished posts are kept with missing=True."""
+        records = self._state.bookmarks(self._lib)
+        present = {r.path for r in self._rows_for_paths(sorted({b.path for b in records}))}
+        return [self._bookmark(r, missing=r.path not in present) for r in records]
+
+    def is_bookmarked(self, path: str) -> bool:
+        with self._lock:
+            self._refresh()
+            row = self._db.execute(
+                "SELECT 1 FROM temp.st_bookmarks WHERE path = ?", (path_to_db(path),)
+            ).fetchone()
+        return row is not None
+
+    def _bookmark(self, record: BookmarkRecord, *, missing: bool) -> Bookmark:
+        return Bookmark(
+            library=self.root,
+            path=record.path,
+            title=record.title,
+            url=record.url,
+            heading=record.heading,
+            anchor=record.anchor,
+            note=record.note,
+            created=datetime.fromtimestamp(record.created, UTC),
+            updated=datetime.fromtimestamp(record.updated, UTC),
+            missing=missing,
+            date=from_ts(record.date),
+            author=record.author,
+            categories=record.categories,
+        )
+
+
+def current_posts(site: Site, paths: StorePaths | None = None) -> list[Post] | None:
+    """Every post of `site` from its index, when the index is current: every scanned file is
+    indexed with the same size and mtime, and nothing else is. None otherwise (or when the
+    index cannot be read); the caller then parses the files. Never writes anything."""
+    index_path = (paths or StorePaths.default()).index_db(str(site.posts_root))
+    if not index_path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        if int(conn.execute("PRAGMA user_version").fetchone()[0]) != INDEX_VERSION:
+            return None
+        known = stored_files(conn)
+        seen = 0
+        for ref in scan(site):
+            stored = known.get(ref.relpath)
+            if (
+                stored is None
+                or (stored.size, stored.mtime_ns) != (ref.size, ref.mtime_ns)
+                or (stored.error and ref.error is None)  # a read error may be gone by now
+            ):
+                return None
+            seen += 1
+        if seen != len(known):
+            return None
+        return all_posts(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def known_libraries(paths: StorePaths) -> list[str]:
+    """Roots of the libraries opened before, last opened first."""
+    return known_roots(paths)
+
+
+def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str] | None:
+    """(root, relpath) of the deepest known library whose root contains `file`."""
+    target = Path(os.path.realpath(file))
+    best: tuple[str, str] | None = None
+    for root in known_roots(paths):
+        try:
+            rel = target.relative_to(root)
+        except ValueError:
+            continue
+        if best is None or len(root) > len(best[0]):
+            best = (root, rel.as_posix())
+    return best

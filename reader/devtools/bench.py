@@ -1,0 +1,413 @@
+"""`reader bench`: measure start, sync, open, filter, search and memory against their floors.
+
+Every measure alternates with its baseline in the same run (so machine noise hits both) and
+reports medians and the ratio. It reports; it does not gate: the exit status is 0 either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from reader.core.paths import StorePaths
+from reader.devtools.synthetic import build_library, post_files
+
+SCREEN_POLL_SECONDS = 0.01
+TRIVIAL_APP = (
+    "from textual.app import App\n"
+    "from textual.widgets import Static\n"
+    "class Trivial(App):\n"
+    "    def compose(self):\n"
+    "        yield Static('ready #0')\n"
+    "Trivial().run()\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    measure: str
+    value: float
+    baseline: float | None
+    ratio: float | None
+    goal: str
+    ok: bool | None
+    unit: str = "ms"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    sizes: tuple[int, ...]
+    repeats: int
+    corpus: Path | None
+    work_dir: Path
+    """Scratch space for stores; removed after the run."""
+    library_dir: Path
+    """Where synthetic libraries are built once and kept between runs."""
+
+
+def ratio_result(
+    name: str, value: float, baseline: float, limit: float, unit: str = "ms"
+) -> Result:
+    ratio = value / baseline if baseline > 0 else None
+    ok = None if ratio is None else ratio <= limit
+    return Result(name, value, baseline, ratio, f"<= {limit:g}x", ok, unit)
+
+
+def limit_result(
+    name: str, value: float, limit: float, unit: str = "ms", baseline: float | None = None
+) -> Result:
+    ratio = value / baseline if baseline else None
+    return Result(name, value, baseline, ratio, f"<= {limit:g} {unit}", value <= limit, unit)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def alternate(
+    measure: Callable[[], float], baseline: Callable[[], float], repeats: int
+) -> tuple[float, float]:
+    """Medians of `measure` and `baseline`, run in turns."""
+    values, floors = [], []
+    for _ in range(repeats):
+        values.append(measure())
+        floors.append(baseline())
+    return statistics.median(values), statistics.median(floors)
+
+
+# ---------------------------------------------------------------------------- floors
+def floor_read_and_parse(site: Path) -> float:
+    """Read every post file and parse its YAML header with the C loader: a sync can't beat it."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    started = time.perf_counter()
+    for file in post_files(site):
+        text = file.read_bytes().decode("utf-8", errors="replace")
+        end = text.find("\n---", 4)
+        yaml.load(text[4:end], Loader=loader)  # the safe C loader
+    return time.perf_counter() - started
+
+
+def floor_scandir_stat(root: Path) -> float:
+    """Walk the tree with scandir and stat every file: a no-change resync can't beat it."""
+    started = time.perf_counter()
+    stack = [str(root)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    entry.stat(follow_symlinks=False)
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------- library measures
+def _sync(site: Path, data_dir: Path) -> float:
+    from reader.core.library import Library
+
+    started = time.perf_counter()
+    library = Library.open(site, paths=StorePaths.default(data_dir))
+    try:
+        for _progress in library.sync():
+            pass
+    finally:
+        library.close()
+    return time.perf_counter() - started
+
+
+def measure_sync(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    posts_root = site / "source" / "_posts"
+
+    def cold() -> float:
+        data_dir = Path(tempfile.mkdtemp(dir=settings.work_dir))
+        try:
+            return _sync(site, data_dir)
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    value, floor = alternate(cold, lambda: floor_read_and_parse(site), settings.repeats)
+    yield ratio_result(f"cold sync {size}", _ms(value), _ms(floor), 1.5)
+
+    warm_dir = settings.work_dir / f"warm-{size}"
+    _sync(site, warm_dir)
+    value, floor = alternate(
+        lambda: _sync(site, warm_dir), lambda: floor_scandir_stat(posts_root), settings.repeats
+    )
+    yield ratio_result(f"no-change resync {size}", _ms(value), _ms(floor), 1.5)
+
+    files = post_files(site)
+    step = max(1, len(files) // 10)
+
+    def touched() -> float:
+        now = time.time()
+        for file in files[::step][:10]:
+            os.utime(file, (now, now + 1))
+        return _sync(site, warm_dir)
+
+    value, floor = alternate(touched, lambda: floor_scandir_stat(posts_root), settings.repeats)
+    yield ratio_result(f"resync after touching 10 of {size}", _ms(value), _ms(floor), 1.5)
+
+
+def measure_lists(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    from reader.core.library import Folder, Library
+
+    library = Library.open(site, paths=StorePaths.default(settings.work_dir / f"warm-{size}"))
+    try:
+        everything = Folder("all")
+        timings = []
+        for query in ("s", "sq", "sql", "sqli", "sqlit", "sqlite", "融", "融资"):
+            started = time.perf_counter()
+            selection = library.posts(everything, filter_text=query)
+            selection.rows(0, 50)
+            timings.append(time.perf_counter() - started)
+        yield limit_result(
+            f"filter per keystroke {size} (p95)", _ms(_percentile(timings, 0.95)), 50
+        )
+
+        selection = library.posts(everything)
+        last = len(selection) - 50
+
+        def tail() -> float:
+            started = time.perf_counter()
+            selection.rows(last, 50)
+            return time.perf_counter() - started
+
+        def head() -> float:
+            started = time.perf_counter()
+            selection.rows(0, 50)
+            return time.perf_counter() - started
+
+        value, first = alternate(tail, head, max(5, settings.repeats))
+        yield limit_result(f"rows at the end of {size}", _ms(value), 50, baseline=_ms(first))
+    finally:
+        library.close()
+
+
+def measure_open(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    """Open articles in the real app (headless) vs Rich rendering the same Markdown in a Static."""
+    from reader.core.library import Folder, Library
+
+    library = Library.open(site, paths=StorePaths.default(settings.work_dir / f"warm-{size}"))
+    try:
+        selection = library.posts(Folder("all"), sort="title")
+        count = min(len(selection), 20 if settings.repeats <= 3 else 60)
+        step = max(1, len(selection) // max(count, 1))
+        paths = [row.path for row in selection.rows(0, len(selection))[::step][:count]]
+        huge = [str(p.relative_to(site / "source" / "_posts").as_posix()) for p in _huge(site)]
+        app_times, rich_times = asyncio.run(_open_in_apps(library, paths + huge[:1]))
+    finally:
+        library.close()
+    many_app, many_rich = app_times[: len(paths)], rich_times[: len(paths)]
+    yield ratio_result(
+        f"open article p50 {size}",
+        _ms(statistics.median(many_app)),
+        _ms(statistics.median(many_rich)),
+        1.0,
+    )
+    yield ratio_result(
+        f"open article p95 {size}",
+        _ms(_percentile(many_app, 0.95)),
+        _ms(_percentile(many_rich, 0.95)),
+        1.0,
+    )
+    if huge:
+        yield ratio_result(f"open 1 MB post {size}", _ms(app_times[-1]), _ms(rich_times[-1]), 1.0)
+
+
+def _huge(site: Path) -> list[Path]:
+    return sorted(p for p in post_files(site) if p.stat().st_size >= 1 << 20)
+
+
+async def _open_in_apps(library: Any, paths: list[str]) -> tuple[list[float], list[float]]:
+    from rich.markdown import Markdown
+    from textual.app import App, ComposeResult
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    from reader.app import ReaderApp
+    from reader.core.config import Config
+    from reader.widgets.article_view import ArticleView
+
+    opened: asyncio.Queue[str] = asyncio.Queue()
+
+    def hook(message: object) -> None:
+        if isinstance(message, ArticleView.Opened):
+            opened.put_nowait(message.path)
+
+    class RichInStatic(App[None]):
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                yield Static(id="body")
+
+    app_times: list[float] = []
+    rich_times: list[float] = []
+    app = ReaderApp(library, Config())
+    baseline = RichInStatic()
+    async with (
+        app.run_test(size=(120, 40), message_hook=hook) as pilot,
+        baseline.run_test(size=(120, 40)) as base_pilot,
+    ):
+        await pilot.pause()  # the main screen is pushed on mount
+        view = app.screen.query_one(ArticleView)
+        static = baseline.query_one("#body", Static)
+        for path in paths:
+            started = time.perf_counter()
+            view.show(path)
+            while (await opened.get()) != path:
+                pass
+            await pilot.pause()
+            app_times.append(time.perf_counter() - started)
+
+            started = time.perf_counter()
+            markdown = library.article(path).markdown
+            static.update(Markdown(markdown))
+            await base_pilot.pause()
+            rich_times.append(time.perf_counter() - started)
+    return app_times, rich_times
+
+
+# ---------------------------------------------------------------------------- terminal measures
+@contextmanager
+def tmux_session(command: list[str], size: tuple[int, int] = (120, 40)) -> Iterator[str]:
+    server = f"bench-{uuid.uuid4().hex[:8]}"
+    line = "exec " + " ".join(shlex.quote(part) for part in command)
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            server,
+            "new-session",
+            "-d",
+            "-s",
+            "b",
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            line,
+        ],
+        check=True,
+    )
+    try:
+        yield server
+    finally:
+        subprocess.run(["tmux", "-L", server, "kill-server"], check=False, capture_output=True)
+
+
+def _screen(server: str) -> str:
+    result = subprocess.run(
+        ["tmux", "-L", server, "capture-pane", "-p", "-t", "b"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout
+
+
+def time_to_text(command: list[str], needle: str, timeout: float = 60) -> float:
+    """Seconds from launch until `needle` is on the screen of a real terminal (tmux)."""
+    started = time.perf_counter()
+    with tmux_session(command) as server:
+        while time.perf_counter() - started < timeout:
+            if needle in _screen(server):
+                return time.perf_counter() - started
+            time.sleep(SCREEN_POLL_SECONDS)
+    raise TimeoutError(f"{needle!r} did not appear within {timeout:g} s")
+
+
+def _reader_command(site: Path, data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "reader", "--data-dir", str(data_dir), str(site)]
+
+
+def measure_first_paint(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    data_dir = settings.work_dir / f"warm-{size}"
+    reader = _reader_command(site, data_dir)
+    trivial = [sys.executable, "-c", TRIVIAL_APP]
+    time_to_text(reader, " #")  # warm the page cache and the index once
+    value, floor = alternate(
+        lambda: time_to_text(reader, " #"),
+        lambda: time_to_text(trivial, "ready #0"),
+        settings.repeats,
+    )
+    yield ratio_result(f"first paint {size}", _ms(value), _ms(floor), 1.3)
+
+
+def measure_memory(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    data_dir = settings.work_dir / f"warm-{size}"
+    with tmux_session(_reader_command(site, data_dir)) as server:
+        deadline = time.perf_counter() + 60
+        while " #" not in _screen(server) and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        time.sleep(2)  # let the background resync finish
+        pid = subprocess.run(
+            ["tmux", "-L", server, "list-panes", "-t", "b", "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        status = Path(f"/proc/{pid}/status").read_text()
+    peak_kib = next(
+        int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")
+    )
+    yield limit_result(f"peak RSS {size}", round(peak_kib / 1024, 1), 150, unit="MB")
+
+
+# ---------------------------------------------------------------------------- driver
+MEASURES = (measure_sync, measure_lists, measure_first_paint, measure_open, measure_memory)
+
+
+def run(settings: Settings, out: TextIO = sys.stdout) -> list[Result]:
+    results: list[Result] = []
+    for size in settings.sizes:
+        site = build_library(settings.library_dir / f"library-{size}", size, settings.corpus)
+        for measure in MEASURES:
+            for result in measure(site, size, settings):
+                results.append(result)
+                print(format_row(result), file=out, flush=True)
+            gc.collect()
+    return results
+
+
+HEADER = f"{'measure':<42} {'value':>10} {'baseline':>10} {'ratio':>7} {'goal':>12}  ok"
+
+
+def format_row(result: Result) -> str:
+    baseline = "-" if result.baseline is None else f"{result.baseline:.1f}"
+    ratio = "-" if result.ratio is None else f"{result.ratio:.2f}"
+    verdict = {True: "pass", False: "FAIL", None: "-"}[result.ok]
+    value = f"{result.value:.1f} {result.unit}"
+    return (
+        f"{result.measure:<42} {value:>10} {baseline:>10} {ratio:>7} {result.goal:>12}  {verdict}"
+    )
+
+
+def format_table(results: list[Result]) -> str:
+    return "\n".join([HEADER, *(format_row(r) for r in results)])
+
+
+def write_json(results: list[Result], path: Path) -> None:
+    fields = ("measure", "value", "baseline", "ratio", "goal", "ok")
+    rows = [{key: asdict(result)[key] for key in fields} for result in results]
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -1,0 +1,109 @@
+"""`reader [PATH]`: pick the library, read the config, run the app; errors are one line.
+
+Library: PATH if given; else the last one opened; else the sample library shipped in the package.
+Exit codes: 0 quit, 1 the app crashed (the traceback is in a log file), 2 bad usage (missing
+PATH, bad config, a terminal that cannot show the app).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from reader.core.config import Config, ConfigError, load_config
+from reader.core.paths import StorePaths
+from reader.core.sanitize import sanitize_line
+
+
+def sample_library() -> Path:
+    """The bundled guide to reader, a Hexo-style site inside the package."""
+    import reader
+
+    return Path(reader.__file__).parent / "sample"
+
+
+def resolve_library(path: str | None, paths: StorePaths) -> Path:
+    """PATH, else the last-used known library that still exists, else the sample library."""
+    from reader.core.library import known_libraries
+
+    if path is not None:
+        return Path(path).expanduser()
+    for root in known_libraries(paths):
+        if Path(root).is_dir():
+            return Path(root)
+    return sample_library()
+
+
+def terminal_problem() -> str | None:
+    """Why this terminal cannot show the app, or None."""
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb", "unknown"):
+        shown = term or "unset"
+        return (
+            f"this terminal (TERM={shown}) cannot show the app; set TERM (e.g. xterm-256color) "
+            "or use `reader list` and `reader show`"
+        )
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return "the app needs a terminal; use `reader list` and `reader show` in scripts"
+    return None
+
+
+def load_settings(paths: StorePaths) -> Config:
+    """The config, with its remapped binding ids checked against the key table."""
+    from reader.keys import ALL_IDS
+
+    config = load_config(paths.config_file)
+    config.check_key_ids(set(ALL_IDS))
+    return config
+
+
+def run(path: str | None = None, data_dir: str | None = None) -> int:
+    """Run the app; returns the process exit code."""
+    paths = StorePaths.default(data_dir)
+    try:
+        config = load_settings(paths)
+    except ConfigError as error:
+        _error(f"bad config: {error}")
+        return 2
+    root = resolve_library(path, paths)
+    if path is not None and not root.exists():
+        _error(f"no such library: {path}")
+        return 2
+    problem = terminal_problem()
+    if problem is not None:
+        _error(problem)
+        return 2
+
+    from reader.core.library import Library
+    from reader.core.scan import SiteError
+
+    try:
+        library = Library.open(root, paths=paths)
+    except SiteError as error:
+        _error(str(error))
+        return 2
+    except OSError as error:
+        _error(f"cannot open the library {root}: {error.strerror or error}")
+        return 1
+
+    from reader.app import ReaderApp
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    crash_log = paths.cache_dir / "logs" / f"crash-{stamp}-{os.getpid()}.log"
+    app = ReaderApp(library, config, paths=paths, crash_log=crash_log)
+    try:
+        app.run()
+    finally:
+        library.close()
+    if app.crashed is not None:
+        where = f"; details in {app.crash_log}" if app.crash_log is not None else ""
+        _error(f"crashed: {app.crashed}{where}")
+        return 1
+    code = app.return_code
+    return code if code is not None else 0
+
+
+def _error(message: str) -> None:
+    print(f"reader: {sanitize_line(message)}", file=sys.stderr)

@@ -1,0 +1,351 @@
+"""The main screen: library pane (folders + post list) and reading pane.
+
+Wide terminals (>= 120 columns) show both panes side by side; narrower ones show one at a time
+(list <-> article). Workers call the core; message handlers change widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from reader import safe
+from reader.core.library import Folder, Library, SyncProgress
+from reader.keys import bindings
+from reader.screens.search import SearchResult, SearchScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.folder_tree import ALL, FolderTree
+from reader.widgets.post_list import PostListView
+from reader.widgets.sync_status import SyncStatus
+
+if TYPE_CHECKING:
+    from reader.core.config import Config
+
+WIDE = 120
+_STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts in
+
+
+class FilterInput(Input):
+    """The `/` filter box above the list."""
+
+    BINDINGS: ClassVar = bindings("filter")
+
+    def action_filter_cancel(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.close_filter(clear=True)
+
+
+@dataclass
+class SyncUpdate(Message):
+    """A progress report from the sync worker (posted from its thread)."""
+
+    progress: SyncProgress
+
+
+class MainScreen(Screen[None]):
+    """Library pane + reading pane."""
+
+    BINDINGS: ClassVar = bindings("main")
+
+    def __init__(self, library: Library, config: Config) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config
+        self.folder: Folder = ALL
+        self.sort: Literal["date", "title"] = "date"
+        self._sync_cancel = threading.Event()
+        self._last_stream = 0.0
+        self._notices_shown: set[str] = set()
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="library-pane"):
+                yield FolderTree(id="folders")
+                yield FilterInput(placeholder="Filter titles…", id="filter", select_on_focus=False)
+                yield PostListView(id="posts")
+            yield ArticleView(self.library, id="article")
+        yield SyncStatus(id="sync")
+        yield Footer(compact=True)
+
+    @property
+    def posts(self) -> PostListView:
+        return self.query_one("#posts", PostListView)
+
+    @property
+    def folders(self) -> FolderTree:
+        return self.query_one("#folders", FolderTree)
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one("#filter", FilterInput)
+
+    @property
+    def reading(self) -> bool:
+        """The article pane is the one shown (narrow) or focused (wide)."""
+        return self.has_class("-reading")
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.filter_input.cursor_blink = False
+        self._apply_layout(self.app.size.width)
+        self.folders.set_folders(self.library.folders())
+        self.reload_posts()
+        self.posts.focus()
+        self._show_new_notices()
+        self.start_sync()
+
+    def on_unmount(self) -> None:
+        self._sync_cancel.set()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int) -> None:
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        self.set_class(not wide, "-narrow")
+
+    def _show_article(self) -> None:
+        self.add_class("-reading")
+        self.article.focus()
+
+    def _show_list(self) -> None:
+        self.remove_class("-reading")
+        self.posts.focus()
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def reload_posts(self, *, keep: str | None = None) -> None:
+        """Query the current folder, sort and filter again; keep the cursor on `keep`."""
+        current = self.posts.current
+        keep = keep if keep is not None else (current.path if current else None)
+        selection = self.library.posts(
+            self.folder, sort=self.sort, filter_text=self.filter_input.value
+        )
+        self.posts.empty_message = (
+            "No titles match the filter." if self.filter_input.value else "No posts here."
+        )
+        self.posts.set_posts(selection, keep=keep)
+
+    def refresh_marks(self) -> None:
+        """Repaint rows and counts after read marks or bookmarks changed."""
+        self.posts.invalidate()
+        self.folders.set_folders(self.library.folders())
+        self._show_new_notices()
+
+    def _show_new_notices(self) -> None:
+        """Backups, rebuilds and 'state is not being saved' (say, the disk filled up), once."""
+        for notice in self.library.notices:
+            if notice not in self._notices_shown:
+                self._notices_shown.add(notice)
+                safe.notify(self.app, notice, severity="warning", timeout=8)
+
+    @on(FolderTree.FolderChanged)
+    def _folder_changed(self, event: FolderTree.FolderChanged) -> None:
+        if event.folder != self.folder:
+            self.folder = event.folder
+            self.posts.cursor = 0
+            self.reload_posts(keep="")
+
+    @on(FolderTree.FolderOpened)
+    def _folder_opened(self) -> None:
+        self.posts.focus()
+
+    # -- filter -------------------------------------------------------------------------------
+
+    @on(PostListView.FilterRequested)
+    @on(FolderTree.FilterRequested)
+    def open_filter(self) -> None:
+        self.add_class("-filtering")
+        self.filter_input.focus()
+
+    def close_filter(self, *, clear: bool) -> None:
+        if clear and self.filter_input.value:
+            self.filter_input.value = ""
+            self.reload_posts()
+        if not self.filter_input.value:
+            self.remove_class("-filtering")
+        self.posts.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.reload_posts()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.close_filter(clear=False)
+
+    # -- opening posts ------------------------------------------------------------------------
+
+    @on(PostListView.Selected)
+    def _post_selected(self, event: PostListView.Selected) -> None:
+        self.open_post(event.path)
+
+    def open_post(self, path: str, *, find: str = "") -> None:
+        self.posts.select_path(path)
+        self.article.show(path, find=find)
+        self._show_article()
+
+    # -- search -------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen(self.library), self._search_done)
+
+    def _search_done(self, result: SearchResult | None) -> None:
+        if result is not None:
+            self.open_post(result.path, find=result.find)
+
+    @on(ArticleView.Opened)
+    def _article_opened(self, event: ArticleView.Opened) -> None:
+        self.posts.select_path(event.path)
+        self.refresh_marks()
+
+    @on(ArticleView.Closed)
+    def _article_closed(self) -> None:
+        self._show_list()
+
+    @on(ArticleView.OpenPost)
+    def _followed_post_link(self, event: ArticleView.OpenPost) -> None:
+        """The article opened another post itself (a link, or Backspace): follow in the list."""
+        self.posts.select_path(event.path)
+
+    @on(ArticleView.BookmarksChanged)
+    def _bookmarks_changed(self) -> None:
+        self.refresh_marks()
+
+    def _current_path(self) -> str | None:
+        if self.reading and self.article.path is not None:
+            return self.article.path
+        row = self.posts.current
+        return row.path if row is not None else None
+
+    def _unread_step(self, backwards: bool) -> None:
+        article = self.article
+        if self.reading and article.find_active:
+            article.find_prev() if backwards else article.find_next()
+            return
+        row = self.posts.current
+        current = self._current_path()
+        if not self.reading and row is not None and not row.read:
+            path: str | None = row.path  # from the list, the unread post under the cursor first
+        else:
+            path = self.library.next_unread(current, backwards=backwards)
+            if path is None and current is not None:
+                path = self.library.next_unread(None, backwards=backwards)  # wrap around
+        if path is None or (path == current and self.reading):
+            safe.notify(self.app, "No more unread posts.")
+            return
+        self.open_post(path)
+
+    def action_next_unread(self) -> None:
+        self._unread_step(backwards=False)
+
+    def action_prev_unread(self) -> None:
+        self._unread_step(backwards=True)
+
+    def _post_step(self, delta: int) -> None:
+        posts = self.posts
+        if not len(posts):
+            return
+        path = self.article.path if self.reading else None
+        index = posts.posts.index_of(path) if path and posts.posts else None
+        target = (index if index is not None else posts.cursor) + delta
+        if 0 <= target < len(posts):
+            posts.cursor = target
+            row = posts.current
+            if row is not None:
+                self.open_post(row.path)
+
+    def action_next_post(self) -> None:
+        self._post_step(1)
+
+    def action_prev_post(self) -> None:
+        self._post_step(-1)
+
+    # -- marks --------------------------------------------------------------------------------
+
+    def action_toggle_read(self) -> None:
+        path = self._current_path()
+        if path is None:
+            return
+        row = self.posts.current
+        read = row.read if row is not None and row.path == path else True
+        self.library.mark_read(path, not read)
+        self.refresh_marks()
+
+    def action_mark_folder_read(self) -> None:
+        count = self.library.mark_folder_read(self.folder)
+        self.refresh_marks()
+        safe.notify(self.app, f"Marked {count:,} posts read (u undoes).")
+
+    def action_undo(self) -> None:
+        description = self.library.undo()
+        self.refresh_marks()
+        safe.notify(self.app, f"Undone: {description}" if description else "Nothing to undo.")
+
+    def action_toggle_sort(self) -> None:
+        self.sort = "title" if self.sort == "date" else "date"
+        self.reload_posts()
+        safe.notify(self.app, f"Sorted by {self.sort}.")
+
+    def action_focus_next_pane(self) -> None:
+        self.focus_next()
+
+    def action_focus_previous_pane(self) -> None:
+        self.focus_previous()
+
+    # -- sync ---------------------------------------------------------------------------------
+
+    def action_resync(self) -> None:
+        self.start_sync()
+
+    def start_sync(self) -> None:
+        self._sync_cancel.set()
+        self._sync_cancel = threading.Event()
+        self._run_sync(self._sync_cancel)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _run_sync(self, cancel: threading.Event) -> None:
+        last = 0.0
+        for progress in self.library.sync(cancel):
+            now = time.monotonic()
+            if progress.done or now - last >= 0.05:
+                last = now
+                self.post_message(SyncUpdate(progress))
+            if cancel.is_set():
+                break
+
+    @on(SyncUpdate)
+    def _sync_update(self, event: SyncUpdate) -> None:
+        status = self.query_one(SyncStatus)
+        status.update_progress(event.progress)
+        now = time.monotonic()
+        if event.progress.done or now - self._last_stream >= _STREAM_EVERY:
+            self._last_stream = now
+            self.reload_posts()
+            self.folders.set_folders(self.library.folders())
+        if event.progress.done:
+            self.set_timer(4, status.hide)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "sync" and event.state == WorkerState.ERROR:
+            self.query_one(SyncStatus).hide()
+            safe.notify(self.app, f"Sync failed: {event.worker.error}", severity="error")

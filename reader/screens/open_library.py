@@ -1,0 +1,52 @@
+""" "Open library…": a path box over the list of known libraries (last opened first)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from reader import safe
+
+
+class OpenLibraryScreen(ModalScreen[str | None]):
+    """Returns the chosen path, or None when cancelled."""
+
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self, known: list[str]) -> None:
+        super().__init__()
+        self.known = known
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="open-library"):
+            yield Label("Open library", id="open-library-title")
+            yield Input(placeholder="Path to a Hexo, Jekyll or Hugo site or a folder", id="path")
+            yield OptionList(
+                *(Option(safe.content(root), id=str(i)) for i, root in enumerate(self.known)),
+                id="known",
+            )
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.query_one("#path", Input).cursor_blink = False
+        if not self.known:
+            self.query_one("#known", OptionList).display = False
+
+    @on(Input.Submitted, "#path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    @on(OptionList.OptionSelected, "#known")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.known[int(event.option.id or 0)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

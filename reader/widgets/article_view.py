@@ -1,0 +1,798 @@
+"""The reading pane: a metadata header and the article's Markdown, rendered a block at a time.
+
+`ArticleView` is a `ScrollView` over pre-rendered lines (Rich's Markdown, see article_render):
+only visible lines are painted, the first screen shows as soon as its blocks are rendered and
+the rest streams in from a thread worker that can be cancelled. The column is at most
+`config.measure` cells wide and centred. Positions are saved as Markdown lines, so they survive
+a change of width.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from reader.core.sanitize import sanitize_line
+from reader.keys import bindings
+from reader.linkopen import LinkTarget, classify, open_external
+from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
+from reader.widgets.article_render import (
+    Block,
+    RenderedLink,
+    make_console,
+    render_block,
+    render_text,
+    split_blocks,
+)
+
+if TYPE_CHECKING:
+    from reader.core.library import Article, Bookmark, Library
+
+BLOCK_GAP = 1
+"""Blank lines between rendered blocks (Rich's own gap between Markdown blocks)."""
+SAVE_DELAY = 0.6
+"""Seconds of scroll quiet before the position is saved."""
+
+
+class _Config(Protocol):
+    measure: int
+    mark_read_on: str
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Rendered lines handed from the worker to the view (already in view order)."""
+
+    lines: list[Strip]
+    blocks: list[tuple[Block, int, int]]
+    """(block, first line, height) for each block in `lines`, lines counted from the top."""
+    links: list[RenderedLink]
+
+
+@dataclass(slots=True)
+class _Document:
+    path: str
+    article: Article
+    width: int
+    lines: list[Strip] = field(default_factory=list)
+    block_starts: list[int] = field(default_factory=list)
+    """First line of each rendered block (ascending)."""
+    blocks: list[Block] = field(default_factory=list)
+    block_lines: list[int] = field(default_factory=list)
+    """Markdown line of each rendered block (ascending)."""
+    heights: list[int] = field(default_factory=list)
+    links: list[RenderedLink] = field(default_factory=list)
+    total_blocks: int = 0
+    complete: bool = False
+
+    def line_for_source(self, source_line: int) -> int | None:
+        """The rendered line showing Markdown line `source_line`, None if not rendered yet."""
+        if not self.blocks or source_line <= 0:
+            return 0
+        index = bisect.bisect_right(self.block_lines, source_line) - 1
+        if index < 0:
+            return 0
+        block = self.blocks[index]
+        last = index == len(self.blocks) - 1
+        if source_line >= block.line + block.lines and not self.complete and last:
+            return None
+        offset = min(source_line - block.line, block.lines - 1)
+        return self.block_starts[index] + (offset * self.heights[index]) // max(block.lines, 1)
+
+    def source_for_line(self, y: int) -> int:
+        """The Markdown line shown at rendered line `y`."""
+        index = bisect.bisect_right(self.block_starts, y) - 1
+        if index < 0:
+            return 0
+        block = self.blocks[index]
+        offset = y - self.block_starts[index]
+        if offset >= self.heights[index]:
+            return block.line + block.lines - 1
+        return block.line + (offset * block.lines) // max(self.heights[index], 1)
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one post; bindings for reading actions live here."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--title",
+        "article--meta",
+        "article--source",
+        "article--notice",
+        "article--h1",
+        "article--h2",
+        "article--h3",
+        "article--link",
+        "article--link-number",
+        "article--code-inline",
+        "article--code-block",
+        "article--quote",
+        "article--rule",
+        "article--bullet",
+        "article--find",
+        "article--find-current",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("article")
+    """From the one key table (reader/keys.py): close, back, outline, links, copy, bookmark,
+    edit_note, find, and the reading moves (scroll_*, half_page, page_*)."""
+
+    class Opened(Message):
+        """A post was loaded and its first screen shown."""
+
+        def __init__(self, path: str) -> None:
+            self.path = path
+            super().__init__()
+
+    class Closed(Message):
+        """Esc or q inside the article: go back to the list."""
+
+    class OpenPost(Message):
+        """A link to another post was followed; the view already shows it."""
+
+        def __init__(self, path: str) -> None:
+            self.path = path
+            super().__init__()
+
+    class BookmarksChanged(Message):
+        """A bookmark of `path` was added, edited or removed here."""
+
+        def __init__(self, path: str) -> None:
+            self.path = path
+            super().__init__()
+
+    class _Loaded(Message):
+        def __init__(self, generation: int, document: _Document | None, error: str | None):
+            self.generation = generation
+            self.document = document
+            self.error = error
+            super().__init__()
+
+    class _Rendered(Message):
+        def __init__(self, generation: int, chunk: _Chunk, done: bool) -> None:
+            self.generation = generation
+            self.chunk = chunk
+            self.done = done
+            super().__init__()
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._library = library
+        self._doc: _Document | None = None
+        self._generation = 0
+        self._restore_line: int | None = None
+        """Markdown line to scroll to once it is rendered."""
+        self._history: list[str] = []
+        self._jump: tuple[str, int] | None = None
+        """(anchor, line) of the last outline jump: the current section while not scrolled."""
+        self._read_marked = False
+        self._save_timer: object | None = None
+        self._error: str | None = None
+        self._loading_path: str | None = None
+        self._pending_anchor: str | None = None
+        self._cache: dict[int, Strip] = {}
+        self._find_query = ""
+        self._hits: list[Hit] = []
+        self._hit_index = -1
+        self._hit_lines: dict[int, list[tuple[int, int, bool]]] = {}
+        self._reveal_first_hit = False
+        """Scroll to the first hit as soon as one is rendered (opened from search)."""
+
+    # -- public API -------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str | None:
+        """The post shown (or loading), None when empty."""
+        return self._doc.path if self._doc is not None else self._loading_path
+
+    @property
+    def article(self) -> Article | None:
+        return self._doc.article if self._doc is not None else None
+
+    @property
+    def links(self) -> list[RenderedLink]:
+        """Links rendered so far, numbered as in the text."""
+        return list(self._doc.links) if self._doc is not None else []
+
+    @property
+    def rendering_complete(self) -> bool:
+        return self._doc is not None and self._doc.complete
+
+    @property
+    def find_active(self) -> bool:
+        """True while an in-article find is active (n/N go to hits then, Esc ends it)."""
+        return bool(self._find_query)
+
+    @property
+    def find_query(self) -> str:
+        return self._find_query
+
+    @property
+    def hit_count(self) -> int:
+        return len(self._hits)
+
+    def find(self, query: str) -> int:
+        """Highlight every hit of `query`, scroll to the first one from the top of the view."""
+        self._find_query = " ".join(query.split())
+        doc = self._doc
+        self._hits = find_hits(doc.lines, self._find_query) if doc and self._find_query else []
+        self._hit_index = -1
+        if self._hits:
+            top = round(self.scroll_y)
+            self._hit_index = next((i for i, hit in enumerate(self._hits) if hit.line >= top), 0)
+            self._reveal_hit()
+        self._index_hits()
+        return len(self._hits)
+
+    def find_next(self) -> None:
+        self._step_hit(1)
+
+    def find_prev(self) -> None:
+        self._step_hit(-1)
+
+    def clear_find(self) -> None:
+        self._find_query = ""
+        self._hits = []
+        self._hit_index = -1
+        self._index_hits()
+
+    def _step_hit(self, step: int) -> None:
+        if not self._hits:
+            if self._find_query:
+                self.notify(f"Not found: {self._find_query}", markup=False)
+            return
+        self._hit_index = (self._hit_index + step) % len(self._hits)
+        self._reveal_hit()
+        self._index_hits()
+        self.notify(f"{self._hit_index + 1}/{len(self._hits)}", timeout=1.5, markup=False)
+
+    def _reveal_hit(self) -> None:
+        line = self._hits[self._hit_index].line
+        height = self.scrollable_content_region.height or self.size.height
+        if not self.scroll_y <= line < self.scroll_y + height - 1:
+            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True, force=True)
+
+    def _index_hits(self) -> None:
+        lines: dict[int, list[tuple[int, int, bool]]] = {}
+        for number, hit in enumerate(self._hits):
+            for line, start, end in hit.spans:
+                lines.setdefault(line, []).append((start, end, number == self._hit_index))
+        self._hit_lines = lines
+        self._cache.clear()
+        self.refresh()
+
+    def show(self, path: str, *, find: str = "", _from_history: bool = False) -> None:
+        """Load `path` in a worker, restore its saved position, mark it read per config.
+
+        With `find`, highlight its hits instead and open at the first one (search results)."""
+        self.save_position()
+        if not _from_history and self._doc is not None and self._doc.path != path:
+            self._history.append(self._doc.path)
+            del self._history[:-100]
+        self._generation += 1
+        self._loading_path = path
+        self._read_marked = False
+        self._jump = None
+        self._error = None
+        self.clear_find()
+        self._find_query = " ".join(find.split())
+        self._reveal_first_hit = bool(self._find_query)
+        try:
+            self._restore_line = None if find else self._library.position(path)
+        except Exception:  # a read-only or broken state store must not stop reading
+            self._restore_line = 0
+        self._load(
+            path, self._generation, self._content_width(), self._styles(), self._code_theme()
+        )
+
+    def clear(self) -> None:
+        """Show nothing (e.g. the selected post vanished)."""
+        self.save_position()
+        self._generation += 1
+        self._doc = None
+        self._loading_path = None
+        self.virtual_size = Size(0, 0)
+        self.refresh()
+
+    def save_position(self) -> None:
+        doc = self._doc
+        if doc is None or not doc.lines:
+            return
+        line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y > 0 else 0
+        try:
+            self._library.save_position(doc.path, line)
+        except Exception as error:
+            self.notify(f"Could not save the position: {error}", severity="warning", markup=False)
+
+    def current_section(self) -> tuple[str, str] | None:
+        """(heading text, anchor) of the section at the top of the view, None at the very top."""
+        doc = self._doc
+        if doc is None or not doc.article.headings:
+            return None
+        y = round(self.scroll_y)
+        if self._jump is not None and self._jump[1] == min(y, round(self.max_scroll_y)):
+            anchor = self._jump[0]
+            for heading in doc.article.headings:
+                if heading.anchor == anchor:
+                    return heading.text, heading.anchor
+        if y <= 0:
+            return None
+        current: tuple[str, str] | None = None
+        for heading in doc.article.headings:
+            line = doc.line_for_source(heading.line)
+            if line is None or line > y:
+                break
+            current = (heading.text, heading.anchor)
+        return current
+
+    def scroll_to_anchor(self, anchor: str) -> bool:
+        """Scroll so the heading with `anchor` is at the top; False if there is none."""
+        doc = self._doc
+        if doc is None:
+            return False
+        for heading in doc.article.headings:
+            if heading.anchor == anchor:
+                line = doc.line_for_source(heading.line)
+                if line is None:
+                    self._restore_line = heading.line
+                    return True
+                self.scroll_to(y=line, animate=False, immediate=True, force=True)
+                self._jump = (anchor, min(line, round(self.max_scroll_y)))
+                return True
+        return False
+
+    # -- loading and rendering -------------------------------------------------------------
+
+    def _config(self) -> _Config | None:
+        return getattr(self.app, "config", None)
+
+    def _content_width(self) -> int:
+        measure = getattr(self._config(), "measure", 100)
+        available = self.scrollable_content_region.width or self.size.width or 80
+        return max(10, min(int(measure), available - 2))
+
+    def _code_theme(self) -> str:
+        return "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+
+    def _styles(self) -> dict[str, Style]:
+        def get(name: str) -> Style:
+            return self.get_component_rich_style(name, partial=True)
+
+        return {
+            "markdown.h1": get("article--h1"),
+            "markdown.h2": get("article--h2"),
+            "markdown.h3": get("article--h3"),
+            "markdown.h4": get("article--h3"),
+            "markdown.h5": get("article--h3"),
+            "markdown.h6": get("article--h3"),
+            "markdown.link": get("article--link"),
+            "markdown.link_url": get("article--link"),
+            "markdown.kbd": get("article--link-number"),
+            "markdown.code": get("article--code-inline"),
+            "markdown.code_block": get("article--code-block"),
+            "markdown.block_quote": get("article--quote"),
+            "markdown.hr": get("article--rule"),
+            "markdown.table.border": get("article--rule"),
+            "markdown.item.bullet": get("article--bullet"),
+            "markdown.item.number": get("article--bullet"),
+            "reader.title": get("article--title"),
+            "reader.meta": get("article--meta"),
+            "reader.source": get("article--source"),
+            "reader.notice": get("article--notice"),
+        }
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _load(
+        self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
+    ) -> None:
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        try:
+            article = self._library.article(path)
+        except Exception as error:  # shown in the pane; the app keeps running
+            self.post_message(self._Loaded(generation, None, f"Cannot open {path}: {error}"))
+            return
+        if cancelled():
+            return
+        doc = _Document(path, article, width)
+        self.post_message(self._Loaded(generation, doc, None))
+        console = make_console(width, styles)
+        header = [_strip(line) for line in render_text(_header(article, styles), console, width)]
+        blocks = split_blocks(article.markdown, (h.line for h in article.headings))
+        doc.total_blocks = len(blocks)
+        links: list[RenderedLink] = []
+        sent_links = 0
+        lines: list[Strip] = [*header, Strip.blank(width)]
+        placed: list[tuple[Block, int, int]] = []
+        top = 0
+        first_screen = max(self.size.height, 24) + 10
+        sent_first = False
+        budget = 0
+        for block in blocks:
+            if cancelled():
+                return
+            rendered = render_block(block, console, width, code_theme=code_theme, links=links)
+            if not rendered:
+                continue
+            y = top + len(lines)
+            placed.append((block, y, len(rendered)))
+            lines.extend(_strip(line) for line in rendered)
+            lines.extend(Strip.blank(width) for _ in range(BLOCK_GAP))
+            budget += len(rendered)
+            if (not sent_first and len(lines) + top >= first_screen) or budget >= 400:
+                chunk = _Chunk(lines, placed, links[sent_links:])
+                self.post_message(self._Rendered(generation, chunk, False))
+                top += len(lines)
+                lines, placed, sent_links = [], [], len(links)
+                sent_first = True
+                budget = 0
+        self.post_message(
+            self._Rendered(generation, _Chunk(lines, placed, links[sent_links:]), True)
+        )
+
+    def on_article_view__loaded(self, message: _Loaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        if message.document is None:
+            self._doc = None
+            self._error = message.error
+            self.virtual_size = Size(0, 1)
+            self.refresh()
+            if message.error:
+                self.notify(message.error, severity="error", markup=False)
+            return
+        self._doc = message.document
+        self._loading_path = None
+
+    def on_article_view__rendered(self, message: _Rendered) -> None:
+        message.stop()
+        doc = self._doc
+        if message.generation != self._generation or doc is None:
+            return
+        first = not doc.lines
+        chunk = message.chunk
+        doc.lines.extend(chunk.lines)
+        for block, start, height in chunk.blocks:
+            doc.blocks.append(block)
+            doc.block_lines.append(block.line)
+            doc.block_starts.append(start)
+            doc.heights.append(height)
+        doc.links.extend(chunk.links)
+        doc.complete = message.done
+        if self._find_query:
+            self._hits = find_hits(doc.lines, self._find_query)
+            self._hit_index = min(self._hit_index, len(self._hits) - 1)
+            self._index_hits()
+        self._cache.clear()
+        self.virtual_size = Size(doc.width, len(doc.lines))
+        if self._reveal_first_hit and self._hits:
+            self._reveal_first_hit = False
+            self._hit_index = 0
+            self._reveal_hit()
+            self._index_hits()
+        if self._restore_line is not None:
+            target = doc.line_for_source(self._restore_line)
+            if target is not None:
+                self._restore_line = None
+                self.scroll_to(y=target, animate=False, immediate=True, force=True)
+        self.refresh()
+        if first:
+            if getattr(self._config(), "mark_read_on", "open") != "end":
+                self._mark_read()
+            self.post_message(self.Opened(doc.path))
+        if message.done:
+            self._check_end()
+
+    def _mark_read(self) -> None:
+        doc = self._doc
+        if doc is None or self._read_marked:
+            return
+        self._read_marked = True
+        try:
+            self._library.mark_read(doc.path, True)
+        except Exception as error:
+            self.notify(f"Could not mark read: {error}", severity="warning", markup=False)
+
+    def _check_end(self) -> None:
+        if self._doc is not None and self._doc.complete and self.scroll_y >= self.max_scroll_y:
+            self._mark_read()
+
+    # -- painting -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._rerender, init=False)
+
+    def _rerender(self) -> None:
+        doc = self._doc
+        if doc is None:
+            return
+        self.save_position()
+        self._restore_line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0
+        self._generation += 1
+        self._load(
+            doc.path, self._generation, self._content_width(), self._styles(), self._code_theme()
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        doc = self._doc
+        if doc is not None and doc.width != self._content_width():
+            self._rerender()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width or self.size.width
+        doc = self._doc
+        base = self.rich_style
+        if doc is None or index >= len(doc.lines):
+            if doc is None and self._error and index == 0:
+                text = Text(self._error, style=base)
+                return Strip(list(text.render(self.app.console)), text.cell_len).crop_extend(
+                    0, width, base
+                )
+            return Strip.blank(width, base)
+        cached = self._cache.get(index)
+        if cached is None:
+            margin = max(0, (width - doc.width) // 2)
+            line = doc.lines[index]
+            hits = self._hit_lines.get(index)
+            if hits:
+                plain = self.get_component_rich_style("article--find", partial=True)
+                current = self.get_component_rich_style("article--find-current", partial=True)
+                line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
+            if margin:
+                line = Strip([Segment(" " * margin), *line], margin + line.cell_length)
+            cached = line.apply_style(base).crop_extend(0, width, base)
+            self._cache[index] = cached
+        return cached.apply_offsets(scroll_x, index)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._doc is None:
+            return
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
+        if getattr(self._config(), "mark_read_on", "open") == "end":
+            self._check_end()
+
+    def _save_soon(self) -> None:
+        self._save_timer = None
+        self.save_position()
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        if self._doc is None:
+            return
+
+        def done(keep: bool | None) -> None:
+            if not keep:
+                self.clear_find()
+            elif not self._hits:
+                self.notify(f"Not found: {self._find_query}", markup=False)
+
+        self.app.push_screen(FindBar(self.find, self._find_query), done)
+
+    def action_find_next(self) -> None:
+        self.find_next()
+
+    def action_find_prev(self) -> None:
+        self.find_prev()
+
+    def action_half_page(self, direction: int) -> None:
+        self.scroll_relative(y=direction * max(1, self.size.height // 2), animate=False)
+
+    def action_close(self) -> None:
+        if self.find_active:
+            self.clear_find()
+            return
+        self.save_position()
+        self.post_message(self.Closed())
+
+    def action_back(self) -> None:
+        while self._history:
+            previous = self._history.pop()
+            if previous != self.path:
+                self.show(previous, _from_history=True)
+                self.post_message(self.OpenPost(previous))
+                return
+        self.notify("No previous post", markup=False)
+
+    def action_copy(self) -> None:
+        doc = self._doc
+        if doc is None:
+            return
+        url = doc.article.row.url
+        if not url:
+            self.notify("This post has no source URL", severity="warning", markup=False)
+            return
+        self.copy_text(url)
+
+    def copy_text(self, text: str) -> None:
+        """Copy via OSC 52 (the app's own sequence) and show it for terminals that ignore it."""
+        safe = sanitize_line(text)
+        self.app.copy_to_clipboard(safe)
+        self.notify(f"Copied: {safe}", markup=False)
+
+    def action_outline(self) -> None:
+        from reader.widgets.outline_panel import OutlineScreen
+
+        doc = self._doc
+        if doc is None:
+            return
+        if not doc.article.headings:
+            self.notify("This post has no headings", markup=False)
+            return
+        section = self.current_section()
+
+        def jump(anchor: str | None) -> None:
+            if anchor is not None:
+                self.scroll_to_anchor(anchor)
+
+        self.app.push_screen(
+            OutlineScreen(doc.article.headings, current=section[1] if section else None), jump
+        )
+
+    def action_links(self) -> None:
+        from reader.screens.links import LinksScreen
+
+        doc = self._doc
+        if doc is None:
+            return
+        if not doc.links:
+            more = "" if doc.complete else " yet"
+            self.notify(f"No links in this post{more}", markup=False)
+            return
+        root = self._library.root
+        targets = [classify(link.href, root=root, post_path=doc.path) for link in doc.links]
+        self.app.push_screen(LinksScreen(doc.links, targets), self.follow)
+
+    def follow(self, target: LinkTarget | None) -> None:
+        """Act on a link chosen in the link list."""
+        if target is None:
+            return
+        if target.kind == "refused":
+            self.notify(f"Link refused: {target.reason}", severity="warning", markup=False)
+        elif target.kind == "anchor":
+            if not self.scroll_to_anchor(target.value):
+                self.notify(f"No section #{target.value} here", markup=False)
+        elif target.kind == "external":
+            self.notify(open_external(target.value), markup=False)
+        elif target.kind == "post":
+            self.show(target.value)
+            if target.anchor:
+                self._pending_anchor = target.anchor
+            self.post_message(self.OpenPost(target.value))
+
+    def on_article_view_opened(self, message: Opened) -> None:
+        anchor, self._pending_anchor = self._pending_anchor, None
+        if anchor is not None and message.path == self.path:
+            self.call_after_refresh(self.scroll_to_anchor, anchor)
+
+    def on_click(self, event: events.Click) -> None:
+        number = event.style.meta.get("reader_link") if event.style else None
+        doc = self._doc
+        if isinstance(number, int) and doc is not None and 0 < number <= len(doc.links):
+            link = doc.links[number - 1]
+            from reader.screens.links import LinksScreen
+
+            targets = [classify(link.href, root=self._library.root, post_path=doc.path)]
+            self.app.push_screen(LinksScreen([link], targets), self.follow)
+
+    # -- bookmarks ------------------------------------------------------------------------
+
+    def _bookmark_here(self) -> tuple[str | None, str | None, Bookmark | None]:
+        doc = self._doc
+        assert doc is not None
+        section = self.current_section()
+        heading, anchor = section if section else (None, None)
+        existing = None
+        for bookmark in self._library.bookmarks():
+            if bookmark.path == doc.path and bookmark.anchor == anchor:
+                existing = bookmark
+                break
+        return heading, anchor, existing
+
+    def action_bookmark(self) -> None:
+        self._open_note_dialog(create=True)
+
+    def action_edit_note(self) -> None:
+        self._open_note_dialog(create=False)
+
+    def _open_note_dialog(self, *, create: bool) -> None:
+        from reader.screens.note_dialog import NoteDialog, NoteResult
+
+        doc = self._doc
+        if doc is None:
+            return
+        heading, anchor, existing = self._bookmark_here()
+        if existing is None and not create:
+            self.notify("No bookmark here; press b to add one", markup=False)
+            return
+        path = doc.path
+        title = doc.article.row.title
+
+        def done(result: NoteResult | None) -> None:
+            if result is None:
+                return
+            try:
+                if result.remove:
+                    self._library.remove_bookmark(path, anchor=anchor)
+                    self.notify("Bookmark removed (u to undo)", markup=False)
+                elif existing is None:
+                    self._library.add_bookmark(
+                        path, heading=heading, anchor=anchor, note=result.note
+                    )
+                    where = f" › {sanitize_line(heading)}" if heading else ""
+                    self.notify(f"Bookmarked: {sanitize_line(title)}{where}", markup=False)
+                else:
+                    self._library.set_bookmark_note(path, result.note, anchor=anchor)
+                    self.notify("Note saved", markup=False)
+            except Exception as error:
+                self.notify(f"Bookmark not saved: {error}", severity="error", markup=False)
+                return
+            self.post_message(self.BookmarksChanged(path))
+
+        self.app.push_screen(
+            NoteDialog(
+                title,
+                heading,
+                note=existing.note if existing else None,
+                exists=existing is not None,
+            ),
+            done,
+        )
+
+
+def _strip(line: list[Segment]) -> Strip:
+    return Strip(line)
+
+
+def _header(article: Article, styles: dict[str, Style]) -> Text:
+    """Title, date and author, category paths, source URL, notices: sanitized, no markup."""
+    row = article.row
+    text = Text(justify="left", overflow="fold")
+    text.append(sanitize_line(row.title) or row.path, styles["reader.title"])
+    meta = []
+    if row.date is not None:
+        meta.append(row.date.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00"))
+    if row.author:
+        meta.append(sanitize_line(row.author))
+    if meta:
+        text.append("\n" + " · ".join(meta), styles["reader.meta"])
+    if row.categories:
+        paths = (" › ".join(sanitize_line(part) for part in path) for path in row.categories)
+        text.append("\n" + "  ·  ".join(paths), styles["reader.meta"])
+    if row.url:
+        text.append("\n" + sanitize_line(row.url), styles["reader.source"])
+    for notice in (article.notice, row.error):
+        if notice:
+            text.append("\n⚠ " + sanitize_line(notice), styles["reader.notice"])
+    return text

@@ -1,0 +1,57 @@
+"""One line under the panes: sync progress (posts/total and a bar), then a short summary."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+from reader.core.library import SyncProgress
+
+
+class SyncStatus(Horizontal):
+    """Shows `SyncProgress` while a sync runs; hidden (class `-idle`) otherwise."""
+
+    DEFAULT_CSS = """
+    SyncStatus { height: 1; }
+    SyncStatus.-idle { display: none; }
+    SyncStatus #sync-label { width: auto; padding: 0 1; }
+    SyncStatus ProgressBar { width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="-idle")
+        self.last: SyncProgress | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="sync-label", markup=False)
+        yield ProgressBar(show_eta=False, show_percentage=False, id="sync-bar")
+
+    def update_progress(self, progress: SyncProgress) -> None:
+        """Show one progress report (called on the UI thread)."""
+        self.last = progress
+        label = self.query_one("#sync-label", Label)
+        bar = self.query_one("#sync-bar", ProgressBar)
+        if progress.done:
+            label.update(_summary(progress))
+            bar.display = False
+            return
+        self.remove_class("-idle")
+        bar.display = True
+        total = max(progress.estimated_total, progress.seen, 1)
+        label.update(f"Syncing {progress.seen:,}/{total:,}")
+        bar.update(total=total, progress=progress.seen)
+
+    def hide(self) -> None:
+        self.add_class("-idle")
+
+
+def _summary(progress: SyncProgress) -> str:
+    parts = [f"Synced {progress.seen:,} files"]
+    if progress.parsed:
+        parts.append(f"{progress.parsed:,} new or changed")
+    if progress.removed:
+        parts.append(f"{progress.removed:,} removed")
+    if progress.errors:
+        parts.append(f"{progress.errors:,} with errors (see Errors)")
+    return ", ".join(parts)

@@ -1,0 +1,63 @@
+"""`reader bench` on a tiny configuration: every measure is reported, with numbers."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_reader
+
+EXPECTED_MEASURES = (
+    "cold sync 50",
+    "no-change resync 50",
+    "resync after touching 10 of 50",
+    "filter per keystroke 50 (p95)",
+    "rows at the end of 50",
+    "first paint 50",
+    "open article p50 50",
+    "open article p95 50",
+    "open 1 MB post 50",
+    "peak RSS 50",
+)
+
+
+@pytest.mark.slow
+def test_bench_reports_every_measure_as_numbers(tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is needed to time the first paint in a real terminal")
+    out = tmp_path / "bench.json"
+    result = run_reader(
+        "bench",
+        "--sizes",
+        "50",
+        "--repeats",
+        "1",
+        "--work-dir",
+        str(tmp_path / "work"),
+        "--out",
+        str(out),
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(out.read_text())
+    by_name = {row["measure"]: row for row in rows}
+    assert set(EXPECTED_MEASURES) <= set(by_name)
+    for name in EXPECTED_MEASURES:
+        row = by_name[name]
+        assert set(row) == {"measure", "value", "baseline", "ratio", "goal", "ok"}
+        assert isinstance(row["value"], float | int) and math.isfinite(row["value"])
+        assert row["value"] > 0
+        assert row["goal"].startswith("<=")
+    for name in EXPECTED_MEASURES:
+        assert name in result.stdout  # the table names every measure too
+
+
+def test_bench_rejects_bad_sizes() -> None:
+    result = run_reader("bench", "--sizes", "ten")
+    assert result.returncode == 2
+    assert "--sizes" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,94 @@
+"""Helpers for the UI tests: small real libraries on disk and an app opened on them."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.app import ReaderApp
+from reader.core.config import Config
+from reader.core.library import Library
+from reader.core.paths import StorePaths
+
+
+def async_test(function: Callable[..., Coroutine[object, object, None]]) -> Callable[..., None]:
+    """Run an async test function with asyncio (no async pytest plugin is needed)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        asyncio.run(function(*args, **kwargs))
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class PostSpec:
+    name: str
+    title: str
+    date: str
+    categories: Sequence[str] = ()
+    body: str = "Some text.\n"
+
+
+DEFAULT_POSTS = (
+    PostSpec("alpha.md", "Alpha post", "2024-01-01 10:00:00", ["Tech", "Python"]),
+    PostSpec("beta.md", "Beta post", "2024-01-02 10:00:00", ["Tech"]),
+    PostSpec("gamma.md", "Gamma 中文标题", "2024-01-03 10:00:00", ["Life"]),
+    PostSpec("delta.md", "Delta post", "2024-01-04 10:00:00", ["Life"]),
+)
+
+
+def _yaml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def make_site(root: Path, posts: Sequence[PostSpec] = DEFAULT_POSTS) -> Path:
+    """A Hexo site with `posts` under source/_posts; returns the site root."""
+    folder = root / "source" / "_posts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text("title: test\n", encoding="utf-8")
+    for post in posts:
+        categories = ", ".join(_yaml(c) for c in post.categories)
+        (folder / post.name).write_text(
+            f"---\ntitle: {_yaml(post.title)}\ndate: {post.date}\ncategories: [{categories}]\n"
+            f"---\n\n# First\n\n{post.body}\n## Second\n\nMore text.\n",
+            encoding="utf-8",
+        )
+    return root
+
+
+def open_library(site: Path, data_dir: Path) -> Library:
+    return Library.open(site, paths=StorePaths.default(data_dir))
+
+
+@asynccontextmanager
+async def running_app(
+    site: Path,
+    data_dir: Path,
+    *,
+    size: tuple[int, int] = (160, 48),
+    config: Config | None = None,
+) -> AsyncIterator[tuple[ReaderApp, Pilot[int]]]:
+    """Run the app on `site` with its store in `data_dir`, synced; yields (app, pilot)."""
+    paths = StorePaths.default(data_dir)
+    library = Library.open(site, paths=paths)
+    app = ReaderApp(library, config or Config(), paths=paths)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            yield app, pilot
+    finally:
+        app.library.close()
+
+
+async def settle(app: ReaderApp, pilot: Pilot[int]) -> None:
+    """Wait for workers (sync, article loading) and for the screen to update."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
