@@ -103,7 +103,10 @@ def _sync(
 ) -> Iterator[SyncProgress]:
     known: dict[str, Stored] = stored_files(conn)
     seen_paths: set[str] = set()
-    new_ids: list[int] = []
+    # Posts with an id above `floor` were added since the last complete sync (this one, or
+    # one that was cancelled or killed): the candidates for relinking a vanished file.
+    pending = conn.execute("SELECT value FROM meta WHERE key = 'new_since'").fetchone()
+    floor = int(pending[0]) if pending else max((s.id for s in known.values()), default=0)
     counts = {"seen": 0, "parsed": 0, "unchanged": 0, "errors": 0, "new": 0, "changed": 0}
     batch: list[FileRef] = []
 
@@ -130,13 +133,13 @@ def _sync(
             for p, ref in zip(parsed, batch, strict=True)
         ]
         with write(conn):
-            ids = save_posts(conn, items, known)
-        for p, post_id in zip(parsed, ids, strict=True):
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('new_since', ?)", (str(floor),))
+            save_posts(conn, items, known)
+        for p in parsed:
             if p.post.path in known:
                 counts["changed"] += 1
             else:
                 counts["new"] += 1
-                new_ids.append(post_id)
             if p.post.error is not None:
                 counts["errors"] += 1
         counts["parsed"] += len(batch)
@@ -172,13 +175,16 @@ def _sync(
         return
     vanished = {path: stored for path, stored in known.items() if path not in seen_paths}
     relinked = 0
-    if vanished and new_ids and state is not None and library_id is not None:
-        relinked = _relink(conn, state, library_id, vanished, new_ids)
+    if vanished and state is not None and library_id is not None:
+        new_ids = [r[0] for r in conn.execute("SELECT id FROM posts WHERE id > ?", (floor,))]
+        if new_ids:
+            relinked = _relink(conn, state, library_id, vanished, new_ids)
         if relinked and on_relink is not None:
             on_relink()
-    if vanished:
+    if vanished or pending or counts["parsed"]:
         with write(conn):
             delete_posts(conn, [s.id for s in vanished.values()])
+            conn.execute("DELETE FROM meta WHERE key = 'new_since'")
     yield progress(removed=len(vanished), done=True, relinked=relinked)
 
 
