@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 
+import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
 
@@ -99,3 +101,73 @@ def test_code_blocks_are_highlighted_and_kept_whole() -> None:
     assert "def f(x):" in text and "[bold]not markup[/]" in text
     styles = [s.style for line in lines for s in line if s.text.strip() == "def"]
     assert styles and styles[0] is not None and styles[0].color is not None
+
+
+MIXED = (
+    "老的存档常常不是 UTF-8。reader 会识别 UTF-8（带或不带 BOM）、UTF-16，以及 GB18030 和"
+    " Big5 等传统编码。实在无法读取的文件会出现在“Errors”文件夹里，并注明原因，不会悄悄消失。"
+) * 3
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_NO_START = "，。、）”：；！？"
+_NO_END = "“（"
+_FIRST_UNIT = re.compile(r"^[“（]*(?:[A-Za-z0-9][A-Za-z0-9-]*|\S)[，。、）”：；！？]*")
+
+
+@pytest.mark.parametrize("width", [14, 20, 27, 33, 40, 53, 61, 78])
+def test_mixed_cjk_and_latin_fill_lines_and_keep_words_whole(width: int) -> None:
+    lines = [t.rstrip() for t in _text(_render(MIXED, width=width)[0])]
+    assert all(cell_len(line) <= width for line in lines)
+    # nothing lost: the lines hold every character of the paragraph (spaces at breaks dropped)
+    assert "".join("".join(lines).split()) == "".join(MIXED.split())
+    words = set(_LATIN_WORD.findall(MIXED))
+    for line in lines:
+        # never "Error" / "s": every Latin run on a line is a whole word of the paragraph
+        assert set(_LATIN_WORD.findall(line)) <= words, line
+        assert not line.startswith(tuple(_NO_START)), line
+        assert not line.endswith(tuple(_NO_END)), line
+    # no short lines: each line was cut only because the next piece did not fit
+    for line, following in itertools.pairwise(lines):
+        first = _FIRST_UNIT.match(following.lstrip())
+        assert first is not None
+        assert cell_len(line) + 1 + cell_len(first.group(0)) > width, (line, following)
+
+
+def test_cjk_breaks_between_any_two_characters_with_latin_words_inside() -> None:
+    lines = [
+        t.rstrip()
+        for t in _text(
+            _render("很多中文博客用 Hexo 搭建，下。reader 可以直接打开这样的站点", width=30)[0]
+        )
+    ]
+    assert lines == ["很多中文博客用 Hexo 搭建，下。", "reader 可以直接打开这样的站点"]
+
+
+def test_a_latin_word_longer_than_the_line_is_folded_by_cells() -> None:
+    word = "Supercalifragilisticexpialidocious" * 2
+    paragraph = f"中文{word}中文。"
+    for width in (9, 10, 25):
+        lines = [t.rstrip() for t in _text(_render(paragraph, width=width)[0])]
+        assert all(cell_len(line) <= width for line in lines)
+        assert "".join(lines) == paragraph
+        assert lines[0] == "中文"  # the word starts its own line, then folds
+
+
+def test_line_breaks_in_the_source_between_cjk_add_no_space() -> None:
+    markdown = "并注明原因，\n不会悄悄消失。\nThe end\nof it。\n中文"
+    text = "".join(t.rstrip() for t in _text(_render(markdown, width=80)[0]))
+    assert text == "并注明原因，不会悄悄消失。 The end of it。中文"
+
+
+def test_cjk_in_headings_lists_quotes_and_table_cells_wraps_within_the_width() -> None:
+    long = "这是一个很长很长的中文说明，用来测试折行是否按字符进行而不是整段溢出。" * 2
+    markdown = (
+        f"# {long}\n\n- {long}\n\n> {long}\n\n| 名称 | 说明 |\n|---|---|\n| reader | {long} |\n"
+    )
+    width = 36
+    lines = [t.rstrip() for t in _text(_render(markdown, width=width)[0])]
+    assert all(cell_len(line) <= width for line in lines)
+    stripped = "".join(ch for line in lines for ch in line if "\u4e00" <= ch <= "\u9fff")
+    core = "".join(ch for ch in long if "\u4e00" <= ch <= "\u9fff")
+    assert stripped.count(core) == 4  # heading, list item, quote and table cell: all there
+    cell_lines = [line for line in lines if "│" not in line and line.startswith(" reader")]
+    assert cell_lines and cell_len(cell_lines[0]) > width - 6  # the cell wraps, not crops

@@ -16,21 +16,28 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from rich.cells import cell_len, chop_cells, get_character_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.containers import Lines
 from rich.markdown import Heading as RichHeading
-from rich.markdown import Markdown, MarkdownElement
+from rich.markdown import Markdown, MarkdownContext, MarkdownElement, Paragraph, TableDataElement
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
 
 from reader.core.sanitize import sanitize_line
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod, OverflowMethod
 
 LINK_SCHEME = "reader-link:"
 """Placeholder href written into link tokens: the real target stays in `RenderedLink`."""
@@ -125,19 +132,174 @@ def split_blocks(
     return blocks
 
 
+# -- line breaking: words for Latin text, any two CJK characters for CJK text -----------------
+
+_NO_START = frozenset(
+    "、。，．,.：:；;？?！!）)］]｝}」』】〕〉》〗〙〛”’»›〞〟々ヽヾゝゞ〻・…‥％%"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+)
+"""Characters a line must not start with (closing brackets and quotes, stops, small kana)."""
+_NO_END = frozenset("（(［[｛{「『【〔〈《〖〘〚“‘«‹〝")
+"""Characters a line must not end with (opening brackets and quotes)."""
+
+
+def _breaks_around(char: str) -> bool:
+    """Lines may break before and after this character (CJK ideographs, kana, hangul,
+    fullwidth forms: East Asian Wide or Fullwidth)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _may_break_before(previous: str, char: str) -> bool:
+    """May a line end after `previous` and the next one start with `char`?"""
+    if char.isspace():
+        return False  # spaces stay at the end of the line they follow
+    if previous.isspace():
+        return True
+    if previous == "\u200d" or get_character_cell_size(char) == 0:
+        return False  # inside an emoji sequence, or before a combining mark
+    if not (_breaks_around(previous) or _breaks_around(char)):
+        return False  # inside a Latin word (or between two Latin punctuation marks)
+    return char not in _NO_START and previous not in _NO_END
+
+
+def break_units(text: str) -> Iterator[tuple[int, str]]:
+    """(start, unit) pieces of `text` a line may break between, trailing spaces included.
+
+    Latin words stay whole; CJK text breaks between any two characters, except before
+    closing punctuation and after opening punctuation (kinsoku)."""
+    start = 0
+    for index in range(1, len(text)):
+        if _may_break_before(text[index - 1], text[index]):
+            yield start, text[start:index]
+            start = index
+    if text:
+        yield start, text[start:]
+
+
+def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+    """Offsets at which to cut `text` so each piece fits `width` cells.
+
+    Rich's own `divide_line` with break opportunities from `break_units` instead of spaces
+    only: a unit that does not fit goes to the next line; one wider than a whole line is
+    folded by cells (or cropped when `fold` is false)."""
+    breaks: list[int] = []
+    offset = 0
+    for start, unit in break_units(text):
+        unit_width = cell_len(unit.rstrip())
+        if width - offset >= unit_width:
+            offset += cell_len(unit)
+        elif unit_width > width:
+            if fold:
+                pieces = chop_cells(unit, width)
+                position = start
+                if offset and position:
+                    breaks.append(position)
+                for piece in pieces[:-1]:
+                    position += len(piece)
+                    breaks.append(position)
+                offset = cell_len(pieces[-1])
+            else:
+                if start:
+                    breaks.append(start)
+                offset = cell_len(unit)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(unit)
+    return breaks
+
+
+class WrapText(Text):
+    """A `Text` that wraps CJK text between characters and Latin text between words."""
+
+    def copy(self) -> WrapText:
+        return wrap_text(self)
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        wrap_justify = justify or self.justify or "default"
+        wrap_overflow = overflow or self.overflow or "fold"
+        no_wrap = bool(no_wrap if no_wrap is not None else self.no_wrap) or overflow == "ignore"
+        if no_wrap:
+            return super().wrap(
+                console,
+                width,
+                justify=justify,
+                overflow=overflow,
+                tab_size=tab_size,
+                no_wrap=no_wrap,
+            )
+        lines = Lines()
+        for line in self.split(allow_blank=True):
+            if "\t" in line:
+                line.expand_tabs(tab_size)
+            new_lines = line.divide(divide_line(line.plain, width, fold=wrap_overflow == "fold"))
+            for new_line in new_lines:
+                new_line.rstrip_end(width)
+            if wrap_justify:
+                new_lines.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
+            for new_line in new_lines:
+                new_line.truncate(width, overflow=wrap_overflow)
+            lines.extend(new_lines)
+        return lines
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        lines = self.plain.splitlines()
+        widest = max((cell_len(line) for line in lines), default=0)
+        units = [cell_len(unit.strip()) for line in lines for _, unit in break_units(line)]
+        return Measurement(max(units, default=widest), widest)
+
+
+def wrap_text(text: Text) -> WrapText:
+    """A `WrapText` copy of `text` (same spans and settings)."""
+    copy = WrapText(
+        text.plain,
+        style=text.style,
+        justify=text.justify,
+        overflow=text.overflow,
+        no_wrap=text.no_wrap,
+        end=text.end,
+        tab_size=text.tab_size,
+    )
+    copy._spans[:] = text._spans
+    return copy
+
+
 class _Heading(RichHeading):
     """Headings flush left (Rich centres level 1) so the column reads as one."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self.text.copy()
+        text = wrap_text(self.text)
         text.justify = "left"
         yield text
+
+
+class _Paragraph(Paragraph):
+    def on_enter(self, context: MarkdownContext) -> None:
+        super().on_enter(context)
+        self.text = WrapText(justify="left")
+
+
+class _TableData(TableDataElement):
+    def __init__(self, justify: JustifyMethod) -> None:
+        super().__init__(justify)
+        self.content = WrapText("", justify=justify)
 
 
 class _ArticleMarkdown(Markdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "heading_open": _Heading,
+        "paragraph_open": _Paragraph,
+        "td_open": _TableData,
+        "th_open": _TableData,
     }
 
 
@@ -180,6 +342,28 @@ def _number_links(tokens: Sequence[Token], links: list[RenderedLink]) -> None:
         token.children = out
 
 
+def _join_cjk_lines(tokens: Sequence[Token]) -> None:
+    """A line break inside a paragraph between two CJK characters joins them with no space:
+    CJK text has no spaces between words, so the break was only where the author wrapped."""
+    for token in tokens:
+        children = token.children
+        if not children:
+            continue
+        for index in range(1, len(children) - 1):
+            child = children[index]
+            before, after = children[index - 1], children[index + 1]
+            if (
+                child.type == "softbreak"
+                and before.type == "text"
+                and after.type == "text"
+                and before.content[-1:]
+                and after.content[:1]
+                and _breaks_around(before.content[-1])
+                and _breaks_around(after.content[0])
+            ):
+                children[index] = Token("text", "", 0, content="")
+
+
 def make_console(width: int, styles: dict[str, Style]) -> Console:
     """A private, off-screen console for rendering (safe to use from one worker thread)."""
     return Console(
@@ -211,6 +395,7 @@ def render_block(
     markdown.markup = block.source
     markdown.parsed = _PARSER.parse(block.source)
     _number_links(markdown.parsed, links)
+    _join_cjk_lines(markdown.parsed)
     options = console.options.update(width=width, height=None)
     lines = console.render_lines(markdown, options, pad=True)
     out: list[list[Segment]] = [_relink(line) for line in lines]

@@ -31,6 +31,7 @@ from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
 from reader.widgets.article_render import (
     Block,
     RenderedLink,
+    WrapText,
     make_console,
     render_block,
     render_text,
@@ -778,7 +779,7 @@ def _strip(line: list[Segment]) -> Strip:
 def _header(article: Article, styles: dict[str, Style]) -> Text:
     """Title, date and author, category paths, source URL, notices: sanitized, no markup."""
     row = article.row
-    text = Text(justify="left", overflow="fold")
+    text = WrapText(justify="left", overflow="fold")
     text.append(sanitize_line(row.title) or row.path, styles["reader.title"])
     meta = []
     if row.date is not None:
