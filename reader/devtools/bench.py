@@ -27,7 +27,7 @@ from typing import Any, TextIO
 import yaml
 
 from reader.core.paths import StorePaths
-from reader.devtools.synthetic import build_library, post_files
+from reader.devtools.synthetic import build_library, longest_post, post_files
 
 SCREEN_POLL_SECONDS = 0.01
 TRIVIAL_APP = (
@@ -68,6 +68,11 @@ def ratio_result(
     ratio = value / baseline if baseline > 0 else None
     ok = None if ratio is None else ratio <= limit
     return Result(name, value, baseline, ratio, f"<= {limit:g}x", ok, unit)
+
+
+def info_result(name: str, value: float, unit: str) -> Result:
+    """A figure the issue asks to report, with no goal of its own."""
+    return Result(name, value, None, None, "-", None, unit)
 
 
 def limit_result(
@@ -137,6 +142,16 @@ def _sync(site: Path, data_dir: Path) -> float:
     return time.perf_counter() - started
 
 
+def _index_path(site: Path, data_dir: Path) -> Path:
+    from reader.core.library import Library
+
+    library = Library.open(site, paths=StorePaths.default(data_dir))
+    try:
+        return library.index_path
+    finally:
+        library.close()
+
+
 def measure_sync(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     posts_root = site / "source" / "_posts"
 
@@ -152,6 +167,10 @@ def measure_sync(site: Path, size: int, settings: Settings) -> Iterator[Result]:
 
     warm_dir = settings.work_dir / f"warm-{size}"
     _sync(site, warm_dir)
+    index_db = _index_path(site, warm_dir)
+    yield info_result(
+        f"index.db per 1k posts {size}", round(_db_bytes(index_db) / 1e6 / size * 1000, 3), "MB"
+    )
     value, floor = alternate(
         lambda: _sync(site, warm_dir), lambda: floor_scandir_stat(posts_root), settings.repeats
     )
@@ -168,6 +187,16 @@ def measure_sync(site: Path, size: int, settings: Settings) -> Iterator[Result]:
 
     value, floor = alternate(touched, lambda: floor_scandir_stat(posts_root), settings.repeats)
     yield ratio_result(f"resync after touching 10 of {size}", _ms(value), _ms(floor), 1.5)
+
+
+def _db_bytes(path: Path) -> int:
+    """Bytes of an SQLite database after folding its WAL in (what it holds, not its journal)."""
+    import sqlite3
+
+    if path.is_file():
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
 
 
 def measure_lists(site: Path, size: int, settings: Settings) -> Iterator[Result]:
@@ -200,26 +229,47 @@ def measure_lists(site: Path, size: int, settings: Settings) -> Iterator[Result]
             return time.perf_counter() - started
 
         value, first = alternate(tail, head, max(5, settings.repeats))
-        yield limit_result(f"rows at the end of {size}", _ms(value), 50, baseline=_ms(first))
+        yield limit_result(
+            f"rows N-50..N (vs 0-49) of All {size}", _ms(value), 50, baseline=_ms(first)
+        )
     finally:
         library.close()
 
 
+_RICH_SECONDS: dict[str, float] = {}
+"""Rich-in-Static times of the 1 MB posts, by Markdown: the same post at every size, and it
+takes long, so it is rendered once per run."""
+
+
 def measure_open(site: Path, size: int, settings: Settings) -> Iterator[Result]:
-    """Open articles in the real app (headless) vs Rich rendering the same Markdown in a Static."""
+    """Open articles in the real app (headless), time to the first screen painted, vs Rich
+    rendering the same Markdown to lines at the same width (what a Static does before its first
+    screen: it cannot render part of a renderable); and the cursor to the last row of All."""
     from reader.core.library import Folder, Library
 
     library = Library.open(site, paths=StorePaths.default(settings.work_dir / f"warm-{size}"))
+    posts_root = site / "source" / "_posts"
     try:
         selection = library.posts(Folder("all"), sort="title")
         count = min(len(selection), 20 if settings.repeats <= 3 else 60)
         step = max(1, len(selection) // max(count, 1))
         paths = [row.path for row in selection.rows(0, len(selection))[::step][:count]]
-        huge = [str(p.relative_to(site / "source" / "_posts").as_posix()) for p in _huge(site)]
-        app_times, rich_times = asyncio.run(_open_in_apps(library, paths + huge[:1]))
+        longest = longest_post(site)
+        extra = [p.relative_to(posts_root).as_posix() for p in [longest] if p is not None]
+        huge = [p.relative_to(posts_root).as_posix() for p in _huge(site)]
+        timings = asyncio.run(
+            _open_in_apps(library, paths + extra + huge[:1], max(5, settings.repeats))
+        )
     finally:
         library.close()
+    app_times, rich_times = timings.app, timings.rich
     many_app, many_rich = app_times[: len(paths)], rich_times[: len(paths)]
+    yield limit_result(
+        f"cursor to last row {size}",
+        _ms(timings.bottom),
+        50,
+        baseline=_ms(timings.down),
+    )
     yield ratio_result(
         f"open article p50 {size}",
         _ms(statistics.median(many_app)),
@@ -232,23 +282,59 @@ def measure_open(site: Path, size: int, settings: Settings) -> Iterator[Result]:
         _ms(_percentile(many_rich, 0.95)),
         1.0,
     )
+    at = len(paths)
+    if extra:
+        yield ratio_result(
+            f"open longest real post {size}", _ms(app_times[at]), _ms(rich_times[at]), 1.0
+        )
+        at += 1
     if huge:
-        yield ratio_result(f"open 1 MB post {size}", _ms(app_times[-1]), _ms(rich_times[-1]), 1.0)
+        yield ratio_result(f"open 1 MB post {size}", _ms(app_times[at]), _ms(rich_times[at]), 1.0)
 
 
 def _huge(site: Path) -> list[Path]:
     return sorted(p for p in post_files(site) if p.stat().st_size >= 1 << 20)
 
 
-async def _open_in_apps(library: Any, paths: list[str]) -> tuple[list[float], list[float]]:
-    from rich.markdown import Markdown
-    from textual.app import App, ComposeResult
-    from textual.containers import VerticalScroll
-    from textual.widgets import Static
+@dataclass(slots=True)
+class _AppTimings:
+    app: list[float]
+    rich: list[float]
+    bottom: float
+    """Median seconds from `bottom` (cursor to the last row of All) to the next screen."""
+    down: float
+    """The same for `down` from the first row (one row): the baseline."""
 
+
+def _rich_seconds(markdown: str, width: int) -> float:
+    """Seconds for Rich to parse `markdown` and render it to lines `width` cells wide."""
+    import hashlib
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    key = hashlib.sha256(markdown.encode()).hexdigest()
+    if len(markdown) >= 1 << 20 and key in _RICH_SECONDS:
+        return _RICH_SECONDS[key]
+    console = Console(
+        file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor"
+    )
+    started = time.perf_counter()
+    console.render_lines(Markdown(markdown), console.options.update_width(width))
+    seconds = time.perf_counter() - started
+    if len(markdown) >= 1 << 20:
+        _RICH_SECONDS[key] = seconds
+    return seconds
+
+
+async def _open_in_apps(library: Any, paths: list[str], repeats: int) -> _AppTimings:
+    """Time, in the real app (headless), to the first screen of each article and of the list
+    after `bottom`; and Rich rendering the same Markdown to lines at the same width."""
     from reader.app import ReaderApp
     from reader.core.config import Config
     from reader.widgets.article_view import ArticleView
+    from reader.widgets.post_list import PostListView
 
     opened: asyncio.Queue[str] = asyncio.Queue()
 
@@ -256,36 +342,55 @@ async def _open_in_apps(library: Any, paths: list[str]) -> tuple[list[float], li
         if isinstance(message, ArticleView.Opened):
             opened.put_nowait(message.path)
 
-    class RichInStatic(App[None]):
-        def compose(self) -> ComposeResult:
-            with VerticalScroll():
-                yield Static(id="body")
-
     app_times: list[float] = []
     rich_times: list[float] = []
     app = ReaderApp(library, Config())
-    baseline = RichInStatic()
-    async with (
-        app.run_test(size=(120, 40), message_hook=hook) as pilot,
-        baseline.run_test(size=(120, 40)) as base_pilot,
-    ):
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await pilot.pause()  # the main screen is pushed on mount
+        while any(worker.group == "sync" and worker.is_running for worker in app.workers):
+            await pilot.pause(0.05)  # the background resync would skew every figure
+        await pilot.pause()
+        post_list = app.screen.query_one(PostListView)
+
+        def paint(widget: Any) -> None:
+            """What the compositor asks of the widget for one screen."""
+            for y in range(max(1, widget.size.height)):
+                widget.render_line(y)
+
+        def move(action: Callable[[], None]) -> float:
+            post_list.invalidate()  # no cached pages: the rows are read as on a real jump
+            started = time.perf_counter()
+            action()
+            paint(post_list)
+            return time.perf_counter() - started
+
+        bottoms, downs = [], []
+        for _ in range(repeats):
+            bottoms.append(move(post_list.action_bottom))
+            move(post_list.action_top)
+            downs.append(move(post_list.action_down))
+            move(post_list.action_top)
+            await pilot.pause()
+
         view = app.screen.query_one(ArticleView)
-        static = baseline.query_one("#body", Static)
-        for path in paths:
+        width = view._content_width()
+        for number, path in enumerate(paths):
+            # The app first: a first open converts the post (and caches it) on the way.
             started = time.perf_counter()
             view.show(path)
             while (await opened.get()) != path:
                 pass
-            await pilot.pause()
+            paint(view)
             app_times.append(time.perf_counter() - started)
-
-            started = time.perf_counter()
-            markdown = library.article(path).markdown
-            static.update(Markdown(markdown))
-            await base_pilot.pause()
-            rich_times.append(time.perf_counter() - started)
-    return app_times, rich_times
+            if number == len(paths) - 1:
+                break  # its baseline runs once the app is gone, not against its render worker
+            while not view.rendering_complete:  # the rest renders in a worker: let it end
+                await asyncio.sleep(0.01)
+            await pilot.pause()
+            rich_times.append(_rich_seconds(library.article(path).markdown, width))
+    if paths:
+        rich_times.append(_rich_seconds(library.article(paths[-1]).markdown, width))
+    return _AppTimings(app_times, rich_times, statistics.median(bottoms), statistics.median(downs))
 
 
 # ---------------------------------------------------------------------------- terminal measures
@@ -360,7 +465,7 @@ def measure_memory(site: Path, size: int, settings: Settings) -> Iterator[Result
         deadline = time.perf_counter() + 60
         while " #" not in _screen(server) and time.perf_counter() < deadline:
             time.sleep(0.05)
-        time.sleep(2)  # let the background resync finish
+        time.sleep(2 + size / 20_000)  # let the background resync finish
         pid = subprocess.run(
             ["tmux", "-L", server, "list-panes", "-t", "b", "-F", "#{pane_pid}"],
             capture_output=True,
@@ -375,7 +480,20 @@ def measure_memory(site: Path, size: int, settings: Settings) -> Iterator[Result
 
 
 # ---------------------------------------------------------------------------- driver
-MEASURES = (measure_sync, measure_lists, measure_first_paint, measure_open, measure_memory)
+def measure_search(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    from reader.devtools.bench_search import measure_search as search
+
+    return search(site, size, settings)
+
+
+MEASURES = (
+    measure_sync,
+    measure_lists,
+    measure_search,
+    measure_first_paint,
+    measure_open,
+    measure_memory,
+)
 
 
 def run(settings: Settings, out: TextIO = sys.stdout) -> list[Result]:
@@ -390,16 +508,20 @@ def run(settings: Settings, out: TextIO = sys.stdout) -> list[Result]:
     return results
 
 
-HEADER = f"{'measure':<42} {'value':>10} {'baseline':>10} {'ratio':>7} {'goal':>12}  ok"
+HEADER = f"{'measure':<44} {'value':>10} {'baseline':>10} {'ratio':>7} {'goal':>12}  ok"
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
 
 
 def format_row(result: Result) -> str:
-    baseline = "-" if result.baseline is None else f"{result.baseline:.1f}"
+    baseline = "-" if result.baseline is None else _number(result.baseline)
     ratio = "-" if result.ratio is None else f"{result.ratio:.2f}"
     verdict = {True: "pass", False: "FAIL", None: "-"}[result.ok]
-    value = f"{result.value:.1f} {result.unit}"
+    value = f"{_number(result.value)} {result.unit}"
     return (
-        f"{result.measure:<42} {value:>10} {baseline:>10} {ratio:>7} {result.goal:>12}  {verdict}"
+        f"{result.measure:<44} {value:>10} {baseline:>10} {ratio:>7} {result.goal:>12}  {verdict}"
     )
 
 
@@ -408,6 +530,6 @@ def format_table(results: list[Result]) -> str:
 
 
 def write_json(results: list[Result], path: Path) -> None:
-    fields = ("measure", "value", "baseline", "ratio", "goal", "ok")
+    fields = ("measure", "value", "baseline", "ratio", "goal", "ok", "unit")
     rows = [{key: asdict(result)[key] for key in fields} for result in results]
     path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", "utf-8")

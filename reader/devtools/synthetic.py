@@ -19,6 +19,10 @@ from pathlib import Path
 POST_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 HUGE_POSTS = 3
 HUGE_POST_BYTES = 1 << 20
+LONGEST_POST_NUMBER = HUGE_POSTS
+"""The post that carries the longest real body, unrepeated (`longest_post`)."""
+LAYOUT_VERSION = 2
+"""Bumped whenever the generator changes, so cached libraries are rebuilt."""
 _FRONT = re.compile(r"\A\s*(?:---|\+\+\+)\s*\n.*?\n(?:---|\+\+\+)\s*\n", re.DOTALL)
 _CATEGORY_TREE = {
     "技术": {"Python": ["异步", "打包", "测试"], "Rust": ["所有权", "宏"], "前端": ["CSS", "Vue"]},
@@ -96,12 +100,14 @@ def _post_text(
 def build_library(dest: Path, count: int, corpus: Path | None = None, seed: int = 1) -> Path:
     """Write a Hexo site of `count` posts at `dest` (reused when already complete)."""
     marker = dest / ".complete"
-    if marker.is_file() and marker.read_text() == f"{count} {seed}\n":
+    stamp = f"{count} {seed} v{LAYOUT_VERSION}\n"
+    if marker.is_file() and marker.read_text() == stamp:
         return dest
     if dest.exists():
         shutil.rmtree(dest)
     rng = random.Random(seed)
     bodies = source_bodies(corpus)
+    longest = max(bodies, key=lambda source: len(source.text.encode()))
     categories = category_paths()
     posts_root = dest / "source" / "_posts"
     start = datetime(2012, 1, 1, tzinfo=UTC)
@@ -111,6 +117,8 @@ def build_library(dest: Path, count: int, corpus: Path | None = None, seed: int 
         words = rng.sample(_TITLE_WORDS, rng.randint(2, 6))
         title = f"{' '.join(words)} #{number}"
         source = rng.choice(bodies)
+        if number == LONGEST_POST_NUMBER:
+            source = longest
         body = source.text
         if number < HUGE_POSTS:
             body = (body + "\n\n") * (HUGE_POST_BYTES // max(len(body.encode()), 1) + 1)
@@ -121,7 +129,7 @@ def build_library(dest: Path, count: int, corpus: Path | None = None, seed: int 
             made_dirs.add(folder)
         text = _post_text(title, date, path, body, words[:2])
         (folder / f"post-{number:06d}.md").write_text(text, "utf-8")
-    marker.write_text(f"{count} {seed}\n")
+    marker.write_text(stamp)
     return dest
 
 
@@ -131,3 +139,11 @@ def post_files(site: Path) -> list[Path]:
     for folder, _dirs, names in os.walk(site / "source" / "_posts"):
         files.extend(Path(folder) / name for name in names if name.endswith(".md"))
     return sorted(files)
+
+
+def longest_post(site: Path) -> Path | None:
+    """The post carrying the longest real body (not one of the 1 MB ones), if the site has it."""
+    for file in post_files(site):
+        if file.name == f"post-{LONGEST_POST_NUMBER:06d}.md":
+            return file
+    return None
