@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,60 @@ def test_list_uses_the_index_only_when_current(blog: Path, tmp_path: Path) -> No
     os.utime(changed, ns=(5_000_000_000, 5_000_000_000))
     assert current_posts(site, paths) is None
     assert "Renamed" in run_reader("--data-dir", str(data), "list", str(blog)).stdout
+
+
+def test_sync_draws_a_progress_bar_when_stderr_is_a_terminal(blog: Path, tmp_path: Path) -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "reader",
+                "--data-dir",
+                str(tmp_path / "data"),
+                "sync",
+                str(blog),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and drained
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert result.returncode == 0
+    assert result.stdout.startswith("posts 5, new 5, ")  # the summary still goes to stdout
+    text = shown.decode()
+    assert "[##############################] 5/5 parsed 5, errors 0" in text
+    assert text.endswith("\r\x1b[K")  # the bar is wiped at the end
+
+
+def test_sync_with_a_read_only_data_dir(blog: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run_reader("--data-dir", str(data), "sync", str(blog)).returncode == 0
+    (blog / "Cat0" / "new.md").write_text("---\ntitle: New\n---\nx\n")
+    for path in [data, *data.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        result = run_reader("--data-dir", str(data), "sync", str(blog), unprivileged_user=True)
+    finally:
+        for path in [data, *data.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    assert result.returncode == 0, result.stderr
+    # the index in the read-only cache is copied, not rebuilt: only the new post is parsed
+    assert result.stdout.startswith("posts 6, new 1, changed 0, ")
+    assert "not being saved" in result.stderr and "cannot write the index" in result.stderr

@@ -3,10 +3,12 @@ Markdown). Wrong version, another root or a damaged file means: rebuild, with a 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
+import stat
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -85,9 +87,9 @@ class IndexStore:
             if isinstance(error, sqlite3.OperationalError) and is_busy(error):
                 raise
             digest = hashlib.sha256(os.fsencode(root)).hexdigest()[:16]
-            fallback = Path(tempfile.gettempdir()) / f"reader-{os.getuid()}-{digest}" / "index.db"
+            fallback = _private_dir(f"reader-{os.getuid()}-{digest}") / "index.db"
             notices.append(f"cannot write the index at {path} ({error}); using {fallback}")
-            fallback.parent.mkdir(parents=True, exist_ok=True)
+            _copy_readable(path, fallback)
             return cls(_open_or_rebuild(fallback, root, notices), fallback, root)
 
     def connect_again(self) -> sqlite3.Connection:
@@ -96,6 +98,43 @@ class IndexStore:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _private_dir(name: str) -> Path:
+    """A directory of ours in the temp dir: reused when we own it (mode 700, no symlink),
+    else a fresh one (another user may have made the predictable name first)."""
+    folder = Path(tempfile.gettempdir()) / name
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = os.lstat(folder)
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and info.st_mode & 0o077 == 0:
+        return folder
+    return Path(tempfile.mkdtemp(prefix=f"{name}-"))
+
+
+def _copy_readable(source: Path, dest: Path) -> None:
+    """Start the fallback index from a copy of the unwritable one (so a big library is not
+    parsed again), unless the fallback is already there. Anything unreadable is skipped."""
+    if dest.exists() and dest.stat().st_size > 0:
+        return
+    if not source.exists():
+        return
+    for query in ("mode=ro", "immutable=1"):
+        try:
+            reader = sqlite3.connect(f"file:{source}?{query}", uri=True)
+            try:
+                reader.execute("SELECT count(*) FROM posts").fetchone()
+                target = sqlite3.connect(dest)
+                try:
+                    reader.backup(target)
+                finally:
+                    target.close()
+            finally:
+                reader.close()
+            return
+        except sqlite3.Error:
+            remove_db_files(dest)
+            continue
 
 
 def _open_or_rebuild(path: Path, root: str, notices: list[str]) -> sqlite3.Connection:
