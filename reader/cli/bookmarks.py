@@ -137,6 +137,8 @@ def run_list(args: argparse.Namespace) -> int:
     for root in roots:
         try:
             with opened(root, paths) as library:
+                for _progress in library.sync():  # current paths and missing marks
+                    pass
                 groups.append((library.root, library.bookmarks()))
         except Exception as error:
             if args.library is not None:

@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     paths = store_paths(args)
     library_path = args.library if args.library else default_library(paths)
     with opened(library_path, paths) as library:
+        # The files as they are now: a renamed post is relinked, a deleted one shows missing.
+        for _progress in library.sync():
+            pass
         bookmarks = library.bookmarks()
         root = library.root
     base_dir = None
