@@ -5,12 +5,15 @@
 Posts are assembled from sentences of the corpus (nothing is written but the index), then the
 index is built and timed, and queries of 1, 2 and 4 CJK characters and English words are timed
 against a brute-force substring scan over the same texts in the same run; the result sets are
-compared too. Prints one table.
+compared too. Prints one table: wall-clock times, and the CPU time of the measuring thread
+(SQLite runs on it), which stays meaningful when other processes load the machine; the load
+average is printed before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -97,6 +100,13 @@ def sample_queries(
     return queries
 
 
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -105,6 +115,7 @@ def _percentile(values: list[float], share: float) -> float:
 def run(
     corpus: Path, count: int, queries_per_kind: int, db: Path | None, out: TextIO = sys.stdout
 ) -> int:
+    print(f"load average before: {_load()} ({os.cpu_count()} CPUs)", file=out)
     began = time.perf_counter()
     posts = synthetic_library(corpus, count)
     print(
@@ -117,13 +128,17 @@ def run(
         path = db or Path(scratch) / "search.db"
         index = SearchIndex(path)
         bodies = {entry.path: body for entry, body in posts}
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         for _ in index.update((e for e, _ in posts), bodies.get):
             pass
         build = time.perf_counter() - began
+        build_cpu = time.process_time() - began_cpu
         index._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
-        print(f"index build: {build:.1f} s, size {size / 1e6:.1f} MB", file=out)
+        print(
+            f"index build: {build:.1f} s ({build_cpu:.1f} s CPU), size {size / 1e6:.1f} MB",
+            file=out,
+        )
         folded = [(e.path, fold(e.title), fold(plain_text(body))) for e, body in posts]
 
         def brute(term: str) -> set[str]:
@@ -131,21 +146,26 @@ def run(
 
         print(
             f"{'queries':10} {'n':>3} {'index p50':>10} {'index p95':>10} "
-            f"{'scan p50':>9} {'scan p95':>9} {'avg hits':>9} same",
+            f"{'scan p50':>9} {'scan p95':>9} {'avg hits':>9} same   "
+            f"| CPU: {'index p50':>9} {'index p95':>9} {'scan p50':>8} {'scan p95':>8}",
             file=out,
         )
         mismatches = 0
         for kind, queries in sample_queries(posts, queries_per_kind).items():
             index_ms: list[float] = []
             scan_ms: list[float] = []
+            index_cpu: list[float] = []
+            scan_cpu: list[float] = []
             hits = 0
             same = True
             for query in queries:
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.thread_time()
                 results = index.query(f'"{query}"', limit=50)
+                index_cpu.append((time.thread_time() - began_cpu) * 1000)
                 index_ms.append((time.perf_counter() - began) * 1000)
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.thread_time()
                 expected = brute(fold(query))
+                scan_cpu.append((time.thread_time() - began_cpu) * 1000)
                 scan_ms.append((time.perf_counter() - began) * 1000)
                 hits += results.total
                 everything = index.query(f'"{query}"', limit=len(posts))
@@ -156,9 +176,13 @@ def run(
                 f"{kind:10} {len(queries):>3} {statistics.median(index_ms):>8.1f}ms "
                 f"{_percentile(index_ms, 0.95):>8.1f}ms {statistics.median(scan_ms):>7.1f}ms "
                 f"{_percentile(scan_ms, 0.95):>7.1f}ms {hits / len(queries):>9.0f} "
-                f"{'yes' if same else 'NO'}",
+                f"{'yes' if same else 'NO ':3}  "
+                f"| CPU: {statistics.median(index_cpu):>7.1f}ms "
+                f"{_percentile(index_cpu, 0.95):>7.1f}ms {statistics.median(scan_cpu):>6.1f}ms "
+                f"{_percentile(scan_cpu, 0.95):>6.1f}ms",
                 file=out,
             )
+        print(f"load average after: {_load()}", file=out)
         index.close()
     return 1 if mismatches else 0
 
