@@ -266,6 +266,18 @@ def test_incremental_update_and_removal(tmp_path: Path) -> None:
     assert list(index.update(entries, markdown_for))[-1].total == 0  # nothing to do
 
 
+def test_update_with_nothing_to_do_keeps_the_index_complete(tmp_path: Path) -> None:
+    """A reader querying while an idle update runs never sees the index as incomplete."""
+    posts = _entries(HANDMADE)
+    index = _build(tmp_path, posts)
+    bodies = {entry.path: body for entry, body in posts}
+    progress = []
+    for step in index.update((e for e, _ in posts), bodies.get):
+        assert index.query("猫").complete
+        progress.append(step)
+    assert progress == [progress[-1]] and progress[-1].finished and progress[-1].total == 0
+
+
 def test_cancel_keeps_work_and_flags_incomplete(tmp_path: Path) -> None:
     posts = _entries([(f"title {n}", f"body {n} 猫") for n in range(450)])
     index = SearchIndex(tmp_path / "search.db")

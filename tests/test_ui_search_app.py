@@ -269,3 +269,31 @@ async def test_search_from_the_command_palette(tmp_path: Path) -> None:
         await pilot.press("斑")
         await wait_for(pilot, lambda: settled(screen) and screen.query_text == "斑", "results")
         assert hit_titles(screen) == ["Zebra crossing"]
+
+
+@async_test
+async def test_search_follows_posts_added_and_removed_while_the_app_runs(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", POSTS)
+    async with running_app(site, tmp_path / "data") as (app, pilot):
+        screen = await open_search(app, pilot)
+        await pilot.press(*"融资")
+        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "融资", "results")
+        assert hit_titles(screen) == ["小米上市"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        posts = site / "source" / "_posts"
+        (posts / "ipo.md").unlink()
+        make_site(
+            site,
+            [PostSpec("new.md", "新的一轮", "2024-02-01 10:00:00", ["新媒体"], "完成融资。\n")],
+        )
+        main_screen(app).start_sync()
+        await settle(app, pilot)
+        screen = await open_search(app, pilot)
+        await pilot.press(*"融资")
+        await wait_for(
+            pilot,
+            lambda: settled(screen) and screen.query_text == "融资" and not screen.indexing,
+            "results after the sync",
+        )
+        assert hit_titles(screen) == ["新的一轮"]

@@ -341,6 +341,12 @@ class SearchIndex:
             if old is None or old[1] != _signature(entry):
                 changed.append(entry)
         gone = [doc_id for path, (doc_id, _) in known.items() if path not in seen]
+        if not changed and not gone and self._meta(connection, "built") == "1":
+            # Up to date: write nothing, so readers never see the index as incomplete.
+            pending = self._meta(connection, "pending")
+            if pending in (None, "0"):
+                yield IndexProgress(done=0, total=0, removed=0, finished=True)
+                return
         with _transaction(connection):
             connection.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(len(changed) + 1),)

@@ -1,8 +1,10 @@
 """The search screen: results update as you type; Enter opens the chosen post at its first hit.
 
 The screen only talks to the library service (`search`, `update_search`); queries run in a
-thread worker and come back as messages, newest query wins. When the index is incomplete the
-screen brings it up to date in another worker, shows progress and searches again when done.
+thread worker and come back as messages, newest query wins. On opening, the screen brings the
+index up to date with the library in another worker (posts added, changed or removed since it
+was built; a quick comparison when nothing changed), shows progress while there is work, and
+searches again when it indexed anything.
 """
 
 from __future__ import annotations
@@ -107,6 +109,8 @@ class SearchScreen(Screen[SearchResult | None]):
         self.query_one(OptionList).can_focus = False
         self.query_one(Input).focus()
         self._run_query()
+        self._index_started = True
+        self._update_index()
 
     def on_unmount(self) -> None:
         self._cancel.set()
@@ -169,13 +173,15 @@ class SearchScreen(Screen[SearchResult | None]):
             self.post_message(self._Indexing(None, f"indexing failed: {error}"))
 
     def on_search_screen__indexing(self, message: _Indexing) -> None:
-        self.indexing = message.progress
+        progress = message.progress
+        self.indexing = progress if progress is not None and _has_work(progress) else None
         if message.error:
             self.error = message.error
-        if message.progress is not None and message.progress.finished:
+        if progress is not None and progress.finished:
             self.indexing = None
-            self._generation += 1
-            self._run_query()
+            if _has_work(progress) or (self.results is not None and not self.results.complete):
+                self._generation += 1
+                self._run_query()
         self._show_status()
 
     # -- showing ----------------------------------------------------------------------------
@@ -264,6 +270,10 @@ class SearchScreen(Screen[SearchResult | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _has_work(progress: IndexProgress) -> bool:
+    return progress.total > 0 or progress.removed > 0
 
 
 def _highlighted(
