@@ -129,3 +129,23 @@ async def test_export_refuses_a_symlink_and_stays_open(site: Path, tmp_path: Pat
         assert app.screen is dialog
         assert "Not written" in str(dialog.query_one("#export-error").render())
     assert real.read_text(encoding="utf-8") == "keep me\n"
+
+
+@async_test
+async def test_saving_a_multi_line_note_unchanged_keeps_its_lines(
+    site: Path, tmp_path: Path
+) -> None:
+    async with hosted(site, tmp_path / "data") as (app, pilot, view):
+        view._library.add_bookmark("long.md", note="line one\nline two [/]")
+        await show(pilot, view, "long.md")
+        await pilot.press("B")
+        dialog = app.screen
+        assert isinstance(dialog, NoteDialog)
+        assert dialog.query_one(Input).value == "line one line two [/]"  # one-line field
+        await pilot.press("enter")
+        await pilot.pause()
+        assert marks(view) == [("long.md", None, None, "line one\nline two [/]")]
+        # an edited note is what was typed
+        await pilot.press("B", "end", *" 3", "enter")
+        await pilot.pause()
+        assert marks(view) == [("long.md", None, None, "line one line two [/] 3")]

@@ -45,7 +45,7 @@ class NoteDialog(ModalScreen[NoteResult | None]):
         with Vertical(id="note-box"):
             yield Label(what, id="note-what")
             yield Input(
-                value=sanitize(self._note or "").replace("\n", " "),
+                value=self._shown_note(),
                 placeholder="Note (optional)",
                 id="note-input",
             )
@@ -58,8 +58,18 @@ class NoteDialog(ModalScreen[NoteResult | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def _shown_note(self) -> str:
+        """The note on one line (the field has one); line breaks show as spaces."""
+        return sanitize(self._note or "").replace("\n", " ")
+
     def _save(self) -> None:
-        note = sanitize(self.query_one(Input).value).strip()
+        value = self.query_one(Input).value
+        if self._note and value == self._shown_note():
+            # Saved unchanged: keep the note as it was, line breaks included (a note added
+            # from the command line can have several lines).
+            self.dismiss(NoteResult(sanitize(self._note).strip() or None))
+            return
+        note = sanitize(value).strip()
         self.dismiss(NoteResult(note or None))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
