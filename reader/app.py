@@ -5,21 +5,28 @@ from __future__ import annotations
 import os
 import traceback
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 
 from reader import safe
-from reader.commands import ReaderCommands
 from reader.core.config import Config
 from reader.core.library import Library, known_libraries
 from reader.core.paths import StorePaths
 from reader.keys import bindings
-from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
-from reader.screens.open_library import OpenLibraryScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def reader_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (not at start-up)."""
+    from reader.commands import ReaderCommands
+
+    return ReaderCommands
 
 
 def styles_dir() -> Path:
@@ -43,7 +50,7 @@ class ReaderApp(App[int]):
     TITLE = "reader"
     CSS_PATH: ClassVar = css_paths()
     BINDINGS: ClassVar = bindings("app")
-    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {reader_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -81,10 +88,14 @@ class ReaderApp(App[int]):
     # -- actions ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_open_library(self) -> None:
+        from reader.screens.open_library import OpenLibraryScreen
+
         self.push_screen(OpenLibraryScreen(self.known_libraries()), self._open_chosen)
 
     def _open_chosen(self, path: str | None) -> None:

@@ -236,6 +236,8 @@ def measure_lists(site: Path, size: int, settings: Settings) -> Iterator[Result]
         library.close()
 
 
+BIG_MARKDOWN = 200_000
+"""Characters: Markdown this long is rendered by Rich once per run (see `_RICH_SECONDS`)."""
 _RICH_SECONDS: dict[str, float] = {}
 """Rich-in-Static times of the 1 MB posts, by Markdown: the same post at every size, and it
 takes long, so it is rendered once per run."""
@@ -315,7 +317,8 @@ def _rich_seconds(markdown: str, width: int) -> float:
     from rich.markdown import Markdown
 
     key = hashlib.sha256(markdown.encode()).hexdigest()
-    if len(markdown) >= 1 << 20 and key in _RICH_SECONDS:
+    big = len(markdown) >= BIG_MARKDOWN
+    if big and key in _RICH_SECONDS:
         return _RICH_SECONDS[key]
     console = Console(
         file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor"
@@ -323,7 +326,7 @@ def _rich_seconds(markdown: str, width: int) -> float:
     started = time.perf_counter()
     console.render_lines(Markdown(markdown), console.options.update_width(width))
     seconds = time.perf_counter() - started
-    if len(markdown) >= 1 << 20:
+    if big:
         _RICH_SECONDS[key] = seconds
     return seconds
 
