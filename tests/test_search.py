@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from reader.core.search import (
 )
 from reader.core.search_bench import corpus_texts, synthetic_library
 from reader.core.search_query import parse_query
+from reader.core.search_text import make_snippet, snippet_of_packed
 
 HANDMADE: list[tuple[str, str]] = [
     ("猫の日", "今日は猫の日です。吾輩は猫である。名前はまだ無い。"),
@@ -218,6 +220,25 @@ def test_snippet_is_sanitized_plain_text(tmp_path: Path) -> None:
     assert hit.snippet == "Head Some bold link evil red"
     assert hit.title == "T"
     assert "\x1b" not in hit.snippet
+
+
+def test_snippet_of_packed_text_equals_the_snippet_of_the_whole_text() -> None:
+    """Unpacking only the start of a post gives the same snippet as unpacking all of it."""
+    rng = random.Random(12)
+    words = ["猫", "上市", "融资", "open", "Source", "ΣΑΣ", "𠮷", "x", "の", "公司"]
+    for _ in range(400):
+        size = rng.choice((0, 5, 150, 159, 160, 161, 700, 5000, 40_000))
+        body = " ".join(rng.choice(words) for _ in range(size // 3))
+        if rng.random() < 0.3:
+            body = "lead " * rng.randrange(2000) + body
+        terms = tuple(fold(t) for t in rng.sample(words, rng.randint(1, 3)))
+        packed = zlib.compress(body.encode("utf-8"), 6)
+        assert snippet_of_packed(packed, terms) == make_snippet(body, terms), (size, terms)
+    # the exact lengths around the end of the window: "…" only where text was cut
+    for length in range(150, 175):
+        body = "猫" + "字" * (length - 1)
+        packed = zlib.compress(body.encode("utf-8"), 6)
+        assert snippet_of_packed(packed, ("猫",)) == make_snippet(body, ("猫",)), length
 
 
 def test_find_all() -> None:

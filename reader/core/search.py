@@ -34,7 +34,7 @@ from reader.core.parse import read_post
 from reader.core.sanitize import sanitize_line
 from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
 from reader.core.search_query import Query, QueryError, fold, parse_query
-from reader.core.search_text import clean, find_all, make_snippet, merge_hits, plain_text
+from reader.core.search_text import clean, find_all, merge_hits, plain_text, snippet_of_packed
 
 __all__ = [
     "IndexEntry",
@@ -468,7 +468,7 @@ class SearchIndex:
         path, title, body, stamp, cats = connection.execute(
             "SELECT path, title, body, date, cats FROM docs WHERE id = ?", (doc_id,)
         ).fetchone()
-        snippet, highlights = make_snippet(_unpack(body), terms)
+        snippet, highlights = snippet_of_packed(body, terms)
         return SearchHit(
             path=_decode_path(path),
             title=title,

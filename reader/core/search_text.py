@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
+import zlib
 from collections.abc import Iterable
 
 from reader.core.sanitize import sanitize, sanitize_line
@@ -83,23 +85,63 @@ def merge_hits(text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
     return tuple(merged)
 
 
+def first_hit(text: str, terms: Iterable[str]) -> int | None:
+    """Offset of the earliest occurrence of any of the (folded) `terms` in `text`, or None."""
+    folded = fold(text)
+    return min((i for t in terms if (i := folded.find(t)) >= 0), default=None)
+
+
 def make_snippet(
-    body: str, terms: Iterable[str], width: int = SNIPPET_CHARS
+    body: str, terms: Iterable[str], width: int = SNIPPET_CHARS, *, more: bool = False
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A window of `body` around its first hit, with '…' where cut, and the hits in it."""
+    """A window of `body` around its first hit, with '…' where cut, and the hits in it.
+
+    `more`: `body` is only the start of the text (see `snippet_of_packed`), so it ends in '…'.
+    """
     terms = tuple(terms)
-    folded = fold(body)
-    first = min((i for t in terms if (i := folded.find(t)) >= 0), default=0)
+    first = first_hit(body, terms) or 0
     start = max(0, first - width // 4)
     if start > 0:
         space = body.rfind(" ", max(0, start - 12), first)
         start = space + 1 if space >= 0 else start
     end = min(len(body), start + width)
-    if end < len(body):
+    if end < len(body) or more:
         space = body.rfind(" ", end - 12, end)
         end = space if space > first else end
     snippet = sanitize_line(body[start:end])
     prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(body) else ""
+    suffix = "…" if end < len(body) or more else ""
     text = prefix + snippet + suffix
     return text, merge_hits(text, terms)
+
+
+def snippet_of_packed(
+    packed: bytes, terms: Iterable[str], width: int = SNIPPET_CHARS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """`make_snippet` of zlib-packed UTF-8 text, unpacking only as far as the snippet needs.
+
+    Long posts rank first for common terms and their first hit is usually near the start, so
+    this saves unpacking and folding whole posts. Once a hit is found and the text unpacked
+    so far reaches a whole snippet past it, later text cannot change the window: any term not
+    found yet starts after it.
+    """
+    terms = tuple(terms)
+    unpacker = zlib.decompressobj()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    text = ""
+    step = 4 * width
+    while True:
+        chunk = unpacker.decompress(packed, step)
+        packed = unpacker.unconsumed_tail
+        finished = unpacker.eof or (not chunk and not packed)
+        if finished:
+            chunk += unpacker.flush()
+        text += decoder.decode(chunk, final=finished)
+        if finished:
+            return make_snippet(text, terms, width)
+        first = first_hit(text, terms)
+        if first is not None and len(text) >= first + width:
+            if unpacker.decompress(packed, 1):  # there is more text: the window is final
+                return make_snippet(text, terms, width, more=True)
+            packed = unpacker.unconsumed_tail
+        step *= 2
