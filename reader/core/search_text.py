@@ -92,14 +92,21 @@ def first_hit(text: str, terms: Iterable[str]) -> int | None:
 
 
 def make_snippet(
-    body: str, terms: Iterable[str], width: int = SNIPPET_CHARS, *, more: bool = False
+    body: str,
+    terms: Iterable[str],
+    width: int = SNIPPET_CHARS,
+    *,
+    more: bool = False,
+    first: int | None = None,
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A window of `body` around its first hit, with '…' where cut, and the hits in it.
 
     `more`: `body` is only the start of the text (see `snippet_of_packed`), so it ends in '…'.
+    `first`: the offset of the first hit when the caller knows it already.
     """
     terms = tuple(terms)
-    first = first_hit(body, terms) or 0
+    if first is None:
+        first = first_hit(body, terms) or 0
     start = max(0, first - width // 4)
     if start > 0:
         space = body.rfind(" ", max(0, start - 12), first)
@@ -142,6 +149,6 @@ def snippet_of_packed(
         first = first_hit(text, terms)
         if first is not None and len(text) >= first + width:
             if unpacker.decompress(packed, 1):  # there is more text: the window is final
-                return make_snippet(text, terms, width, more=True)
+                return make_snippet(text, terms, width, more=True, first=first)
             packed = unpacker.unconsumed_tail
         step *= 2
