@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -204,3 +208,37 @@ def test_index_follows_changes_between_runs(site: Path, tmp_path: Path) -> None:
     code, out, err = search(data, site, "融资", "--json")
     assert code == 0, err
     assert {h["path"] for h in json_lines(out)} == {"cats.md"}
+
+
+def test_progress_and_count_on_stderr_when_it_is_a_terminal(site: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "reader", "--data-dir", str(tmp_path / "data")]
+    controller, terminal = pty.openpty()
+    try:
+        result = subprocess.run(
+            [*command, "search", str(site), "猫"],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        os.close(terminal)
+        terminal = -1
+        err = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the other side is closed and everything was read
+                break
+            if not chunk:
+                break
+            err += chunk
+    finally:
+        if terminal >= 0:
+            os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 0
+    assert result.stdout.startswith("cats.md\t")  # results on stdout, progress kept off it
+    text = err.decode("utf-8", "replace")
+    assert "indexing for search" in text
+    assert "1 result" in text
