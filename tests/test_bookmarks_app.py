@@ -200,11 +200,6 @@ async def test_bookmarked_folder_lists_every_bookmarked_post(site: Path, tmp_pat
         assert any("Old [b]post[/b] [@click=app.quit]" in line for line in lines)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: the Bookmarked folder sorts by post date and does not show notes; "
-    "needs the library.py/post_list.py change in the issue-6 report",
-)
 @async_test
 async def test_bookmarked_folder_is_newest_bookmark_first_with_notes(
     site: Path, tmp_path: Path

@@ -300,11 +300,6 @@ def test_file_in_no_known_library_exits_2_and_names_library_option(
     assert [json.loads(line)["title"] for line in listing.stdout.splitlines()] == ["Stray"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: Library.bookmarks() gives the title/URL/categories saved when the bookmark "
-    "was made, not the post's current ones; needs the library.py change in the issue-6 report",
-)
 def test_export_shows_the_post_as_it_is_now(
     capsys: pytest.CaptureFixture[str], blog: Path, data: Path
 ) -> None:

@@ -592,8 +592,11 @@ class Library:
         result = [r for r in rows.values() if all(w in r.title.casefold() for w in words)]
         if sort == "title":
             result.sort(key=lambda r: (r.title.casefold(), r.path))
-        else:
-            result.sort(key=lambda r: r.date.timestamp() if r.date else -1e18, reverse=True)
+        else:  # newest bookmark first (records come newest first)
+            newest: dict[str, int] = {}
+            for rank, record in enumerate(records):
+                newest.setdefault(record.path, rank)
+            result.sort(key=lambda r: newest[r.path])
         return result
 
     # ---------------------------------------------------------------- articles
@@ -788,7 +791,7 @@ class Library:
                 self._lib, path, info, heading=heading, anchor=anchor, note=note, times=times
             )
             self._state_dirty = True
-        return self._bookmark(record, missing=row is None)
+        return self._bookmark(record, row)
 
     def set_bookmark_note(self, path: str, note: str | None, *, anchor: str | None = None) -> None:
         with self._lock:
@@ -801,10 +804,11 @@ class Library:
             self._state_dirty = True
 
     def bookmarks(self) -> list[Bookmark]:
-        """Newest first; bookmarks of vanished posts are kept with missing=True."""
+        """Newest first; bookmarks of vanished posts are kept with missing=True and the post
+        facts saved with them; present posts give their title, URL, date... as they are now."""
         records = self._state.bookmarks(self._lib)
-        present = {r.path for r in self._rows_for_paths(sorted({b.path for b in records}))}
-        return [self._bookmark(r, missing=r.path not in present) for r in records]
+        present = {r.path: r for r in self._rows_for_paths(sorted({b.path for b in records}))}
+        return [self._bookmark(r, present.get(r.path)) for r in records]
 
     def is_bookmarked(self, path: str) -> bool:
         with self._lock:
@@ -814,21 +818,22 @@ class Library:
             ).fetchone()
         return row is not None
 
-    def _bookmark(self, record: BookmarkRecord, *, missing: bool) -> Bookmark:
+    def _bookmark(self, record: BookmarkRecord, row: PostRow | None) -> Bookmark:
+        """`row`: the post as indexed now; None when its file is gone (the saved facts then)."""
         return Bookmark(
             library=self.root,
             path=record.path,
-            title=record.title,
-            url=record.url,
+            title=record.title if row is None else row.title,
+            url=record.url if row is None else row.url,
             heading=record.heading,
             anchor=record.anchor,
             note=record.note,
             created=datetime.fromtimestamp(record.created, UTC),
             updated=datetime.fromtimestamp(record.updated, UTC),
-            missing=missing,
-            date=from_ts(record.date),
-            author=record.author,
-            categories=record.categories,
+            missing=row is None,
+            date=from_ts(record.date) if row is None else row.date,
+            author=record.author if row is None else row.author,
+            categories=record.categories if row is None else row.categories,
         )
 
 

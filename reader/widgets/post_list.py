@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
@@ -216,6 +217,13 @@ class PostListView(ScrollView, can_focus=True):
             Segment(" " + star + " ", style("post-list--bookmark")),
             Segment(safe.fit(safe.line(row.title), title_width), base),
         ]
+        if row.note:  # a bookmarked post's note after its title, when there is room
+            title = safe.line(row.title)
+            room = title_width - cell_len(title)
+            if room > 4:
+                segments[-1] = Segment(title, base)
+                note = safe.fit("  ✎ " + safe.line(row.note), room)
+                segments.append(Segment(note, style("post-list--date")))
         strip = Strip(segments).crop_extend(0, width, base)
         if is_cursor:
             cursor_style = style("post-list--cursor")
