@@ -44,6 +44,12 @@ SCENES: tuple[Scene, ...] = (
     Scene("help", (120, 40), ("question_mark",), title="Help, generated from the key table"),
     Scene("narrow-80x24", (80, 24), title="80x24: one pane at a time"),
     Scene(
+        "narrow-article-80x24",
+        (80, 24),
+        ("enter",),
+        title="80x24: reading, CJK text wrapped by cell width",
+    ),
+    Scene(
         "light-theme",
         (160, 48),
         ("G", "enter"),

@@ -228,7 +228,8 @@ class MainScreen(Screen[None]):
         self.posts.select_path(event.path)
 
     @on(ArticleView.BookmarksChanged)
-    def _bookmarks_changed(self) -> None:
+    @on(ArticleView.MarkedRead)
+    def _marks_changed(self) -> None:
         self.refresh_marks()
 
     def _current_path(self) -> str | None:
@@ -245,15 +246,58 @@ class MainScreen(Screen[None]):
         row = self.posts.current
         current = self._current_path()
         if not self.reading and row is not None and not row.read:
-            path: str | None = row.path  # from the list, the unread post under the cursor first
-        else:
+            self.open_post(row.path)  # from the list, the unread post under the cursor first
+            return
+        path = self._unread_in_list(current, backwards)
+        if path is None:
+            # The folder has no more: the next unread of the whole library (across folders).
             path = self.library.next_unread(current, backwards=backwards)
             if path is None and current is not None:
                 path = self.library.next_unread(None, backwards=backwards)  # wrap around
+            shown = self.posts.posts
+            if path is not None and shown is not None and shown.index_of(path) is None:
+                self._show_all(keep=path)
         if path is None or (path == current and self.reading):
             safe.notify(self.app, "No more unread posts.")
             return
         self.open_post(path)
+
+    def _unread_in_list(self, current: str | None, backwards: bool) -> str | None:
+        """The next unread post of the list shown (its folder, filter and order), or None."""
+        selection = self.posts.posts
+        if selection is None or not len(selection):
+            return None
+        if self.folder == ALL and self.sort == "date" and not self.filter_input.value:
+            return None  # the library's own order: next_unread answers without a scan
+        index = selection.index_of(current) if current is not None else None
+        if index is None:
+            index = self.posts.cursor
+        page = 256
+        if backwards:
+            end = index
+            while end > 0:
+                start = max(0, end - page)
+                for row in reversed(selection.rows(start, end - start)):
+                    if not row.read and row.path != current:
+                        return row.path
+                end = start
+        else:
+            start = index + 1
+            while start < len(selection):
+                for row in selection.rows(start, page):
+                    if not row.read and row.path != current:
+                        return row.path
+                start += page
+        return None
+
+    def _show_all(self, *, keep: str) -> None:
+        """Show the All folder, unfiltered, with the cursor on `keep`."""
+        if self.filter_input.value:
+            self.filter_input.value = ""
+            self.remove_class("-filtering")
+        self.folder = ALL
+        self.folders.select_folder(ALL)
+        self.reload_posts(keep=keep)
 
     def action_next_unread(self) -> None:
         self._unread_step(backwards=False)

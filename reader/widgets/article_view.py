@@ -147,6 +147,13 @@ class ArticleView(ScrollView, can_focus=True):
             self.path = path
             super().__init__()
 
+    class MarkedRead(Message):
+        """The post shown was marked read (on open, or at its end per config)."""
+
+        def __init__(self, path: str) -> None:
+            self.path = path
+            super().__init__()
+
     class BookmarksChanged(Message):
         """A bookmark of `path` was added, edited or removed here."""
 
@@ -314,9 +321,16 @@ class ArticleView(ScrollView, can_focus=True):
         self.virtual_size = Size(0, 0)
         self.refresh()
 
+    @property
+    def _hidden(self) -> bool:
+        """Not on screen (the list pane of a narrow terminal): scroll_y says nothing then."""
+        return not self.display or self.size.height == 0
+
     def save_position(self) -> None:
         doc = self._doc
-        if doc is None or not doc.lines:
+        if doc is None or not doc.lines or self._hidden or self._restore_line is not None:
+            # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
+            # either way the position saved before is still the right one.
             return
         line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y > 0 else 0
         try:
@@ -368,7 +382,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _content_width(self) -> int:
         measure = getattr(self._config(), "measure", 100)
-        available = self.scrollable_content_region.width or self.size.width or 80
+        available = self.scrollable_content_region.width
+        if not available:
+            # Hidden until the layout shows it (a narrow terminal shows it full width): guess
+            # that width now rather than render twice.
+            styles = self.styles
+            gutter = styles.gutter.width + int(styles.scrollbar_size_vertical)
+            available = (self.app.size.width or 80) - gutter
         return max(10, min(int(measure), available - 2))
 
     def _code_theme(self) -> str:
@@ -516,6 +536,8 @@ class ArticleView(ScrollView, can_focus=True):
             self._library.mark_read(doc.path, True)
         except Exception as error:
             self.notify(f"Could not mark read: {error}", severity="warning", markup=False)
+            return
+        self.post_message(self.MarkedRead(doc.path))
 
     def _check_end(self) -> None:
         if self._doc is not None and self._doc.complete and self.scroll_y >= self.max_scroll_y:
@@ -531,7 +553,15 @@ class ArticleView(ScrollView, can_focus=True):
         if doc is None:
             return
         self.save_position()
-        self._restore_line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0
+        if self._restore_line is not None:
+            pass  # still on its way to the saved line: keep going there
+        elif self._hidden:
+            try:
+                self._restore_line = self._library.position(doc.path)
+            except Exception:
+                self._restore_line = 0
+        else:
+            self._restore_line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0
         self._generation += 1
         self._load(
             doc.path, self._generation, self._content_width(), self._styles(), self._code_theme()
