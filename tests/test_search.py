@@ -359,6 +359,32 @@ def test_damaged_index_is_rebuilt(tmp_path: Path) -> None:
     _build(tmp_path / "again", _entries(HANDMADE))
 
 
+def test_index_of_an_older_version_is_rebuilt(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "search.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE docs(x)")
+        connection.execute("PRAGMA user_version = 1")
+    connection.close()
+    index = SearchIndex(path)
+    assert index.notices and "rebuilt" in index.notices[0]
+    posts = _entries(HANDMADE)
+    bodies = {entry.path: body for entry, body in posts}
+    assert list(index.update((e for e, _ in posts), bodies.get))[-1].finished
+    assert _paths(index, "猫") == _brute(posts, "猫")
+
+
+def test_removing_every_post_leaves_no_rows_behind(tmp_path: Path) -> None:
+    posts = _entries(HANDMADE)
+    index = _build(tmp_path, posts)
+    assert list(index.update([], lambda path: None))[-1].removed == len(posts)
+    connection = index._conn()
+    for table in ("docs", "chars", "fts_terms"):
+        assert connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+    assert index.query("猫").total == 0
+
+
 def test_undecodable_path_round_trips(tmp_path: Path) -> None:
     path = b"caf\xe9/\xff.md".decode("utf-8", "surrogateescape")
     index = _build(tmp_path, [(IndexEntry(path, "1", "t\udcff"), "unique words")])

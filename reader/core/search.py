@@ -6,11 +6,13 @@ Layout (chosen by measurement on a synthetic 10k-post library, `reader.core.sear
 - `fts` is a contentless FTS5 table with the `trigram` tokenizer over the folded (`fold`,
   length-preserving lower case) title and text, case-sensitive since the text is folded
   already: a term of three or more characters matches exactly where `term in text`;
-- terms of one or two characters (猫, 上市, "go") have no trigram of their own, but every
-  occurrence starts a trigram of the padded text (see `_PAD`), so a range over the index's term
-  list (`fts_terms`, an fts5vocab table) yields exactly the posts containing them, with counts.
-  That is as exact as a scan of the text and ~10-1000x faster except for the most common
-  characters, where it costs about as much as one scan.
+- terms of two characters (上市, "go") have no trigram of their own, but every occurrence
+  starts a trigram of the padded text (see `_PAD`), so a range over the index's term list
+  (`fts_terms`, an fts5vocab table) yields exactly the posts containing them, with counts;
+- one-character terms (猫, and the first key typed) would read every occurrence that way,
+  millions for a Latin letter, so `chars` lists, per character, the posts holding it and how
+  often: one small range read (about 2.5 rows per 100 characters of text; +~25% size).
+All of it is as exact as a scan of the text.
 Search is a separate file from index.db so that indexing never contends with sync for the
 write lock, and a broken or old search.db is simply rebuilt.
 """
@@ -22,6 +24,7 @@ import os
 import sqlite3
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,7 +53,7 @@ __all__ = [
     "plain_text",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH = 200
 OPTIMIZE_AFTER = 500
 """Merge the index into one segment after an update that changed this many posts or more."""
@@ -155,6 +158,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, content='', tokenize='trigram case_sensitive 1'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'instance');
+CREATE TABLE IF NOT EXISTS chars(
+    ch TEXT NOT NULL,
+    doc INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (ch, doc)
+) WITHOUT ROWID;
 """
 _PAD = "  "
 """Appended to the indexed text: every character then starts a trigram, so the trigrams that
@@ -385,9 +394,14 @@ class SearchIndex:
         """Remove one post; its indexed text is re-derived to tell the contentless FTS table."""
         row = connection.execute("SELECT ftitle, body FROM docs WHERE id = ?", (doc_id,)).fetchone()
         if row is not None:
+            body = fold(_unpack(row[1]))
             connection.execute(
                 "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                (doc_id, row[0] + _PAD, fold(_unpack(row[1])) + _PAD),
+                (doc_id, row[0] + _PAD, body + _PAD),
+            )
+            connection.executemany(
+                "DELETE FROM chars WHERE ch = ? AND doc = ?",
+                ((char, doc_id) for char in _char_counts(row[0], body)),
             )
         connection.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
 
@@ -421,9 +435,17 @@ class SearchIndex:
                 _pack(body),
             ),
         )
+        folded_title, folded_body = fold(title), fold(body)
         connection.execute(
             "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-            (cursor.lastrowid, fold(title) + _PAD, fold(body) + _PAD),
+            (cursor.lastrowid, folded_title + _PAD, folded_body + _PAD),
+        )
+        connection.executemany(
+            "INSERT INTO chars(ch, doc, n) VALUES (?, ?, ?)",
+            (
+                (char, cursor.lastrowid, count)
+                for char, count in _char_counts(folded_title, folded_body).items()
+            ),
         )
 
     # querying -----------------------------------------------------------------------------------
@@ -480,6 +502,15 @@ class SearchIndex:
         )
 
 
+def _char_counts(*texts: str) -> Counter[str]:
+    """How often each character occurs in the (folded) texts; spaces are never a term."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(text)
+    counts.pop(" ", None)
+    return counts
+
+
 def _signature(entry: IndexEntry) -> Signature:
     _, tagkey, author = _keys(entry)
     return (
@@ -512,14 +543,19 @@ def _select(query: Query) -> tuple[str, list[object]]:
     """SQL returning (id, total) rows in result order, and its parameters (LIMIT appended).
 
     Terms of three or more characters go to the trigram index (`MATCH`, ranked by bm25);
-    shorter ones read the index's own term list: the trigrams that begin with the term, found
-    by a range on `fts_terms`, are exactly its occurrences (see _PAD); their count ranks.
+    two-character ones read the index's own term list: the trigrams that begin with the term,
+    found by a range on `fts_terms`, are exactly its occurrences (see _PAD); one-character
+    ones read `chars`. For both, the number of occurrences ranks.
     """
     long_terms = [t for t in query.terms if len(t) >= 3]
     short_terms = [t for t in query.terms if len(t) < 3]
     ctes: list[str] = []
     cte_params: list[object] = []
     for number, term in enumerate(short_terms):
+        if len(term) == 1:
+            ctes.append(f"s{number} AS (SELECT doc, n FROM chars WHERE ch = ?)")
+            cte_params.append(term)
+            continue
         ctes.append(
             f"s{number} AS (SELECT doc, count(*) AS n FROM fts_terms"
             " WHERE term >= ? AND term <= ? GROUP BY doc)"
