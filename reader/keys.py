@@ -241,6 +241,7 @@ KEYS: tuple[KeySpec, ...] = (
         "Clear filter",
         "Clear the filter and go back to the list",
         ("filter",),
+        True,
     ),
     # Article (implemented by the article view)
     KeySpec("reader.close", "escape,q", "close", "Close", "Back to the list", ("article",), True),

@@ -4,10 +4,12 @@ the config dir (remaps, mark read at the end), bookmarks in the list, outline an
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from reader import launch
 from reader.core.config import ConfigError
@@ -17,6 +19,7 @@ from reader.screens.links import LinksScreen
 from reader.screens.main import MainScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
+from reader.widgets.footer import ReaderFooter
 from reader.widgets.outline_panel import OutlineScreen
 from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
 
@@ -260,3 +263,29 @@ async def test_link_list_from_the_article_and_back(site: Path, data_dir: Path) -
         await pilot.press("backspace")
         await settle(app, pilot)
         assert screen.article.path == "a2.md"
+
+
+def footer_keys(app: object) -> list[FooterKey]:
+    screen = main_screen(app)
+    return list(screen.query_one(ReaderFooter).query(FooterKey))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 48)])
+@async_test
+async def test_footer_keys_fit_and_help_is_always_shown(
+    site: Path, data_dir: Path, size: tuple[int, int]
+) -> None:
+    async with running_app(site, data_dir, size=size) as (app, pilot):
+        for keys in ((), ("enter",), ("escape", "slash")):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            shown = [key for key in footer_keys(app) if key.region.width]
+            actions = [key.action for key in shown]
+            if "filter_cancel" not in actions:
+                assert "help" in actions, actions
+            for key in shown:
+                assert key.region.right <= size[0], (key.action, key.region)
+            for left, right in itertools.pairwise(sorted(shown, key=lambda k: k.region.x)):
+                assert left.region.right <= right.region.x, (left.action, right.action)
+            palette = any(key.has_class("-command-palette") for key in shown)
+            assert palette == (size[0] >= 100 or keys != ("enter",)), (size, keys)

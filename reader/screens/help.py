@@ -36,14 +36,15 @@ class HelpScreen(ModalScreen[None]):
     def _table(self) -> Table:
         keymap: dict[str, str] = dict(getattr(self.app, "_keymap", {}))
         table = Table.grid(padding=(0, 2))
-        table.add_column("keys", no_wrap=True, style="bold")
+        table.add_column("keys", style="bold", max_width=12)  # wraps between keys
         table.add_column("what")
         table.add_column("id", style="dim", no_wrap=True)
         for scope, title in SCOPE_TITLES.items():
             specs = [spec for spec in KEYS if spec.scopes[0] == scope]
             if not specs:
                 continue
-            table.add_row(Text(title, style="bold underline"), "", "")
+            # The title sits in the wide middle column so the keys column stays narrow.
+            table.add_row("", Text(title, style="bold underline"), "")
             for spec in specs:
                 keys = " ".join(
                     self.app.get_key_display(Binding(key, spec.action))

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from reader import safe
@@ -26,6 +26,7 @@ from reader.keys import bindings
 from reader.screens.search import SearchResult, SearchScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
+from reader.widgets.footer import ReaderFooter
 from reader.widgets.post_list import PostListView
 from reader.widgets.sync_status import SyncStatus
 
@@ -79,7 +80,7 @@ class MainScreen(Screen[None]):
                 yield PostListView(id="posts")
             yield ArticleView(self.library, id="article")
         yield SyncStatus(id="sync")
-        yield Footer(compact=True)
+        yield ReaderFooter(compact=True)
 
     @property
     def posts(self) -> PostListView:
