@@ -205,6 +205,7 @@ def measure_lists(site: Path, size: int, settings: Settings) -> Iterator[Result]
     library = Library.open(site, paths=StorePaths.default(settings.work_dir / f"warm-{size}"))
     try:
         everything = Folder("all")
+        library.posts(everything).rows(0, 50)  # the list is on screen before anyone types
         timings = []
         for query in ("s", "sq", "sql", "sqli", "sqlit", "sqlite", "融", "融资"):
             started = time.perf_counter()
