@@ -289,3 +289,29 @@ async def test_footer_keys_fit_and_help_is_always_shown(
                 assert left.region.right <= right.region.x, (left.action, right.action)
             palette = any(key.has_class("-command-palette") for key in shown)
             assert palette == (size[0] >= 100 or keys != ("enter",)), (size, keys)
+
+
+@async_test
+async def test_hexo_post_link_opens_the_post_it_names(tmp_path: Path, data_dir: Path) -> None:
+    body = "Read {% post_link b1 'the Life post' %} or {% post_link gone 'a lost one' %}.\n"
+    site = make_site(
+        tmp_path / "hexo", (PostSpec("x.md", "Linking", "2024-02-01 10:00:00", ["X"], body), *POSTS)
+    )
+    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.article.path == "x.md"
+        await pilot.press("l")
+        links = app.screen
+        assert isinstance(links, LinksScreen)
+        assert [(t.kind, t.value) for t in links._targets] == [
+            ("post", "b1.md"),
+            ("refused", "gone"),
+        ]
+        await pilot.press("1", "enter")
+        await settle(app, pilot)
+        assert app.screen is screen and screen.article.path == "b1.md"
+        await pilot.press("backspace", "l", "2", "enter")
+        await settle(app, pilot)
+        assert screen.article.path == "x.md"  # refused: stays, with a message

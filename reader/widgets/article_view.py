@@ -701,9 +701,50 @@ class ArticleView(ScrollView, can_focus=True):
             more = "" if doc.complete else " yet"
             self.notify(f"No links in this post{more}", markup=False)
             return
-        root = self._library.root
-        targets = [classify(link.href, root=root, post_path=doc.path) for link in doc.links]
+        targets = self._targets(doc.links, doc.path)
         self.app.push_screen(LinksScreen(doc.links, targets), self.follow)
+
+    def _targets(self, links: list[RenderedLink], post_path: str) -> list[LinkTarget]:
+        """What following each link would do; `post:` links (Hexo's post_link) are looked up
+        among the library's posts by slug."""
+        from reader.core.convert import post_link_slug  # not needed before a link list
+
+        root = self._library.root
+        slugs = {link.href: post_link_slug(link.href) for link in links}
+        found = self._find_slugs({slug for slug in slugs.values() if slug is not None})
+        targets = []
+        for link in links:
+            slug = slugs[link.href]
+            if slug is None:
+                targets.append(classify(link.href, root=root, post_path=post_path))
+            elif found.get(slug) is not None:
+                targets.append(LinkTarget("post", found[slug] or ""))
+            else:
+                shown = sanitize_line(slug)
+                targets.append(LinkTarget("refused", shown, f"no post {shown!r} in this library"))
+        return targets
+
+    def _find_slugs(self, slugs: set[str]) -> dict[str, str | None]:
+        """The post path each post_link slug names (None when no post matches)."""
+        found: dict[str, str | None] = {slug: None for slug in slugs}
+        if not slugs:
+            return found
+        from reader.core.convert import slug_matches
+        from reader.core.library import Folder
+
+        try:
+            posts = self._library.posts(Folder("all"))
+            page = 2000
+            for start in range(0, len(posts), page):
+                for row in posts.rows(start, page):
+                    for slug in slugs:
+                        if found[slug] is None and slug_matches(slug, row.path):
+                            found[slug] = row.path
+                if all(path is not None for path in found.values()):
+                    break
+        except Exception as error:  # a broken index must not stop the link list
+            self.notify(f"Could not look up post links: {error}", markup=False)
+        return found
 
     def follow(self, target: LinkTarget | None) -> None:
         """Act on a link chosen in the link list."""
@@ -734,8 +775,7 @@ class ArticleView(ScrollView, can_focus=True):
             link = doc.links[number - 1]
             from reader.screens.links import LinksScreen
 
-            targets = [classify(link.href, root=self._library.root, post_path=doc.path)]
-            self.app.push_screen(LinksScreen([link], targets), self.follow)
+            self.app.push_screen(LinksScreen([link], self._targets([link], doc.path)), self.follow)
 
     # -- bookmarks ------------------------------------------------------------------------
 
