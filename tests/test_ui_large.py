@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.config import Config
 from reader.screens.main import MainScreen
 from tests.ui_helpers import async_test, running_app, settle
 
@@ -32,7 +33,12 @@ def build_large_site(root: Path, count: int) -> Path:
 @async_test
 async def test_100k_posts_paint_and_cursor_reaches_last_row(tmp_path: Path) -> None:
     site = build_large_site(tmp_path / "large", COUNT)
-    async with running_app(site, tmp_path / "data", size=(100, 30)) as (app, pilot):
+    # Indexing 100k posts for search is not what this test is about (settle waits for it).
+    config = Config(search_index="on_search")
+    async with running_app(site, tmp_path / "data", size=(100, 30), config=config) as (
+        app,
+        pilot,
+    ):
         screen = app.screen
         assert isinstance(screen, MainScreen)
         posts = screen.posts

@@ -4,6 +4,7 @@
 theme = "light"            # "dark", "light" or any Textual theme name
 measure = 100              # maximum width of the reading column, in cells (40..400)
 mark_read_on = "open"      # "open" or "end" (scrolled to the end)
+search_index = "background"  # or "on_search": build the search index only when searching
 
 [keys]
 "reader.next_unread" = "n"         # binding id (the "reader." prefix is optional) = key(s)
@@ -23,8 +24,9 @@ from pathlib import Path
 from typing import Literal, cast
 
 MarkReadOn = Literal["open", "end"]
+SearchIndexing = Literal["background", "on_search"]
 MEASURE_RANGE = (40, 400)
-_KNOWN_TOP_LEVEL = {"theme", "measure", "mark_read_on", "keys"}
+_KNOWN_TOP_LEVEL = {"theme", "measure", "mark_read_on", "search_index", "keys"}
 # A Textual key name: letters, digits, +, _ and the printable punctuation that stands for itself.
 _KEY = re.compile(r"^[\x21-\x7e]+$")
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -53,6 +55,8 @@ class Config:
     """"dark", "light", a Textual theme name, or None for the default."""
     measure: int = 100
     mark_read_on: MarkReadOn = "open"
+    search_index: SearchIndexing = "background"
+    """"background": index for search after every sync; "on_search": only when searching."""
     path: Path | None = None
     """The file this came from, if any."""
     key_lines: Mapping[str, int] = field(default_factory=dict)
@@ -120,6 +124,10 @@ def parse_config(data: bytes, path: Path | None = None) -> Config:
     if mark_read_on not in ("open", "end"):
         raise fail("mark_read_on", 'mark_read_on must be "open" or "end"')
 
+    search_index = table.get("search_index", "background")
+    if search_index not in ("background", "on_search"):
+        raise fail("search_index", 'search_index must be "background" or "on_search"')
+
     keys_table = table.get("keys", {})
     if not isinstance(keys_table, dict):
         raise fail("keys", "[keys] must be a table of binding id = key(s)")
@@ -141,6 +149,7 @@ def parse_config(data: bytes, path: Path | None = None) -> Config:
         theme=theme.strip() if isinstance(theme, str) else None,
         measure=measure,
         mark_read_on=cast(MarkReadOn, mark_read_on),
+        search_index=cast(SearchIndexing, search_index),
         path=path,
         key_lines=key_lines,
     )

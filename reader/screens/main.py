@@ -17,11 +17,13 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from reader import safe
 from reader.core.library import Folder, Library, SyncProgress
+from reader.core.search import IndexProgress
 from reader.keys import bindings
 from reader.screens.search import SearchResult, SearchScreen
 from reader.widgets.article_view import ArticleView
@@ -55,6 +57,13 @@ class SyncUpdate(Message):
     progress: SyncProgress
 
 
+@dataclass
+class SearchIndexUpdate(Message):
+    """Progress of the background search indexing that follows a sync (from its thread)."""
+
+    progress: IndexProgress
+
+
 class MainScreen(Screen[None]):
     """Library pane + reading pane."""
 
@@ -69,6 +78,7 @@ class MainScreen(Screen[None]):
         self._sync_cancel = threading.Event()
         self._last_stream = 0.0
         self._notices_shown: set[str] = set()
+        self._status_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -376,7 +386,22 @@ class MainScreen(Screen[None]):
                 last = now
                 self.post_message(SyncUpdate(progress))
             if cancel.is_set():
-                break
+                return
+        if self.config.search_index != "background":
+            return
+        # Then new and changed posts go into the search index; a resync cancels this (the
+        # batches already written stay), and the search screen finishes what is left.
+        for indexed in self.library.update_search(cancel):
+            now = time.monotonic()
+            if indexed.total and (indexed.finished or now - last >= 0.2):
+                last = now
+                self.post_message(SearchIndexUpdate(indexed))
+
+    @on(SearchIndexUpdate)
+    def _search_index_update(self, event: SearchIndexUpdate) -> None:
+        status = self.query_one(SyncStatus)
+        status.update_indexing(event.progress)
+        self._hide_status_later(3 if event.progress.finished else None)
 
     @on(SyncUpdate)
     def _sync_update(self, event: SyncUpdate) -> None:
@@ -388,7 +413,15 @@ class MainScreen(Screen[None]):
             self.reload_posts()
             self.folders.set_folders(self.library.folders())
         if event.progress.done:
-            self.set_timer(4, status.hide)
+            self._hide_status_later(4)
+
+    def _hide_status_later(self, seconds: float | None) -> None:
+        """Hide the status line after `seconds`; None keeps it (a newer report came in)."""
+        if self._status_timer is not None:
+            self._status_timer.stop()
+            self._status_timer = None
+        if seconds is not None:
+            self._status_timer = self.set_timer(seconds, self.query_one(SyncStatus).hide)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "sync" and event.state == WorkerState.ERROR:

@@ -1,4 +1,5 @@
-"""One line under the panes: sync progress (posts/total and a bar), then a short summary."""
+"""One line under the panes: sync progress (posts/total and a bar), then a short summary, then
+the progress of indexing new posts for search."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
 from reader.core.library import SyncProgress
+from reader.core.search import IndexProgress
 
 
 class SyncStatus(Horizontal):
@@ -41,6 +43,19 @@ class SyncStatus(Horizontal):
         total = max(progress.estimated_total, progress.seen, 1)
         label.update(f"Syncing {progress.seen:,}/{total:,}")
         bar.update(total=total, progress=progress.seen)
+
+    def update_indexing(self, progress: IndexProgress) -> None:
+        """Show search indexing progress (called on the UI thread)."""
+        label = self.query_one("#sync-label", Label)
+        bar = self.query_one("#sync-bar", ProgressBar)
+        if progress.finished:
+            label.update(f"Search index up to date ({progress.done:,} posts indexed)")
+            bar.display = False
+            return
+        self.remove_class("-idle")
+        bar.display = True
+        label.update(f"Indexing for search {progress.done:,}/{progress.total:,}")
+        bar.update(total=max(progress.total, 1), progress=progress.done)
 
     def hide(self) -> None:
         self.add_class("-idle")
