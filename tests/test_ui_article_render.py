@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 
@@ -171,3 +172,24 @@ def test_cjk_in_headings_lists_quotes_and_table_cells_wraps_within_the_width() -
     assert stripped.count(core) == 4  # heading, list item, quote and table cell: all there
     cell_lines = [line for line in lines if "│" not in line and line.startswith(" reader")]
     assert cell_lines and cell_len(cell_lines[0]) > width - 6  # the cell wraps, not crops
+
+
+def test_no_break_inside_emoji_sequences_or_before_combining_marks() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    paragraph = ("家庭" + family + "和e\u0301字") * 8
+    for width in (7, 8, 11):
+        lines = [t.rstrip() for t in _text(_render(paragraph, width=width)[0])]
+        assert "".join(lines) == paragraph
+        for line in lines:
+            assert not line.startswith(("\u200d", "\u0301"))
+            assert not line.endswith("\u200d")
+
+
+def test_latin_text_wraps_exactly_as_rich_does() -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    paragraph = "Long lines are tiring; text is kept to a measure, centred in wide terminals. " * 5
+    console = Console(width=37, file=io.StringIO())
+    expected = [line.plain.rstrip() for line in Text(paragraph.strip()).wrap(console, 37)]
+    assert [t.rstrip() for t in _text(_render(paragraph, width=37)[0])] == expected

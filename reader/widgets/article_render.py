@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from rich._wrap import divide_line as rich_divide_line
 from rich.cells import cell_len, chop_cells, get_character_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.containers import Lines
@@ -149,17 +150,45 @@ def _breaks_around(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+_SPACE, _WIDE, _NO_START_CLASS, _NO_END_CLASS, _JOINED = 1, 2, 4, 8, 16
+_CLASSES: dict[str, int] = {}
+
+
+def _class(char: str) -> int:
+    """The line-breaking class of a character, as bit flags (cached)."""
+    flags = _CLASSES.get(char)
+    if flags is None:
+        if char.isspace():
+            flags = _SPACE
+        else:
+            flags = _WIDE if _breaks_around(char) else 0
+            if char in _NO_START:
+                flags |= _NO_START_CLASS
+            if char in _NO_END:
+                flags |= _NO_END_CLASS
+            if char == "\u200d" or get_character_cell_size(char) == 0:
+                flags |= _JOINED  # a joiner or combining mark: no break before it (or after ZWJ)
+        _CLASSES[char] = flags
+    return flags
+
+
+def _may_break(previous: int, current: int) -> bool:
+    """May a line end after a character of class `previous` and the next start with one of
+    class `current`?"""
+    if current & _SPACE:
+        return False  # spaces stay at the end of the line they follow
+    if previous & _SPACE:
+        return True
+    if current & _JOINED or previous & _JOINED:
+        return False  # inside an emoji sequence, or before a combining mark
+    if not (previous | current) & _WIDE:
+        return False  # inside a Latin word (or between two Latin punctuation marks)
+    return not (current & _NO_START_CLASS or previous & _NO_END_CLASS)
+
+
 def _may_break_before(previous: str, char: str) -> bool:
     """May a line end after `previous` and the next one start with `char`?"""
-    if char.isspace():
-        return False  # spaces stay at the end of the line they follow
-    if previous.isspace():
-        return True
-    if previous == "\u200d" or get_character_cell_size(char) == 0:
-        return False  # inside an emoji sequence, or before a combining mark
-    if not (_breaks_around(previous) or _breaks_around(char)):
-        return False  # inside a Latin word (or between two Latin punctuation marks)
-    return char not in _NO_START and previous not in _NO_END
+    return _may_break(_class(previous), _class(char))
 
 
 def break_units(text: str) -> Iterator[tuple[int, str]]:
@@ -168,10 +197,17 @@ def break_units(text: str) -> Iterator[tuple[int, str]]:
     Latin words stay whole; CJK text breaks between any two characters, except before
     closing punctuation and after opening punctuation (kinsoku)."""
     start = 0
+    classes = _CLASSES
+    previous = _class(text[0]) if text else 0
     for index in range(1, len(text)):
-        if _may_break_before(text[index - 1], text[index]):
+        char = text[index]
+        current = classes.get(char)
+        if current is None:
+            current = _class(char)
+        if _may_break(previous, current):
             yield start, text[start:index]
             start = index
+        previous = current
     if text:
         yield start, text[start:]
 
@@ -182,6 +218,8 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     Rich's own `divide_line` with break opportunities from `break_units` instead of spaces
     only: a unit that does not fit goes to the next line; one wider than a whole line is
     folded by cells (or cropped when `fold` is false)."""
+    if text.isascii():
+        return rich_divide_line(text, width, fold=fold)  # no CJK: words only, as Rich does
     breaks: list[int] = []
     offset = 0
     for start, unit in break_units(text):
