@@ -367,3 +367,41 @@ async def test_find_works_for_cjk_across_wrapped_lines(site: Path, tmp_path: Pat
         for hit in hits:
             cells = sum(end - start for _line, start, end in hit.spans)
             assert cells == 2 * len("越界。中文")
+
+
+@async_test
+async def test_g_while_a_long_post_renders_goes_to_its_real_end(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from reader.widgets import article_view
+
+    posts = site / "source" / "_posts"
+    body = "".join(f"## Part {i}\n\n" + _paragraphs(f"p{i}", 6) for i in range(100))
+    write_post(posts, "huge.md", "Huge", body)
+    gate = threading.Event()
+    calls = 0
+    real = article_view.render_block
+
+    def slow(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls > 12:  # past the first screen: wait until the test has pressed G
+            gate.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(article_view, "render_block", slow)
+    async with hosted(site, tmp_path / "data", size=(100, 20)) as (_app, pilot, view):
+        view.show("huge.md")
+        while not (view._doc and view._doc.lines):
+            await pilot.pause(0.01)
+        assert not view.rendering_complete
+        await pilot.press("G")
+        gate.set()
+        await settle(pilot)
+        assert view.rendering_complete
+        assert view.scroll_y == view.max_scroll_y
+        assert any("p99 paragraph 5" in line for line in screen_text(view))
+        await pilot.press("k")  # and back up: no longer pinned to the end
+        assert view.scroll_y == view.max_scroll_y - 1

@@ -204,6 +204,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._hit_lines: dict[int, list[tuple[int, int, bool]]] = {}
         self._reveal_first_hit = False
         """Scroll to the first hit as soon as one is rendered (opened from search)."""
+        self._follow_end = False
+        """G was pressed before the post was all rendered: keep going to the end as it grows."""
 
     # -- public API -------------------------------------------------------------------------
 
@@ -300,6 +302,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._loading_path = path
         self._read_marked = False
         self._jump = None
+        self._follow_end = False
         self._error = None
         self.clear_find()
         self._find_query = " ".join(find.split())
@@ -519,6 +522,9 @@ class ArticleView(ScrollView, can_focus=True):
             if target is not None:
                 self._restore_line = None
                 self.scroll_to(y=target, animate=False, immediate=True, force=True)
+        if self._follow_end:
+            self._follow_end = not message.done
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self.refresh()
         if first:
             if getattr(self._config(), "mark_read_on", "open") != "end":
@@ -605,6 +611,8 @@ class ArticleView(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         if self._doc is None:
             return
+        if new < old:
+            self._follow_end = False  # the reader went back up: stop following the end
         if self._save_timer is None:
             self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
         if getattr(self._config(), "mark_read_on", "open") == "end":
@@ -636,6 +644,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_find_prev(self) -> None:
         self.find_prev()
+
+    def action_scroll_end(self) -> None:
+        """G: the end of the post, even while the rest of it is still being rendered."""
+        self._restore_line = None
+        self._follow_end = self._doc is not None and not self._doc.complete
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     def action_half_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.size.height // 2), animate=False)
