@@ -78,6 +78,8 @@ class TmuxApp:
         self.tmux("new-session", "-d", "-s", "main", "-x", str(cols), "-y", str(rows), script)
         self.tmux("set-option", "-g", "set-clipboard", "on")
         self.tmux("set-option", "-g", "allow-rename", "on")
+        # the window name changes only by a sequence the program writes, not by what runs
+        self.tmux("set-window-option", "-g", "automatic-rename", "off", check=False)
         self.tmux("set-option", "-g", "allow-passthrough", "off", check=False)
         self.tmux("set-option", "-g", "escape-time", "10")
         self.tmux("set-window-option", "-g", "aggressive-resize", "off", check=False)
@@ -104,11 +106,20 @@ class TmuxApp:
         """The screen with wrapped lines joined (for messages longer than the width)."""
         return self.tmux("capture-pane", "-p", "-J", "-t", "main", check=False)
 
-    def raw(self) -> bytes:
+    def raw(self, start: int = 0) -> bytes:
+        """The bytes the program wrote so far (from offset `start`)."""
         try:
-            return self.raw_path.read_bytes()
+            with open(self.raw_path, "rb") as f:
+                f.seek(start)
+                return f.read()
         except FileNotFoundError:
             return b""
+
+    def raw_size(self) -> int:
+        try:
+            return self.raw_path.stat().st_size
+        except FileNotFoundError:
+            return 0
 
     def pane_title(self) -> str:
         return self.tmux("display-message", "-p", "-t", "main", "#{pane_title}").rstrip("\n")
@@ -143,9 +154,12 @@ class TmuxApp:
         regex = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout
         while True:
+            exited = self.exit_code() is not None
             text = self.screen()
             if regex.search(text):
                 return text
+            if exited:  # the screen was read after the exit: it will not change any more
+                raise TmuxError(f"no match for {pattern!r}, the program exited; screen:\n{text}")
             if time.monotonic() > deadline:
                 raise TmuxError(f"no match for {pattern!r} within {timeout}s; screen:\n{text}")
             time.sleep(0.05)
@@ -163,7 +177,7 @@ class TmuxApp:
         deadline = time.monotonic() + timeout
         size, since = -1, time.monotonic()
         while time.monotonic() < deadline:
-            now = len(self.raw())
+            now = self.raw_size()
             if now != size:
                 size, since = now, time.monotonic()
             elif time.monotonic() - since >= quiet:
