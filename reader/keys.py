@@ -57,7 +57,8 @@ def _scroll(action: str) -> tuple[tuple[Scope, str], ...]:
 KEYS: tuple[KeySpec, ...] = (
     # Anywhere
     KeySpec("reader.help", "question_mark", "help", "Help", "All keys", ("app",), True, True),
-    KeySpec("reader.quit", "q", "quit", "Quit", "Quit reader", ("app",), True, True),
+    # Quit is not offered in the palette: Textual's own "Quit" command is already there.
+    KeySpec("reader.quit", "q", "quit", "Quit", "Quit reader", ("app",), True),
     KeySpec(
         "reader.open_library",
         "ctrl+o",

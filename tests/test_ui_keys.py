@@ -68,3 +68,20 @@ def test_readme_key_list_is_generated_from_the_table() -> None:
     assert readme[start:end].strip() == keys_markdown().strip(), (
         "README key list is stale: run python -m reader.devtools.screenshots"
     )
+
+
+def test_palette_offers_each_command_once() -> None:
+    import asyncio
+
+    from textual.app import App
+
+    async def system_titles() -> set[str]:
+        app: App[None] = App()
+        async with app.run_test():
+            return {command.title for command in app.get_system_commands(app.screen)}
+
+    system = asyncio.run(system_titles())
+    assert "Quit" in system
+    ours = [spec.description for spec in KEYS if spec.palette]
+    assert len(ours) == len(set(ours))
+    assert not system & set(ours), system & set(ours)
