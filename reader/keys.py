@@ -269,6 +269,24 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("reader.note", "B", "edit_note", "Note", "Edit the bookmark's note", ("article",)),
     KeySpec("reader.find", "slash", "find", "Find", "Find in the article", ("article",)),
+    # While a find is active these take n/N from next/previous unread (and the footer says so).
+    KeySpec(
+        "reader.find_next",
+        "n",
+        "find_next",
+        "Next hit",
+        "Next hit of the find (while finding)",
+        ("article",),
+        True,
+    ),
+    KeySpec(
+        "reader.find_prev",
+        "N",
+        "find_prev",
+        "Prev hit",
+        "Previous hit of the find (while finding)",
+        ("article",),
+    ),
 )
 
 KEYS_BY_ID: dict[str, KeySpec] = {spec.id: spec for spec in KEYS}

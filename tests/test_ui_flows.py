@@ -315,3 +315,32 @@ async def test_hexo_post_link_opens_the_post_it_names(tmp_path: Path, data_dir: 
         await pilot.press("backspace", "l", "2", "enter")
         await settle(app, pilot)
         assert screen.article.path == "x.md"  # refused: stays, with a message
+
+
+@async_test
+async def test_while_finding_n_and_the_footer_are_about_hits(site: Path, data_dir: Path) -> None:
+    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        article = screen.article
+
+        def footer() -> dict[str, str]:
+            return {key.key: key.description for key in footer_keys(app) if key.region.width}
+
+        assert footer()["n"] == "Next unread"
+        await pilot.press("slash", *"paragraph 3", "enter")
+        await settle(app, pilot)
+        assert article.find_active and article.hit_count > 3
+        assert footer()["n"] == "Next hit"
+        await pilot.press("n", "n")
+        assert article._hit_index == 2 and article.path == "a1.md"
+        await pilot.press("N")
+        assert article._hit_index == 1
+        await pilot.press("escape")  # ends the find, stays in the post
+        await settle(app, pilot)
+        assert not article.find_active and screen.reading
+        assert footer()["n"] == "Next unread"
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert article.path == "b1.md"  # n is next unread again

@@ -251,6 +251,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._hit_index = next((i for i, hit in enumerate(self._hits) if hit.line >= top), 0)
             self._reveal_hit()
         self._index_hits()
+        self.refresh_bindings()
         return len(self._hits)
 
     def find_next(self) -> None:
@@ -264,6 +265,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._hits = []
         self._hit_index = -1
         self._index_hits()
+        self.refresh_bindings()
 
     def _step_hit(self, step: int) -> None:
         if not self._hits:
@@ -306,6 +308,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._error = None
         self.clear_find()
         self._find_query = " ".join(find.split())
+        self.refresh_bindings()
         self._reveal_first_hit = bool(self._find_query)
         try:
             self._restore_line = None if find else self._library.position(path)
@@ -638,6 +641,11 @@ class ArticleView(ScrollView, can_focus=True):
                 self.notify(f"Not found: {self._find_query}", markup=False)
 
         self.app.push_screen(FindBar(self.find, self._find_query), done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("find_next", "find_prev"):
+            return self.find_active  # otherwise n/N go on to next/previous unread
+        return True
 
     def action_find_next(self) -> None:
         self.find_next()
