@@ -108,6 +108,16 @@ def test_categories_by_dialect(
     assert post_of(header, relpath, kind).categories == expected
 
 
+def test_very_deep_category_paths_are_cut_with_a_mark() -> None:
+    deep = "[" + ", ".join(f"d{i}" for i in range(1000)) + "]"
+    (path,) = post_of(f"categories: {deep}", "x.md", "hexo").categories
+    assert len(path) == parse_module.MAX_CATEGORY_DEPTH
+    assert path[:2] == ("d0", "d1") and path[-1] == "…"
+    folder = "/".join(f"f{i}" for i in range(60)) + "/x.md"
+    (from_folders,) = post_of("title: t", folder, "hexo").categories
+    assert len(from_folders) == parse_module.MAX_CATEGORY_DEPTH and from_folders[-1] == "…"
+
+
 @pytest.mark.parametrize(
     ("kind", "header", "expected"),
     [

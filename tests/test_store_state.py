@@ -55,6 +55,22 @@ def test_libraries_are_separate_and_listed_last_opened_first(tmp_path: Path) -> 
     assert known_roots(StorePaths.default(tmp_path / "data")) == ["/one", "/two"]
 
 
+def test_undo_works_for_a_post_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    """Such paths hold lone surrogates, which SQLite cannot store as text (undo descriptions
+    name the path)."""
+    store = open_store(tmp_path)
+    lib = store.library_id("/lib")
+    name = b"caf\xe9.md".decode("utf-8", "surrogateescape")
+    info = PostInfo("caf\ufffd", None, None, None, ())
+    store.set_read(lib, [(name, "h")], True, f"mark {name} read")
+    store.add_bookmark(lib, name, info, heading=None, anchor=None, note=None)
+    assert [b.path for b in store.bookmarks(lib)] == [name]
+    assert store.undo(lib) == "bookmark caf\ufffd"
+    assert store.bookmarks(lib) == []
+    assert store.undo(lib) == "mark caf?.md read"
+    assert store.reads(lib) == {}
+
+
 def test_undo_reverts_marks_and_bookmarks_in_order(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     lib = store.library_id("/lib")

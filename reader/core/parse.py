@@ -312,8 +312,16 @@ def _segment(value: object) -> str:
     return sanitize_line(str(value))
 
 
+MAX_CATEGORY_DEPTH = 16
+"""Deeper category paths (a hostile `categories: [d0, d1, ... d999]`) end in one "…" level:
+every reader of the tree (folders, counts, export headings) may then walk it recursively."""
+
+
 def _path(values: Iterable[object]) -> CategoryPath:
-    return tuple(segment for segment in map(_segment, values) if segment)
+    path = tuple(segment for segment in map(_segment, values) if segment)
+    if len(path) > MAX_CATEGORY_DEPTH:
+        return (*path[: MAX_CATEGORY_DEPTH - 1], "…")
+    return path
 
 
 def _categories(meta: Mapping[str, Any], relpath: str, kind: SiteKind) -> tuple[CategoryPath, ...]:

@@ -430,7 +430,14 @@ class StateStore:
     ) -> None:
         cur = conn.execute(
             "INSERT INTO undo (library_id, created, description, payload) VALUES (?,?,?,?)",
-            (lib, _now(), description, json.dumps(payload, ensure_ascii=False)),
+            # A title made from a file name that is not UTF-8 holds lone surrogates, which
+            # SQLite cannot store: the description is for people, the payload escapes them.
+            (
+                lib,
+                _now(),
+                description.encode("utf-8", "replace").decode("utf-8"),
+                json.dumps(payload),
+            ),
         )
         conn.execute(
             "DELETE FROM undo WHERE library_id=? AND id <= ?",
