@@ -263,6 +263,9 @@ def test_corrupt_index_db_is_rebuilt_and_state_kept(tmp_path: Path) -> None:
         index.write_bytes(b"not a database at all" * 500)
     result = asyncio.run(_app_session(site, data))
     assert result["crashed"] is None
+    said = " ".join(result["notifications"])
+    assert "index was damaged" in said and "rebuilding" in said, result["notifications"]
+    assert "not being saved" not in said
     assert len(result["marked"]) >= 5  # the two committed + three marked now
     assert committed_state_kept(site, data, expected) == []
 
@@ -325,6 +328,8 @@ def test_two_instances_keep_both_sets_of_changes(tmp_path: Path) -> None:
         assert proc.returncode == 0
         results.append(json.loads(out.splitlines()[-1]))
     assert all(r["crashed"] is None and r["read_only"] is False for r in results)
+    # the other instance holding the store is no fault: no instance says state is not saved
+    assert not [n for r in results for n in r["notifications"] if "not being saved" in n]
     library = Library.open(site, paths=StorePaths.default(data))
     try:
         read = {row.path for row in library.posts(Folder("all")).rows(0, 100) if row.read}
