@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import traceback
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
@@ -84,6 +86,25 @@ class ReaderApp(App[int]):
         ):
             safe.notify(self, f"Unknown theme {self.config.theme!r} in config.", severity="error")
         self.push_screen(MainScreen(self.library, self.config))
+        if not self.is_headless:
+            # The SSH link dropped: quit as with `q`, so the reading position is saved and the
+            # terminal restored, instead of dying where SIGHUP finds us.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
+
+    def _hang_up(self) -> None:
+        self._save_session()
+        self.exit(return_code=128 + signal.SIGHUP)
+
+    async def action_quit(self) -> None:
+        self._save_session()
+        self.exit()
+
+    def _save_session(self) -> None:
+        """Save the reading position now, while the article is still laid out (widgets torn
+        down at exit no longer know where they were)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.article.save_position()
 
     # -- actions ------------------------------------------------------------------------------
 

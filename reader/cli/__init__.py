@@ -7,6 +7,7 @@ Each subcommand lives in its own module with `register(subparsers)`; handlers re
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -52,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:
+        _ensure_utf8_file_names()
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -67,6 +70,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _ensure_utf8_file_names() -> None:
+    """Re-run in Python's UTF-8 mode when the locale is not UTF-8 (LANG=C without coercion).
+
+    Relative paths are the keys of the stores: decoded as ASCII they would name the same file
+    differently and lose its state; UTF-8 mode also lets the app draw CJK text."""
+    if sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
+        return
+    if os.environ.get("READER_UTF8_RERUN"):  # never loop, whatever happened
+        return
+    os.environ["READER_UTF8_RERUN"] = "1"
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "reader", *sys.argv[1:]])
 
 
 def _wants_app(parser: argparse.ArgumentParser, args: list[str]) -> bool:
