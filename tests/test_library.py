@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import unprivileged
 
+from reader.core import convert as convert_module
 from reader.core import library as library_module
 from reader.core.library import Folder, Library, known_libraries, library_for_file
 from reader.core.paths import StorePaths
@@ -214,13 +215,13 @@ def test_article_is_converted_once_and_cached(
 ) -> None:
     library = open_synced(site_dir)
     calls = []
-    real = library_module.to_markdown
+    real = convert_module.to_markdown
 
     def counting(body: str, fmt: str) -> object:
         calls.append(body)
         return real(body, fmt)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(library_module, "to_markdown", counting)
+    monkeypatch.setattr(convert_module, "to_markdown", counting)
     article = library.article("a.md")
     assert "Hello." in article.markdown and article.row.title == "Alpha"
     assert [h.text for h in article.headings] == ["Heading"]

@@ -375,14 +375,14 @@ async def test_g_while_a_long_post_renders_goes_to_its_real_end(
 ) -> None:
     import threading
 
-    from reader.widgets import article_view
+    from reader.widgets import article_render
 
     posts = site / "source" / "_posts"
     body = "".join(f"## Part {i}\n\n" + _paragraphs(f"p{i}", 6) for i in range(100))
     write_post(posts, "huge.md", "Huge", body)
     gate = threading.Event()
     calls = 0
-    real = article_view.render_block
+    real = article_render.render_block
 
     def slow(*args: object, **kwargs: object) -> object:
         nonlocal calls
@@ -391,7 +391,7 @@ async def test_g_while_a_long_post_renders_goes_to_its_real_end(
             gate.wait(30)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(article_view, "render_block", slow)
+    monkeypatch.setattr(article_render, "render_block", slow)  # imported by the loader
     async with hosted(site, tmp_path / "data", size=(100, 20)) as (_app, pilot, view):
         view.show("huge.md")
         while not (view._doc and view._doc.lines):

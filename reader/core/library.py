@@ -15,21 +15,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from reader.core.convert import to_markdown
 from reader.core.model import Post
-from reader.core.outline import Heading, outline
-from reader.core.parse import read_post
 from reader.core.paths import StorePaths
 from reader.core.scan import FileRef, Site, detect_site, post_file_path, scan
-from reader.core.search import (
-    IndexEntry,
-    IndexProgress,
-    SearchIndex,
-    SearchResults,
-    markdown_of_file,
-)
 from reader.core.store.db import chunks, marks, path_from_db, path_to_db, write
 from reader.core.store.index import (
     IndexStore,
@@ -46,7 +36,11 @@ from reader.core.store.index import (
 )
 from reader.core.store.migrations import INDEX_VERSION
 from reader.core.store.state import BookmarkRecord, PostInfo, StateStore, known_roots
-from reader.core.sync import SyncProgress, sync_index
+
+if TYPE_CHECKING:  # imported where used: start-up needs none of them
+    from reader.core.outline import Heading
+    from reader.core.search import IndexProgress, SearchIndex, SearchResults
+    from reader.core.sync import SyncProgress
 
 __all__ = [
     "Article",
@@ -340,6 +334,8 @@ class Library:
     def sync(self, cancel: threading.Event | None = None) -> Iterator[SyncProgress]:
         """Update the index from the files; yields progress. Runs on its own connection, so
         call it from a worker thread while the UI keeps reading."""
+        from reader.core.sync import sync_index
+
         return sync_index(
             self.site,
             self._index.path,
@@ -353,12 +349,16 @@ class Library:
     def _search_index(self) -> SearchIndex:
         with self._lock:
             if self._search is None:
+                from reader.core.search import SearchIndex
+
                 self._search = SearchIndex(self._index.path.with_name("search.db"))
             return self._search
 
     def update_search(self, cancel: threading.Event | None = None) -> Iterator[IndexProgress]:
         """Bring the full-text index up to date with the post index; yields progress. Runs on
         its own connections, so call it from a worker (after a sync) while the UI reads."""
+        from reader.core.search import IndexEntry, markdown_of_file
+
         connection = self._index.connect_again()
         try:
             entries = [
@@ -603,6 +603,10 @@ class Library:
     def article(self, path: str) -> Article:
         """Converted Markdown of a post, from the cache when the file did not change.
         Call it from a worker: a first conversion of a big post takes a while."""
+        from reader.core.convert import to_markdown
+        from reader.core.outline import outline
+        from reader.core.parse import read_post
+
         with self._lock:
             self._refresh()
             stored = self._db.execute(
@@ -869,6 +873,15 @@ def current_posts(site: Site, paths: StorePaths | None = None) -> list[Post] | N
         return None
     finally:
         conn.close()
+
+
+def __getattr__(name: str) -> Any:
+    """`SyncProgress` is re-exported lazily: importing sync (and its parser) costs start-up."""
+    if name == "SyncProgress":
+        from reader.core.sync import SyncProgress
+
+        return SyncProgress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def known_libraries(paths: StorePaths) -> list[str]:

@@ -348,7 +348,7 @@ async def _open_in_apps(library: Any, paths: list[str], repeats: int) -> _AppTim
 
     app_times: list[float] = []
     rich_times: list[float] = []
-    app = ReaderApp(library, Config())
+    app = ReaderApp(library, Config(search_index="on_search"))  # open, not a first indexing
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await pilot.pause()  # the main screen is pushed on mount
         while any(worker.group == "sync" and worker.is_running for worker in app.workers):

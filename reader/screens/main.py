@@ -22,10 +22,8 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from reader import safe
-from reader.core.library import Folder, Library, SyncProgress
-from reader.core.search import IndexProgress
+from reader.core.library import Folder, Library
 from reader.keys import bindings
-from reader.screens.search import SearchResult, SearchScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
@@ -34,6 +32,9 @@ from reader.widgets.sync_status import SyncStatus
 
 if TYPE_CHECKING:
     from reader.core.config import Config
+    from reader.core.search import IndexProgress
+    from reader.core.sync import SyncProgress
+    from reader.screens.search import SearchResult
 
 WIDE = 120
 _STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts in
@@ -121,7 +122,7 @@ class MainScreen(Screen[None]):
         self.reload_posts()
         self.posts.focus()
         self._show_new_notices()
-        self.start_sync()
+        self.call_after_refresh(self.start_sync)  # the first screen before the resync
 
     def on_unmount(self) -> None:
         self._sync_cancel.set()
@@ -218,6 +219,8 @@ class MainScreen(Screen[None]):
     # -- search -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        from reader.screens.search import SearchScreen
+
         self.app.push_screen(SearchScreen(self.library), self._search_done)
 
     def _search_done(self, result: SearchResult | None) -> None:
@@ -408,7 +411,10 @@ class MainScreen(Screen[None]):
         status = self.query_one(SyncStatus)
         status.update_progress(event.progress)
         now = time.monotonic()
-        if event.progress.done or now - self._last_stream >= _STREAM_EVERY:
+        progress = event.progress
+        if progress.done and not (progress.parsed or progress.removed or progress.relinked):
+            pass  # a no-change resync: the list and the counts on screen are current
+        elif progress.done or now - self._last_stream >= _STREAM_EVERY:
             self._last_stream = now
             self.reload_posts()
             self.folders.set_folders(self.library.folders())

@@ -28,18 +28,10 @@ from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
-from reader.widgets.article_render import (
-    Block,
-    RenderedLink,
-    WrapText,
-    make_console,
-    render_block,
-    render_text,
-    split_blocks,
-)
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Bookmark, Library
+    from reader.widgets.article_render import Block, RenderedLink
 
 BLOCK_GAP = 1
 """Blank lines between rendered blocks (Rich's own gap between Markdown blocks)."""
@@ -431,6 +423,14 @@ class ArticleView(ScrollView, can_focus=True):
     def _load(
         self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
     ) -> None:
+        # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
+        from reader.widgets.article_render import (
+            make_console,
+            render_block,
+            render_text,
+            split_blocks,
+        )
+
         worker = get_current_worker()
 
         def cancelled() -> bool:
@@ -870,6 +870,8 @@ def _strip(line: list[Segment]) -> Strip:
 
 def _header(article: Article, styles: dict[str, Style]) -> Text:
     """Title, date and author, category paths, source URL, notices: sanitized, no markup."""
+    from reader.widgets.article_render import WrapText
+
     row = article.row
     text = WrapText(justify="left", overflow="fold")
     text.append(sanitize_line(row.title) or row.path, styles["reader.title"])

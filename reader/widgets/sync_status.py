@@ -3,12 +3,15 @@ the progress of indexing new posts for search."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from reader.core.library import SyncProgress
-from reader.core.search import IndexProgress
+if TYPE_CHECKING:
+    from reader.core.search import IndexProgress
+    from reader.core.sync import SyncProgress
 
 
 class SyncStatus(Horizontal):
