@@ -92,6 +92,10 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     crash_log = paths.cache_dir / "logs" / f"crash-{stamp}-{os.getpid()}.log"
+    # The terminal knows its size; an exported COLUMNS/LINES (some shells export 80x24) would
+    # pin the app to that size through every resize (Textual asks shutil, which prefers them).
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
     app = ReaderApp(library, config, paths=paths, crash_log=crash_log)
     try:
         app.run()
