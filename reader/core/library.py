@@ -241,6 +241,8 @@ class Library:
         self._state_dirty = True
         self._index_version = -1
         self._ids_cache: dict[tuple[Folder, str], list[int]] = {}
+        self._last_filter: tuple[list[int], str, list[int]] | None = None
+        """(ids filtered, their filter text, result); valid while those ids are cached."""
         self._titles: dict[int, str] | None = None
         self._folders: list[FolderNode] | None = None
         self._search: SearchIndex | None = None
@@ -481,13 +483,25 @@ class Library:
                 return _StaticPostList(self, self._bookmark_rows(sort, words))
             ids = self._ids(folder, sort)
             if words:
-                titles = self._title_map()
-                if len(words) == 1:
-                    word = words[0]
-                    ids = [i for i in ids if word in titles[i]]
-                else:
-                    ids = [i for i in ids if all(w in titles[i] for w in words)]
+                ids = self._filtered(ids, words)
             return PostList(self, list(ids))
+
+    def _filtered(self, base: list[int], words: list[str]) -> list[int]:
+        """`base` ids whose titles hold every word. Typing narrows the last result: when the
+        text only grew, every match of the new text was a match of the old one."""
+        text = " ".join(words)
+        source = base
+        last = self._last_filter
+        if last is not None and last[0] is base and text.startswith(last[1]):
+            source = last[2]
+        titles = self._title_map()
+        if len(words) == 1:
+            word = words[0]
+            found = [i for i in source if word in titles[i]]
+        else:
+            found = [i for i in source if all(w in titles[i] for w in words)]
+        self._last_filter = (base, text, found)
+        return found
 
     def _ids(self, folder: Folder, sort: str) -> list[int]:
         key = (folder, sort)
