@@ -193,3 +193,24 @@ def test_latin_text_wraps_exactly_as_rich_does() -> None:
     console = Console(width=37, file=io.StringIO())
     expected = [line.plain.rstrip() for line in Text(paragraph.strip()).wrap(console, 37)]
     assert [t.rstrip() for t in _text(_render(paragraph, width=37)[0])] == expected
+
+
+def _stripped(lines: list[list[Segment]]) -> list[str]:
+    return ["".join(segment.text for segment in line).rstrip() for line in lines]
+
+
+def test_a_huge_table_is_shown_as_its_text_with_a_note() -> None:
+    rows = 3 * 200
+    table = "| name | value |\n| --- | --- |\n" + "".join(f"| r{i} | {i} |\n" for i in range(rows))
+    lines, _ = _render(f"Before.\n\n{table}\nAfter.\n", width=40)
+    text = _stripped(lines)
+    assert any(f"A table of {rows:,} rows and 2 columns" in line for line in text)
+    assert f"| r{rows - 1} | {rows - 1} |" in text  # every row, as written
+    assert "Before." in text and "After." in text
+    assert all(sum(cell_len(s.text) for s in line) == 40 for line in lines)
+
+
+def test_a_small_table_is_still_laid_out() -> None:
+    lines, _ = _render("| name | value |\n| --- | --- |\n| r1 | 1 |\n", width=40)
+    text = "\n".join(_stripped(lines))
+    assert "A table of" not in text and "| r1 |" not in text and "r1" in text

@@ -417,6 +417,34 @@ def make_console(width: int, styles: dict[str, Style]) -> Console:
     )
 
 
+BIG_TABLE_ROWS = 200
+BIG_TABLE_COLUMNS = 40
+"""Tables larger than this are shown as their text: laying out a 3000-row table in Rich holds
+the worker for tens of seconds and the UI answered keys late meanwhile."""
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t:\-|]*-[ \t:\-|]*$", re.MULTILINE)
+
+
+def _big_table(source: str) -> tuple[int, int] | None:
+    """(rows, columns) when `source` holds a Markdown table too large to lay out, else None."""
+    scanned = 0  # rows already counted are not scanned again (a table of rule lines)
+    for rule in _TABLE_RULE.finditer(source):
+        if "|" not in rule.group() or rule.start() < scanned:
+            continue
+        columns = rule.group().strip().strip("|").count("|") + 1
+        rows = 0
+        scanned = rule.end() + 1
+        while scanned < len(source):
+            end = source.find("\n", scanned)
+            end = len(source) if end < 0 else end
+            if "|" not in source[scanned:end]:
+                break
+            rows += 1
+            scanned = end + 1
+        if rows > BIG_TABLE_ROWS or columns > BIG_TABLE_COLUMNS:
+            return rows, columns
+    return None
+
+
 def render_block(
     block: Block,
     console: Console,
@@ -429,6 +457,13 @@ def render_block(
 
     Appends the block's links to `links`; their numbers continue from the links already there.
     """
+    size = _big_table(block.source)
+    if size is not None:
+        note = Text(f"A table of {size[0]:,} rows and {size[1]:,} columns, shown as text:\n\n")
+        note.stylize("italic")
+        note.append(block.source.rstrip("\n"))
+        options = console.options.update(width=width, height=None, no_wrap=True, overflow="crop")
+        return console.render_lines(note, options, pad=True)
     markdown = _ArticleMarkdown("", code_theme=code_theme, hyperlinks=True)
     markdown.markup = block.source
     markdown.parsed = _PARSER.parse(block.source)
