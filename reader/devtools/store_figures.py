@@ -28,41 +28,15 @@ from multiprocessing import get_context
 from multiprocessing.pool import Pool
 from pathlib import Path
 
-import yaml
-
 from reader.core.library import Folder, Library
 from reader.core.parse import ParsedPost, read_post
 from reader.core.paths import StorePaths
 from reader.core.scan import FileRef, Site
 from reader.core.sync import Parser, parse_serial, sync_index
-from reader.devtools.synthetic import build_library, post_files
+from reader.devtools.bench import floor_read_and_parse, floor_scandir_stat
+from reader.devtools.synthetic import build_library
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
-
-def floor_read_and_parse(site: Path) -> float:
-    """Read every post file and load its YAML header with the C loader."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    started = time.perf_counter()
-    for file in post_files(site):
-        text = file.read_bytes().decode("utf-8", errors="replace")
-        end = text.find("\n---", 4)
-        yaml.load(text[4:end], Loader=loader)
-    return time.perf_counter() - started
-
-
-def floor_scandir_stat(root: Path) -> float:
-    """Walk the tree with scandir and stat every file."""
-    started = time.perf_counter()
-    stack = [str(root)]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                else:
-                    entry.stat(follow_symlinks=False)
-    return time.perf_counter() - started
 
 
 def _parse_light(job: tuple[Site, FileRef]) -> ParsedPost:
