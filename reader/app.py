@@ -124,11 +124,8 @@ class ReaderApp(App[int]):
             self.switch_library(path)
 
     def action_export_bookmarks(self) -> None:
-        try:
-            from reader.screens.export_dialog import ExportDialog
-        except ImportError:
-            safe.notify(self, "Export is not available in this build.", severity="warning")
-            return
+        from reader.screens.export_dialog import ExportDialog
+
         self.push_screen(ExportDialog(self.library))
 
     def known_libraries(self) -> list[str]:
