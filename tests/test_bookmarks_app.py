@@ -24,7 +24,7 @@ from reader.screens.export_dialog import ExportDialog
 from reader.screens.main import MainScreen
 from reader.screens.note_dialog import NoteDialog
 from reader.widgets.folder_tree import FolderTree
-from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
+from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 
 def _paragraphs(tag: str, count: int) -> str:
@@ -49,12 +49,6 @@ POSTS = (
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site", POSTS)
-
-
-def main_screen(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def marks(app: ReaderApp) -> list[tuple[str, str | None, str | None, str | None]]:

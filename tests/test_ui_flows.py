@@ -16,12 +16,11 @@ from reader.core.config import ConfigError
 from reader.core.library import Folder
 from reader.core.paths import StorePaths
 from reader.screens.links import LinksScreen
-from reader.screens.main import MainScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
 from reader.widgets.outline_panel import OutlineScreen
-from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
+from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 LONG = "".join(f"Paragraph {i}: " + "words to read " * 10 + "\n\n" for i in range(40))
 LINKS = "See [the web](https://example.org/x), [a post](b1.md) and [evil](javascript:x).\n\n"
@@ -41,12 +40,6 @@ def site(tmp_path: Path) -> Path:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
-
-
-def main_screen(app: object) -> MainScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def write_config(text: str) -> StorePaths:

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.style import Style
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from ui_helpers import PostSpec, async_test, make_site, running_app, settle
+from ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 from reader.app import ReaderApp
 from reader.screens.main import MainScreen
@@ -46,12 +46,6 @@ async def wait_for(pilot: Pilot[int], condition: object, what: str) -> None:
 def search_screen(app: ReaderApp) -> SearchScreen:
     screen = app.screen
     assert isinstance(screen, SearchScreen)
-    return screen
-
-
-def main_screen(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
     return screen
 
 

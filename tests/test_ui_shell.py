@@ -16,6 +16,7 @@ from tests.ui_helpers import (
     DEFAULT_POSTS,
     PostSpec,
     async_test,
+    main_screen,
     make_site,
     open_library,
     running_app,
@@ -31,12 +32,6 @@ def site(tmp_path: Path) -> Path:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
-
-
-def main_screen(app: object) -> MainScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def row_titles(screen: MainScreen) -> list[str]:

@@ -15,6 +15,7 @@ from reader.app import ReaderApp
 from reader.core.config import Config
 from reader.core.library import Library
 from reader.core.paths import StorePaths
+from reader.screens.main import MainScreen
 
 
 def async_test(function: Callable[..., Coroutine[object, object, None]]) -> Callable[..., None]:
@@ -92,3 +93,10 @@ async def settle(app: ReaderApp, pilot: Pilot[int]) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def main_screen(app: ReaderApp) -> MainScreen:
+    """The app's main screen, which must be the one on top."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
