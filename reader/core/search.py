@@ -39,6 +39,7 @@ from reader.core.sanitize import sanitize_line
 from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_text import clean, find_all, merge_hits, plain_text, snippet_of_packed
+from reader.core.store.db import is_busy, retry_busy
 
 __all__ = [
     "IndexEntry",
@@ -262,6 +263,8 @@ class SearchIndex:
         try:
             self._create()
         except sqlite3.DatabaseError as error:
+            if is_busy(error):
+                raise  # another session holds it: not damage, and not ours to delete
             # A cache: a damaged or foreign file is replaced, never repaired.
             self.close()
             for suffix in ("", "-wal", "-shm"):
@@ -274,7 +277,7 @@ class SearchIndex:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
             raise sqlite3.DatabaseError(f"old search index version {version}")
-        connection.execute("PRAGMA journal_mode = WAL")
+        retry_busy(lambda: connection.execute("PRAGMA journal_mode = WAL"))
         with _transaction(connection):
             for statement in _SCHEMA.split(";"):
                 if statement.strip():

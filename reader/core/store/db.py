@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
 _RETRIES = 40
@@ -38,7 +40,9 @@ def connect(
     try:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if str(path) != ":memory:" and not uri:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            # Turning WAL on upgrades a read lock to a write lock, and SQLite answers such an
+            # upgrade with "locked" at once instead of waiting (it could deadlock), so retry.
+            mode = retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchone())
             if mode is None or str(mode[0]).lower() != "wal":
                 raise sqlite3.OperationalError(f"cannot use WAL for {path}")
         conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -58,35 +62,29 @@ def is_full(error: sqlite3.Error) -> bool:
     return "full" in str(error).lower()
 
 
-@contextmanager
-def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A short write transaction; COMMIT on success, ROLLBACK on error."""
+def retry_busy(step: Callable[[], T]) -> T:
+    """Run `step`, retrying with a growing pause while another connection holds the lock."""
     for attempt in range(_RETRIES):
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            break
+            return step()
         except sqlite3.OperationalError as error:
             if not is_busy(error) or attempt == _RETRIES - 1:
                 raise
             time.sleep(min(0.01 * (attempt + 1), 0.2))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A short write transaction; COMMIT on success, ROLLBACK on error."""
+    retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
     try:
         yield conn
-        _commit(conn)
+        retry_busy(lambda: conn.execute("COMMIT"))
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-
-
-def _commit(conn: sqlite3.Connection) -> None:
-    for attempt in range(_RETRIES):
-        try:
-            conn.execute("COMMIT")
-            return
-        except sqlite3.OperationalError as error:
-            if not is_busy(error) or attempt == _RETRIES - 1:
-                raise
-            time.sleep(min(0.01 * (attempt + 1), 0.2))
 
 
 def chunks(items: Sequence[Any], size: int = MAX_VARIABLES) -> Iterator[Sequence[Any]]:
