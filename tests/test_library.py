@@ -210,6 +210,33 @@ def test_updated_since_read(site_dir: Path) -> None:
     assert titles(library, Folder("updated")) == []
 
 
+def test_cached_article_is_only_a_conversion_already_made_of_the_file_as_it_is(
+    site_dir: Path,
+) -> None:
+    library = open_synced(site_dir)
+    assert library.cached_article("a.md") is None  # never converted yet
+    converted = library.article("a.md")
+    cached = library.cached_article("a.md")
+    assert cached is not None and cached.markdown == converted.markdown
+    assert cached.row.title == "Alpha" and [h.text for h in cached.headings] == ["Heading"]
+    path = write_post(
+        site_dir / "source/_posts", "a.md", "Alpha 2", date="2024-01-01", body="Changed body\n"
+    )
+    os.utime(path, ns=(3_000_000_000, 3_000_000_000))
+    assert library.cached_article("a.md") is None  # the file changed: convert it again
+    assert library.cached_article("nope.md") is None
+
+
+def test_quick_article_converts_only_small_posts_at_once(site_dir: Path) -> None:
+    library = open_synced(site_dir)
+    size = (site_dir / "source/_posts/a.md").stat().st_size
+    assert library.quick_article("a.md", size - 1) is None  # too big: for a worker
+    quick = library.quick_article("a.md", size)
+    assert quick is not None and "Hello." in quick.markdown
+    assert library.quick_article("a.md", 0) is not None  # converted now: cached
+    assert library.quick_article("nope.md", size) is None
+
+
 def test_article_is_converted_once_and_cached(
     site_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

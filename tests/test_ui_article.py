@@ -256,6 +256,30 @@ async def test_position_is_saved_and_restored_on_reopen(site: Path, tmp_path: Pa
 
 
 @async_test
+async def test_reopening_again_and_again_does_not_move_the_position(
+    site: Path, tmp_path: Path
+) -> None:
+    async with hosted(site, tmp_path / "data", size=(80, 24)) as (_app, pilot, view):
+        await show(pilot, view, "long.md")
+        doc = view._doc
+        assert doc is not None
+        # every rendered line saved as a Markdown line is restored to the same rendered line
+        # (it used to move up a line or two each time: a paragraph per reopen)
+        for y in range(len(doc.lines)):
+            restored = doc.line_for_source(doc.source_for_line(y))
+            assert restored is not None and restored <= y
+            assert doc.line_for_source(doc.source_for_line(restored)) == restored
+        view.scroll_to(y=41, animate=False, immediate=True)
+        await pilot.pause()
+        tops = []
+        for _ in range(3):
+            await show(pilot, view, "other.md")  # leaving saves
+            await show(pilot, view, "long.md")
+            tops.append(view.scroll_y)
+        assert tops[0] <= 41 and tops == [tops[0]] * 3
+
+
+@async_test
 async def test_outline_lists_headings_and_enter_jumps(site: Path, tmp_path: Path) -> None:
     from reader.widgets.outline_panel import OutlinePanel, OutlineScreen
 
@@ -302,6 +326,24 @@ async def test_escape_closes_and_reading_keys_scroll(site: Path, tmp_path: Path)
         assert view.scroll_y == 0
         await pilot.press("escape")
         assert any(isinstance(m, ArticleView.Closed) for m in app.messages)
+
+
+@async_test
+async def test_a_small_post_shows_at_once_and_a_changed_one_is_converted_again(
+    site: Path, tmp_path: Path
+) -> None:
+    async with hosted(site, tmp_path / "data") as (_app, pilot, view):
+        view.show("long.md")
+        # a small post: on screen when show returns, no worker to wait for
+        assert view.path == "long.md" and "Intro" in "\n".join(screen_text(view))
+        await settle(pilot)
+        assert view.rendering_complete and "tail paragraph 7" in all_text(view)
+        await show(pilot, view, "other.md")
+        assert "Short." in all_text(view)
+        write_post(site / "source" / "_posts", "other.md", "Other", "# Other\n\nRewritten.\n")
+        await show(pilot, view, "long.md")
+        await show(pilot, view, "other.md")
+        assert "Rewritten." in all_text(view) and "Short." not in all_text(view)
 
 
 @async_test

@@ -16,7 +16,7 @@ from reader.core.config import ConfigError
 from reader.core.library import Folder
 from reader.core.paths import StorePaths
 from reader.screens.links import LinksScreen
-from reader.widgets.article_view import ArticleView
+from reader.widgets.article_view import SAVE_DELAY, ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
 from reader.widgets.outline_panel import OutlineScreen
@@ -227,6 +227,9 @@ async def test_outline_jump_and_position_restored_after_restart_at_80x24(
         assert jumped - 3 <= screen.article.scroll_y <= jumped
         assert "Second" in visible(screen.article)
         restored = visible(screen.article)
+        # Restoring scrolls; the save that follows must keep the line it restored, not
+        # drift to a neighbour (slow CI machines fired the save timer here, fast ones did not).
+        await pilot.pause(SAVE_DELAY + 0.3)
         await pilot.press("escape")
     async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
         screen = main_screen(app)

@@ -614,6 +614,43 @@ class Library:
         return result
 
     # ---------------------------------------------------------------- articles
+    def cached_article(self, path: str) -> Article | None:
+        """The article when its converted Markdown is cached and the file did not change since,
+        else None. No conversion: cheap enough to call on the UI thread."""
+        from reader.core.outline import outline
+
+        with self._lock:
+            self._refresh()
+            stored = self._db.execute(
+                "SELECT size, mtime_ns, hash FROM posts WHERE path = ?", (path_to_db(path),)
+            ).fetchone()
+        if stored is None or not stored[2]:
+            return None
+        try:
+            st = os.stat(post_file_path(self.site, path))
+        except OSError:
+            return None
+        if (st.st_size, st.st_mtime_ns) != (stored[0], stored[1]):
+            return None
+        with self._lock:
+            cached = get_converted(self._db, stored[2])
+        row = self._row_of(path) if cached is not None else None
+        if cached is None or row is None:
+            return None
+        return Article(row, cached[0], outline(cached[0]), cached[1])
+
+    def quick_article(self, path: str, max_bytes: int) -> Article | None:
+        """The article when it is cached, or its file is at most `max_bytes` (converting a
+        small post takes a few milliseconds); None when it should be loaded in a worker."""
+        cached = self.cached_article(path)
+        if cached is not None:
+            return cached
+        try:
+            size = os.stat(post_file_path(self.site, path)).st_size
+        except OSError:
+            return None
+        return self.article(path) if size <= max_bytes else None
+
     def article(self, path: str) -> Article:
         """Converted Markdown of a post, from the cache when the file did not change.
         Call it from a worker: a first conversion of a big post takes a while."""
@@ -621,6 +658,9 @@ class Library:
         from reader.core.outline import outline
         from reader.core.parse import read_post
 
+        cached_article = self.cached_article(path)
+        if cached_article is not None:
+            return cached_article
         with self._lock:
             self._refresh()
             stored = self._db.execute(
@@ -636,13 +676,6 @@ class Library:
             assert row is not None
             return Article(row, "", [], f"cannot read {path}: {error.strerror or error}")
         size, mtime_ns, content_hash = stored
-        if (st.st_size, st.st_mtime_ns) == (size, mtime_ns) and content_hash:
-            with self._lock:
-                cached = get_converted(self._db, content_hash)
-            if cached is not None:
-                row = self._row_of(path)
-                if row is not None:
-                    return Article(row, cached[0], outline(cached[0]), cached[1])
         ref = FileRef(path, st.st_size, st.st_mtime_ns, draft=path.startswith("_drafts/"))
         parsed = read_post(self.site, ref)
         converted = to_markdown(parsed.body, parsed.post.format)

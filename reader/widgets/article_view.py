@@ -10,6 +10,7 @@ a change of width.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -22,7 +23,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
 
 from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 BLOCK_GAP = 1
 """Blank lines between rendered blocks (Rich's own gap between Markdown blocks)."""
+FIRST_SCREEN_HERE_CHARS = 32_000
+"""A post file, and its Markdown, up to this size is converted and its first screen rendered on
+the UI thread (a few ms for typical posts); a bigger one loads in a worker from the start."""
 SAVE_DELAY = 0.6
 """Seconds of scroll quiet before the position is saved."""
 
@@ -85,7 +88,8 @@ class _Document:
         return self.block_starts[index] + (offset * self.heights[index]) // max(block.lines, 1)
 
     def source_for_line(self, y: int) -> int:
-        """The Markdown line shown at rendered line `y`."""
+        """The last Markdown line that `line_for_source` places at or above rendered line `y`,
+        so that saving the position and restoring it lands on the same line, every time."""
         index = bisect.bisect_right(self.block_starts, y) - 1
         if index < 0:
             return 0
@@ -93,7 +97,9 @@ class _Document:
         offset = y - self.block_starts[index]
         if offset >= self.heights[index]:
             return block.line + block.lines - 1
-        return block.line + (offset * block.lines) // max(self.heights[index], 1)
+        # the largest o with (o * height) // lines <= offset: the inverse of line_for_source
+        last = ((offset + 1) * block.lines - 1) // max(self.heights[index], 1)
+        return block.line + min(last, block.lines - 1)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -306,7 +312,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._restore_line = None if find else self._library.position(path)
         except Exception:  # a read-only or broken state store must not stop reading
             self._restore_line = 0
-        self._load(
+        self._open(
             path, self._generation, self._content_width(), self._styles(), self._code_theme()
         )
 
@@ -419,10 +425,56 @@ class ArticleView(ScrollView, can_focus=True):
             "reader.notice": get("article--notice"),
         }
 
+    def _open(
+        self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
+    ) -> None:
+        """Show the first screen of a small or cached post at once, on this thread (a worker
+        would add its start and a fight for the GIL to every open); others load in a worker."""
+        try:
+            article = self._library.quick_article(path, FIRST_SCREEN_HERE_CHARS)
+        except Exception:  # the worker tries again and shows the error in the pane
+            article = None
+        if article is None or len(article.markdown) > FIRST_SCREEN_HERE_CHARS:
+            self._load(path, generation, width, styles, code_theme)
+            return
+        doc = _Document(path, article, width)
+        chunks = self._chunks(doc, generation, styles, code_theme)
+        self._set_document(doc)
+        chunk, done = next(chunks)
+        self._add_chunk(chunk, done)
+        if not done:  # the rest once the first screen is painted, not fighting it for the GIL
+            self.call_after_refresh(self._render_rest_of, chunks, generation)
+
+    def _render_rest_of(self, chunks: Iterator[tuple[_Chunk, bool]], generation: int) -> None:
+        if generation == self._generation:  # not another post shown meanwhile
+            self._render_rest(chunks, generation)
+
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load(
         self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
     ) -> None:
+        try:
+            article = self._library.article(path)
+        except Exception as error:  # shown in the pane; the app keeps running
+            self.post_message(self._Loaded(generation, None, f"Cannot open {path}: {error}"))
+            return
+        if self._generation != generation:
+            return
+        doc = _Document(path, article, width)
+        self.post_message(self._Loaded(generation, doc, None))
+        for chunk, done in self._chunks(doc, generation, styles, code_theme):
+            self.post_message(self._Rendered(generation, chunk, done))
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _render_rest(self, chunks: Iterator[tuple[_Chunk, bool]], generation: int) -> None:
+        for chunk, done in chunks:
+            self.post_message(self._Rendered(generation, chunk, done))
+
+    def _chunks(
+        self, doc: _Document, generation: int, styles: dict[str, Style], code_theme: str
+    ) -> Iterator[tuple[_Chunk, bool]]:
+        """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
+        fills a screen, then about 400 lines each. Stops early once another post is shown."""
         # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
         from reader.widgets.article_render import (
             make_console,
@@ -431,20 +483,7 @@ class ArticleView(ScrollView, can_focus=True):
             split_blocks,
         )
 
-        worker = get_current_worker()
-
-        def cancelled() -> bool:
-            return worker.is_cancelled
-
-        try:
-            article = self._library.article(path)
-        except Exception as error:  # shown in the pane; the app keeps running
-            self.post_message(self._Loaded(generation, None, f"Cannot open {path}: {error}"))
-            return
-        if cancelled():
-            return
-        doc = _Document(path, article, width)
-        self.post_message(self._Loaded(generation, doc, None))
+        article, width = doc.article, doc.width
         console = make_console(width, styles)
         header = [_strip(line) for line in render_text(_header(article, styles), console, width)]
         blocks = split_blocks(article.markdown, (h.line for h in article.headings))
@@ -458,7 +497,7 @@ class ArticleView(ScrollView, can_focus=True):
         sent_first = False
         budget = 0
         for block in blocks:
-            if cancelled():
+            if self._generation != generation:
                 return
             rendered = render_block(block, console, width, code_theme=code_theme, links=links)
             if not rendered:
@@ -469,15 +508,12 @@ class ArticleView(ScrollView, can_focus=True):
             lines.extend(Strip.blank(width) for _ in range(BLOCK_GAP))
             budget += len(rendered)
             if (not sent_first and len(lines) + top >= first_screen) or budget >= 400:
-                chunk = _Chunk(lines, placed, links[sent_links:])
-                self.post_message(self._Rendered(generation, chunk, False))
+                yield _Chunk(lines, placed, links[sent_links:]), False
                 top += len(lines)
                 lines, placed, sent_links = [], [], len(links)
                 sent_first = True
                 budget = 0
-        self.post_message(
-            self._Rendered(generation, _Chunk(lines, placed, links[sent_links:]), True)
-        )
+        yield _Chunk(lines, placed, links[sent_links:]), True
 
     def on_article_view__loaded(self, message: _Loaded) -> None:
         message.stop()
@@ -491,16 +527,22 @@ class ArticleView(ScrollView, can_focus=True):
             if message.error:
                 self.notify(message.error, severity="error", markup=False)
             return
-        self._doc = message.document
+        self._set_document(message.document)
+
+    def _set_document(self, doc: _Document) -> None:
+        self._doc = doc
         self._loading_path = None
 
     def on_article_view__rendered(self, message: _Rendered) -> None:
         message.stop()
+        if message.generation == self._generation:
+            self._add_chunk(message.chunk, message.done)
+
+    def _add_chunk(self, chunk: _Chunk, done: bool) -> None:
         doc = self._doc
-        if message.generation != self._generation or doc is None:
+        if doc is None:
             return
         first = not doc.lines
-        chunk = message.chunk
         doc.lines.extend(chunk.lines)
         for block, start, height in chunk.blocks:
             doc.blocks.append(block)
@@ -508,7 +550,7 @@ class ArticleView(ScrollView, can_focus=True):
             doc.block_starts.append(start)
             doc.heights.append(height)
         doc.links.extend(chunk.links)
-        doc.complete = message.done
+        doc.complete = done
         if self._find_query:
             self._hits = find_hits(doc.lines, self._find_query)
             self._hit_index = min(self._hit_index, len(self._hits) - 1)
@@ -526,15 +568,20 @@ class ArticleView(ScrollView, can_focus=True):
                 self._restore_line = None
                 self.scroll_to(y=target, animate=False, immediate=True, force=True)
         if self._follow_end:
-            self._follow_end = not message.done
+            self._follow_end = not done
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self.refresh()
         if first:
-            if getattr(self._config(), "mark_read_on", "open") != "end":
-                self._mark_read()
             self.post_message(self.Opened(doc.path))
-        if message.done:
+            if getattr(self._config(), "mark_read_on", "open") != "end":
+                # After the first screen is painted: a read mark waits for the disk.
+                self.call_after_refresh(self._mark_read_if_showing, doc)
+        if done:
             self._check_end()
+
+    def _mark_read_if_showing(self, doc: _Document) -> None:
+        if self._doc is doc:
+            self._mark_read()
 
     def _mark_read(self) -> None:
         doc = self._doc
@@ -627,6 +674,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_unmount(self) -> None:
         self.save_position()
+        self._generation += 1  # a render worker still running stops at its next block
 
     # -- actions --------------------------------------------------------------------------
 
