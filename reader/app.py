@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 import traceback
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
+HANG_UP_GRACE = 3.0
+"""Seconds the exit after SIGHUP may take (restoring a live terminal takes milliseconds)."""
 
 
 def reader_commands() -> type[Provider]:
@@ -93,7 +96,14 @@ class ReaderApp(App[int]):
 
     def _hang_up(self) -> None:
         self._save_session()
-        self.exit(return_code=128 + signal.SIGHUP)
+        # A vanished terminal can stall the orderly exit for good: tmux and sshd follow SIGHUP
+        # with SIGCONT, on which Textual restarts its output, and its writes to the dead pty
+        # then fill its output queue. The session is saved; give the exit a moment, no more.
+        code = 128 + signal.SIGHUP
+        watchdog = threading.Timer(HANG_UP_GRACE, os._exit, args=(code,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit(return_code=code)
 
     async def action_quit(self) -> None:
         self._save_session()

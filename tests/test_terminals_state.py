@@ -9,7 +9,8 @@ checks what the app said and that nothing committed was lost (`committed_state_k
   app works, quits with 0, and the session's read mark is saved;
 - TERM=dumb: one line naming TERM and `reader list`, exit 2, the store untouched;
 - SIGHUP right after scrolling (before the scroll-quiet save): the position is saved, the app
-  leaves the terminal as it found it; the terminal vanishing (the pane is killed) saves it too;
+  leaves the terminal as it found it; the terminal vanishing (the pane is killed) saves it too
+  and ends the app even in the middle of its first sync;
 - a crash: one line with the log path, exit 1, the terminal restored, nothing committed lost.
 """
 
@@ -204,6 +205,32 @@ def test_terminal_vanishing_saves_the_position(tmp_path: Path) -> None:
     assert read
     assert position > 0, "the scrolled position was lost"
     assert committed_state_kept(site, data, expected) == []
+
+
+def test_terminal_vanishing_while_the_app_is_busy_ends_it(tmp_path: Path) -> None:
+    """The pane dies right at the first screen, while the first sync is still painting: tmux
+    sends SIGHUP and then SIGCONT, and Textual's exit wrote to the dead terminal until its
+    output queue was full, forever (the process lived on, indexing). It must end."""
+    posts = tmp_path / "site" / "source" / "_posts"
+    posts.mkdir(parents=True)
+    for number in range(1500):
+        (posts / f"p{number}.md").write_text(
+            f"---\ntitle: Post {number}\ncategories: [C{number % 40}]\n---\nBody {number}\n",
+            encoding="utf-8",
+        )
+    for attempt in range(4):
+        data = tmp_path / f"data{attempt}"  # a first sync each time: busy at the first screen
+        with TmuxApp(_command(posts.parent.parent, data), size=SIZE, env=BASE_ENV) as app:
+            app.wait_for("Quit", 30)
+            pid = _app_pid(app)
+            app.tmux("kill-server", check=False)
+            deadline = time.monotonic() + 20
+            while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            alive = Path(f"/proc/{pid}").exists()
+            if alive:
+                os.kill(pid, signal.SIGKILL)
+            assert not alive, f"the app outlived its terminal (attempt {attempt + 1})"
 
 
 # ------------------------------------------------------------------------------- crash
