@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
-HANG_UP_GRACE = 3.0
-"""Seconds the exit after SIGHUP may take (restoring a live terminal takes milliseconds)."""
+HANG_UP_GRACE = 5.0
+"""Seconds the exit after SIGHUP may take (saving and restoring take milliseconds)."""
+HANG_UP_CODE = 128 + signal.SIGHUP
 
 
 def reader_commands() -> type[Provider]:
@@ -92,18 +93,22 @@ class ReaderApp(App[int]):
         if not self.is_headless:
             # The SSH link dropped: quit as with `q`, so the reading position is saved and the
             # terminal restored, instead of dying where SIGHUP finds us.
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hang_up)
+            loop = asyncio.get_running_loop()
+            signal.signal(signal.SIGHUP, lambda *_: self._hung_up(loop))
+
+    def _hung_up(self, loop: asyncio.AbstractEventLoop) -> None:
+        """SIGHUP, in the main thread between two bytecodes (even with the loop stuck)."""
+        # A vanished terminal can stall the orderly exit for good: tmux and sshd follow SIGHUP
+        # with SIGCONT, on which Textual restarts its output, and its writes to the dead pty
+        # fill its output queue. So the exit gets a few seconds to save and restore, no more.
+        watchdog = threading.Timer(HANG_UP_GRACE, os._exit, args=(HANG_UP_CODE,))
+        watchdog.daemon = True
+        watchdog.start()
+        loop.call_soon_threadsafe(self._hang_up)
 
     def _hang_up(self) -> None:
         self._save_session()
-        # A vanished terminal can stall the orderly exit for good: tmux and sshd follow SIGHUP
-        # with SIGCONT, on which Textual restarts its output, and its writes to the dead pty
-        # then fill its output queue. The session is saved; give the exit a moment, no more.
-        code = 128 + signal.SIGHUP
-        watchdog = threading.Timer(HANG_UP_GRACE, os._exit, args=(code,))
-        watchdog.daemon = True
-        watchdog.start()
-        self.exit(return_code=code)
+        self.exit(return_code=HANG_UP_CODE)
 
     async def action_quit(self) -> None:
         self._save_session()
