@@ -14,18 +14,19 @@ from importlib import import_module
 
 from reader import __version__
 
-# Modules under reader.cli that add a subcommand; each defines register(subparsers).
-SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "listing",
-    "show",
-    "sync_cmd",
-    "stats",
-    "bookmarks",
-    "export_cmd",
-    "import_cmd",
-    "search_cmd",
-    "bench_cmd",
-)
+# Each subcommand and the module under reader.cli that defines its register(subparsers). The
+# names are spelled here so that opening the app does not import every subcommand's module.
+SUBCOMMANDS: dict[str, str] = {
+    "list": "listing",
+    "show": "show",
+    "sync": "sync_cmd",
+    "stats": "stats",
+    "bookmarks": "bookmarks",
+    "export-bookmarks": "export_cmd",
+    "import-bookmarks": "import_cmd",
+    "search": "search_cmd",
+    "bench": "bench_cmd",
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -47,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", metavar="DIR", help="keep state and index under DIR instead of the defaults"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in SUBCOMMAND_MODULES:
-        import_module(f"reader.cli.{name}").register(subparsers)
+    for module in SUBCOMMANDS.values():
+        import_module(f"reader.cli.{module}").register(subparsers)
     return parser
 
 
@@ -56,11 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         _ensure_utf8_file_names()
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     try:
-        if _wants_app(parser, args_list):
-            return _run_app(parser, args_list)
-        args = parser.parse_args(args_list)
+        if _wants_app(args_list):
+            return _run_app(args_list)
+        args = build_parser().parse_args(args_list)
         handler: Handler = args.handler
         return handler(args)
     except UsageError as error:
@@ -85,12 +85,12 @@ def _ensure_utf8_file_names() -> None:
     os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "reader", *sys.argv[1:]])
 
 
-def _wants_app(parser: argparse.ArgumentParser, args: list[str]) -> bool:
+def _wants_app(args: list[str]) -> bool:
     """`reader`, `reader PATH` and `reader --data-dir D PATH` open the app."""
     rest = [a for i, a in enumerate(args) if not _is_global_option(args, i)]
     if any(a in ("-h", "--help", "--version") for a in rest):
         return False
-    return not rest or rest[0] not in _subcommand_names(parser)
+    return not rest or rest[0] not in SUBCOMMANDS
 
 
 def _is_global_option(args: list[str], index: int) -> bool:
@@ -100,14 +100,7 @@ def _is_global_option(args: list[str], index: int) -> bool:
     return index > 0 and args[index - 1] == "--data-dir"
 
 
-def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
-
-
-def _run_app(parser: argparse.ArgumentParser, args: list[str]) -> int:
+def _run_app(args: list[str]) -> int:
     app_parser = _Parser(prog="reader", add_help=False)
     app_parser.add_argument("--data-dir")
     app_parser.add_argument("path", nargs="?")
