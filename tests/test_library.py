@@ -363,3 +363,32 @@ def test_read_only_data_dir_library_keeps_working(site_dir: Path, tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert result.stdout.split(" ", 2)[:2] == ["True", "5"]
     assert "state is not being saved" in result.stdout
+
+
+def test_the_folders_of_the_last_session_are_kept_for_the_next_first_screen(
+    site_dir: Path,
+) -> None:
+    library = open_synced(site_dir)
+    assert library.folders_snapshot() is None  # nothing kept yet: the app counts at once
+    library.mark_read("a.md")
+    counted = library.folders()
+    library.close()
+    again = Library.open(site_dir)
+    assert again.folders_snapshot() == counted
+    again.mark_read("b.md")  # the snapshot is what the last session saw, folders() is now
+    assert again.folders_snapshot() == counted
+    assert node(again, "Tech") != next((n.total, n.unread) for n in counted if n.label == "Tech")
+    again.close()
+
+
+def test_a_damaged_folders_snapshot_is_ignored(site_dir: Path) -> None:
+    library = open_synced(site_dir)
+    library.folders()
+    library.close()
+    again = Library.open(site_dir)
+    # what another version or a disk fault could leave in the cache
+    for odd in ('[["nope", [], "x", 1, 1, []]]', "{not json", "[[1, 2]]"):
+        with again._lock:
+            again._db.execute("UPDATE meta SET value = ? WHERE key = 'folders'", (odd,))
+        assert again.folders_snapshot() is None
+    again.close()

@@ -296,3 +296,21 @@ async def test_empty_folder_message(site: Path, data_dir: Path) -> None:
 
 def test_config_dataclass_default_is_usable() -> None:
     assert Config().measure == 100
+
+
+@async_test
+async def test_the_first_screen_shows_the_last_counts_and_then_the_current_ones(
+    site: Path, data_dir: Path
+) -> None:
+    def unread_label(app: object) -> str:
+        tree = main_screen(app).query_one(FolderTree)
+        return next(str(n.label) for n in tree.root.children if str(n.label).startswith("Unread"))
+
+    async with running_app(site, data_dir) as (app, _pilot):
+        assert unread_label(app).endswith(" 4/4")
+    other = open_library(site, data_dir)  # another session reads two posts meanwhile
+    other.mark_read("alpha.md")
+    other.mark_read("beta.md")
+    other.close()
+    async with running_app(site, data_dir) as (app, _pilot):
+        assert unread_label(app).endswith(" 2/2")  # recounted after the first screen

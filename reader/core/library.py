@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from reader.core.model import Post
 from reader.core.paths import StorePaths
@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 FolderKind = Literal["all", "unread", "bookmarked", "updated", "errors", "category", "tag"]
+FOLDER_KINDS: tuple[FolderKind, ...] = get_args(FolderKind)
 Sort = Literal["date", "title"]
 MISSING = "missing: the file is gone"
 
@@ -213,6 +214,30 @@ def _row(values: Sequence[Any]) -> PostRow:
     )
 
 
+def _node_to_json(node: FolderNode) -> list[Any]:
+    return [
+        node.folder.kind,
+        list(node.folder.value),
+        node.label,
+        node.total,
+        node.unread,
+        [_node_to_json(child) for child in node.children],
+    ]
+
+
+def _node_from_json(data: list[Any]) -> FolderNode:
+    kind, value, label, total, unread, children = data
+    if kind not in FOLDER_KINDS or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"not a folder: {kind!r}")
+    return FolderNode(
+        Folder(kind, tuple(value)),
+        str(label),
+        int(total),
+        int(unread),
+        tuple(_node_from_json(child) for child in children),
+    )
+
+
 class Library:
     """One library (posts root) with its index and its share of the state store."""
 
@@ -290,6 +315,7 @@ class Library:
 
     def close(self) -> None:
         with self._lock:
+            self._keep_folders_snapshot()
             if self._search is not None:
                 self._search.close()
             self._index.close()
@@ -395,6 +421,26 @@ class Library:
             if self._folders is None:
                 self._folders = self._build_folders()
             return list(self._folders)
+
+    def folders_snapshot(self) -> list[FolderNode] | None:
+        """The folders with their counts as the last session closed them, None if unknown: the
+        first screen of a big library shows them while `folders()` counts (~0.5 s at 100k)."""
+        with self._lock:
+            try:
+                row = self._db.execute("SELECT value FROM meta WHERE key = 'folders'").fetchone()
+                return None if row is None else [_node_from_json(n) for n in json.loads(row[0])]
+            except (sqlite3.Error, ValueError, TypeError, KeyError, IndexError):
+                return None  # a cache: anything odd means count again
+
+    def _keep_folders_snapshot(self) -> None:
+        if self._folders is None:
+            return
+        text = json.dumps([_node_to_json(n) for n in self._folders], ensure_ascii=False)
+        try:
+            with write(self._db):
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('folders', ?)", (text,))
+        except sqlite3.Error:
+            pass  # read-only or busy: the next start counts instead
 
     def _build_folders(self) -> list[FolderNode]:
         db = self._db

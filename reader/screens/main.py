@@ -118,7 +118,12 @@ class MainScreen(Screen[None]):
         if self.app.is_headless:
             self.filter_input.cursor_blink = False
         self._apply_layout(self.app.size.width)
-        self.folders.set_folders(self.library.folders())
+        snapshot = self.library.folders_snapshot()
+        if snapshot is None:
+            self.folders.set_folders(self.library.folders())
+        else:  # the counts of the last session now, current ones in a moment
+            self.folders.set_folders(snapshot)
+            self._recount_folders()
         self.reload_posts()
         self.posts.focus()
         self._show_new_notices()
