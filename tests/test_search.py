@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.search import (
+    SCHEMA_VERSION,
     IndexEntry,
     QueryError,
     SearchIndex,
@@ -364,8 +365,8 @@ def test_index_of_an_older_version_is_rebuilt(tmp_path: Path) -> None:
 
     path = tmp_path / "search.db"
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE docs(x)")
-        connection.execute("PRAGMA user_version = 1")
+        connection.execute("CREATE TABLE docs(x)")  # the last version kept bodies in docs
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     connection.close()
     index = SearchIndex(path)
     assert index.notices and "rebuilt" in index.notices[0]
@@ -380,7 +381,7 @@ def test_removing_every_post_leaves_no_rows_behind(tmp_path: Path) -> None:
     index = _build(tmp_path, posts)
     assert list(index.update([], lambda path: None))[-1].removed == len(posts)
     connection = index._conn()
-    for table in ("docs", "chars", "fts_terms"):
+    for table in ("docs", "bodies", "chars", "fts_terms"):
         assert connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
     assert index.query("猫").total == 0
 

@@ -36,7 +36,9 @@ def indexed_texts(search_db: Path) -> list[tuple[str, str]]:
     try:
         return [
             (fold(title), fold(zlib.decompress(body).decode("utf-8")))
-            for title, body in connection.execute("SELECT title, body FROM docs")
+            for title, body in connection.execute(
+                "SELECT title, body FROM docs JOIN bodies USING (id)"
+            )
         ]
     finally:
         connection.close()
