@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import threading
 import traceback
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
-HANG_UP_GRACE = 5.0
+HANG_UP_GRACE = 5
 """Seconds the exit after SIGHUP may take (saving and restoring take milliseconds)."""
 HANG_UP_CODE = 128 + signal.SIGHUP
 
@@ -100,11 +99,11 @@ class ReaderApp(App[int]):
         """SIGHUP, in the main thread between two bytecodes (even with the loop stuck)."""
         # A vanished terminal can stall the orderly exit for good: tmux and sshd follow SIGHUP
         # with SIGCONT, on which Textual restarts its output, and its writes to the dead pty
-        # fill its output queue. So the exit gets a few seconds to save and restore, no more.
-        watchdog = threading.Timer(HANG_UP_GRACE, os._exit, args=(HANG_UP_CODE,))
-        watchdog.daemon = True
-        watchdog.start()
-        loop.call_soon_threadsafe(self._hang_up)
+        # fill its output queue. So the exit gets a few seconds to save and restore, then
+        # SIGALRM (left at its default action) ends the process: no thread, no lock.
+        signal.alarm(HANG_UP_GRACE)
+        if not loop.is_closed():  # a second SIGHUP after the app ended: the alarm will do
+            loop.call_soon_threadsafe(self._hang_up)
 
     def _hang_up(self) -> None:
         self._save_session()

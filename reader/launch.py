@@ -100,7 +100,7 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     try:
         app.run()
     finally:
-        library.close()
+        app.library.close()  # the one open now ("Open library…" closed the ones before)
     if app.crashed is not None:
         where = f"; details in {app.crash_log}" if app.crash_log is not None else ""
         _error(f"crashed: {app.crashed}{where}")

@@ -233,7 +233,8 @@ def test_quick_article_converts_only_small_posts_at_once(site_dir: Path) -> None
     assert library.quick_article("a.md", size - 1) is None  # too big: for a worker
     quick = library.quick_article("a.md", size)
     assert quick is not None and "Hello." in quick.markdown
-    assert library.quick_article("a.md", 0) is not None  # converted now: cached
+    assert library.cached_article("a.md") is not None  # converted now: cached
+    assert library.quick_article("a.md", size - 1) is None  # and still too big for at once
     assert library.quick_article("nope.md", size) is None
 
 

@@ -347,6 +347,38 @@ async def test_a_small_post_shows_at_once_and_a_changed_one_is_converted_again(
 
 
 @async_test
+async def test_a_big_post_opened_right_after_a_small_one_is_the_one_marked_read(
+    site: Path, tmp_path: Path
+) -> None:
+    write_post(site / "source" / "_posts", "big.md", "Big", _paragraphs("big", 300))
+    async with hosted(site, tmp_path / "data") as (app, pilot, view):
+        view.show("long.md")  # on screen at once; its read mark waits for the paint
+        view.show("big.md")  # loads in a worker
+        await settle(pilot)
+        assert view.path == "big.md" and read_flag(app.library, "big.md")
+
+
+@async_test
+async def test_a_small_post_that_fails_to_render_does_not_stop_the_app(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.widgets import article_render
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("cannot render this")
+
+    async with hosted(site, tmp_path / "data") as (app, pilot, view):
+        monkeypatch.setattr(article_render, "render_block", broken)
+        view.show("other.md")  # raised out of show() and ended the app
+        await settle(pilot)
+        assert app.is_running and view.path == "other.md"
+        assert any("cannot render this" in n.message for n in app._notifications)
+        monkeypatch.undo()
+        await show(pilot, view, "long.md")
+        assert "Intro" in all_text(view)
+
+
+@async_test
 async def test_a_long_post_shows_its_first_screen_before_the_rest(
     site: Path, tmp_path: Path
 ) -> None:

@@ -437,6 +437,9 @@ class Library:
             return
         text = json.dumps([_node_to_json(n) for n in self._folders], ensure_ascii=False)
         try:
+            kept = self._db.execute("SELECT value FROM meta WHERE key = 'folders'").fetchone()
+            if kept is not None and kept[0] == text:
+                return  # unchanged: no write, so other sessions keep their caches
             with write(self._db):
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('folders', ?)", (text,))
         except sqlite3.Error:
@@ -660,9 +663,9 @@ class Library:
         return result
 
     # ---------------------------------------------------------------- articles
-    def cached_article(self, path: str) -> Article | None:
-        """The article when its converted Markdown is cached and the file did not change since,
-        else None. No conversion: cheap enough to call on the UI thread."""
+    def cached_article(self, path: str, max_bytes: int | None = None) -> Article | None:
+        """The article when its converted Markdown is cached, the file did not change since and
+        is at most `max_bytes`, else None. No conversion: cheap enough for the UI thread."""
         from reader.core.outline import outline
 
         with self._lock:
@@ -670,7 +673,7 @@ class Library:
             stored = self._db.execute(
                 "SELECT size, mtime_ns, hash FROM posts WHERE path = ?", (path_to_db(path),)
             ).fetchone()
-        if stored is None or not stored[2]:
+        if stored is None or not stored[2] or (max_bytes is not None and stored[0] > max_bytes):
             return None
         try:
             st = os.stat(post_file_path(self.site, path))
@@ -688,7 +691,7 @@ class Library:
     def quick_article(self, path: str, max_bytes: int) -> Article | None:
         """The article when it is cached, or its file is at most `max_bytes` (converting a
         small post takes a few milliseconds); None when it should be loaded in a worker."""
-        cached = self.cached_article(path)
+        cached = self.cached_article(path, max_bytes)
         if cached is not None:
             return cached
         try:

@@ -1,8 +1,8 @@
 """Full-text search over a library: an SQLite FTS5 index in its own file, `search.db`.
 
 Layout (chosen by measurement on a synthetic 10k-post library, `reader.core.search_bench`):
-- `docs` keeps what a result shows (path, title, date, categories, the plain text zlib-packed
-  for snippets), the folded title and the qualifier keys;
+- `docs` keeps what a result shows (path, title, date, categories), the folded title and the
+  qualifier keys; `bodies` the plain text, zlib-packed, for snippets;
 - `fts` is a contentless FTS5 table with the `trigram` tokenizer over the folded (`fold`,
   length-preserving lower case) title and text, case-sensitive since the text is folded
   already: a term of three or more characters matches exactly where `term in text`;

@@ -167,10 +167,14 @@ class ArticleView(ScrollView, can_focus=True):
             super().__init__()
 
     class _Rendered(Message):
-        def __init__(self, generation: int, chunk: _Chunk, done: bool) -> None:
+        def __init__(
+            self, generation: int, chunk: _Chunk, done: bool, error: str | None = None
+        ) -> None:
             self.generation = generation
             self.chunk = chunk
             self.done = done
+            self.error = error
+            """Why the rest of the post could not be rendered (with `done`)."""
             super().__init__()
 
     def __init__(
@@ -439,8 +443,12 @@ class ArticleView(ScrollView, can_focus=True):
             return
         doc = _Document(path, article, width)
         chunks = self._chunks(doc, generation, styles, code_theme)
+        try:
+            chunk, done = next(chunks)
+        except Exception:  # a post Rich cannot render: the worker shows what went wrong
+            self._load(path, generation, width, styles, code_theme)
+            return
         self._set_document(doc)
-        chunk, done = next(chunks)
         self._add_chunk(chunk, done)
         if not done:  # the rest once the first screen is painted, not fighting it for the GIL
             self.call_after_refresh(self._render_rest_of, chunks, generation)
@@ -462,13 +470,19 @@ class ArticleView(ScrollView, can_focus=True):
             return
         doc = _Document(path, article, width)
         self.post_message(self._Loaded(generation, doc, None))
-        for chunk, done in self._chunks(doc, generation, styles, code_theme):
-            self.post_message(self._Rendered(generation, chunk, done))
+        self._post_chunks(self._chunks(doc, generation, styles, code_theme), generation)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _render_rest(self, chunks: Iterator[tuple[_Chunk, bool]], generation: int) -> None:
-        for chunk, done in chunks:
-            self.post_message(self._Rendered(generation, chunk, done))
+        self._post_chunks(chunks, generation)
+
+    def _post_chunks(self, chunks: Iterator[tuple[_Chunk, bool]], generation: int) -> None:
+        try:
+            for chunk, done in chunks:
+                self.post_message(self._Rendered(generation, chunk, done))
+        except Exception as error:  # what was rendered stays; the reader is told why no more
+            message = f"Cannot show all of this post: {error}"
+            self.post_message(self._Rendered(generation, _Chunk([], [], []), True, message))
 
     def _chunks(
         self, doc: _Document, generation: int, styles: dict[str, Style], code_theme: str
@@ -537,6 +551,8 @@ class ArticleView(ScrollView, can_focus=True):
         message.stop()
         if message.generation == self._generation:
             self._add_chunk(message.chunk, message.done)
+            if message.error:
+                self.notify(message.error, severity="error", markup=False)
 
     def _add_chunk(self, chunk: _Chunk, done: bool) -> None:
         doc = self._doc
@@ -565,7 +581,8 @@ class ArticleView(ScrollView, can_focus=True):
         if self._restore_line is not None:
             target = doc.line_for_source(self._restore_line)
             if target is not None:
-                self._restore_line = None
+                if target <= self.max_scroll_y or done:  # else the next chunk scrolls further
+                    self._restore_line = None
                 self.scroll_to(y=target, animate=False, immediate=True, force=True)
         if self._follow_end:
             self._follow_end = not done
@@ -575,12 +592,12 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self.Opened(doc.path))
             if getattr(self._config(), "mark_read_on", "open") != "end":
                 # After the first screen is painted: a read mark waits for the disk.
-                self.call_after_refresh(self._mark_read_if_showing, doc)
+                self.call_after_refresh(self._mark_read_if_showing, doc, self._generation)
         if done:
             self._check_end()
 
-    def _mark_read_if_showing(self, doc: _Document) -> None:
-        if self._doc is doc:
+    def _mark_read_if_showing(self, doc: _Document, generation: int) -> None:
+        if self._doc is doc and self._generation == generation:  # not another post meanwhile
             self._mark_read()
 
     def _mark_read(self) -> None:
