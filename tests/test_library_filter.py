@@ -58,3 +58,20 @@ def test_a_changed_index_is_filtered_afresh(tmp_path: Path) -> None:
         assert _titles(library, "sql")[0] == "SQL again"
     finally:
         library.close()
+
+
+def test_titles_read_ahead_of_typing_follow_a_later_sync(tmp_path: Path) -> None:
+    library = _library(tmp_path)
+    try:
+        library.prepare_filter()  # what the app does once its sync is done
+        assert _titles(library, "squid") == ["Squid proxy"]
+        posts = tmp_path / "site" / "source" / "_posts"
+        (posts / "p2.md").write_text(
+            "---\ntitle: Octopus proxy\ndate: 2024-01-03 10:00:00\n---\nText.\n", encoding="utf-8"
+        )
+        for _ in library.sync():
+            pass
+        library.prepare_filter()
+        assert _titles(library, "squid") == [] and _titles(library, "octopus") == ["Octopus proxy"]
+    finally:
+        library.close()

@@ -535,6 +535,13 @@ class Library:
                 ids = self._filtered(ids, words)
             return PostList(self, list(ids))
 
+    def prepare_filter(self) -> None:
+        """Read every title for filtering now (~0.1 s at 100k posts), from a worker, so that
+        the first key typed in the filter does not pay for it."""
+        with self._lock:
+            self._refresh()
+            self._title_map()
+
     def _filtered(self, base: list[int], words: list[str]) -> list[int]:
         """`base` ids whose titles hold every word. Typing narrows the last result: when the
         text only grew, every match of the new text was a match of the old one."""

@@ -402,6 +402,7 @@ class MainScreen(Screen[None]):
                 self.post_message(SyncUpdate(progress))
             if cancel.is_set():
                 return
+        self.library.prepare_filter()
         if self.config.search_index != "background":
             return
         # Then new and changed posts go into the search index; a resync cancels this (the
