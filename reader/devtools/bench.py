@@ -453,7 +453,7 @@ def _reader_command(site: Path, data_dir: Path) -> list[str]:
 
 def compile_reader() -> None:
     """Byte-compile reader's modules, as installing a wheel does. The trivial app's Textual is
-    compiled; with PYTHONDONTWRITEBYTECODE set (CI images do), an editable checkout of reader
+    compiled; with PYTHONDONTWRITEBYTECODE set (some images do), an editable checkout of reader
     never is, and every start would compile ~70 modules first (~0.3 s)."""
     import compileall
 
