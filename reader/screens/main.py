@@ -121,9 +121,9 @@ class MainScreen(Screen[None]):
         snapshot = self.library.folders_snapshot()
         if snapshot is None:
             self.folders.set_folders(self.library.folders())
-        else:  # the counts of the last session now, current ones in a moment
+        else:  # the counts of the last session now, current ones once the screen is painted
             self.folders.set_folders(snapshot)
-            self._recount_folders()
+            self.call_after_refresh(self._recount_folders)
         self.reload_posts()
         self.posts.focus()
         self._show_new_notices()
