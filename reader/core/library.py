@@ -705,18 +705,20 @@ class Library:
             size = os.stat(post_file_path(self.site, path)).st_size
         except OSError:
             return None
-        return self.article(path) if size <= max_bytes else None
+        return self._converted_article(path) if size <= max_bytes else None
 
     def article(self, path: str) -> Article:
         """Converted Markdown of a post, from the cache when the file did not change.
         Call it from a worker: a first conversion of a big post takes a while."""
+        cached = self.cached_article(path)
+        return cached if cached is not None else self._converted_article(path)
+
+    def _converted_article(self, path: str) -> Article:
+        """Read and convert the post now, and cache the result."""
         from reader.core.convert import to_markdown
         from reader.core.outline import outline
         from reader.core.parse import read_post
 
-        cached_article = self.cached_article(path)
-        if cached_article is not None:
-            return cached_article
         with self._lock:
             self._refresh()
             stored = self._db.execute(
