@@ -236,7 +236,11 @@ async def test_outline_jump_and_position_restored_after_restart_at_80x24(
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.article.path == "a1.md"
-        assert visible(screen.article) == restored
+        # The same lines from the top; the view can be a row shorter or longer while the
+        # sync status line is shown at the bottom (it hides a few seconds after a sync).
+        shown = visible(screen.article)
+        rows = min(len(shown), len(restored))
+        assert rows >= 15 and shown[:rows] == restored[:rows]
         assert screen.article._generation == 1  # rendered once: no second pass for a scrollbar
 
 
