@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 
 from reader.core.convert import to_markdown
@@ -39,7 +40,13 @@ from reader.core.sanitize import sanitize_line
 from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_text import clean, find_all, merge_hits, plain_text, snippet_of_packed
-from reader.core.store.db import is_busy, retry_busy
+from reader.core.store.db import (
+    Schema,
+    check_schema,
+    is_busy,
+    reference_schema,
+    retry_busy,
+)
 
 __all__ = [
     "IndexEntry",
@@ -170,6 +177,18 @@ CREATE TABLE IF NOT EXISTS chars(
     PRIMARY KEY (ch, doc)
 ) WITHOUT ROWID;
 """
+
+
+@cache
+def _reference_schema() -> Schema:
+    def build(connection: sqlite3.Connection) -> None:
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+
+    return reference_schema(build)
+
+
 _PAD = "  "
 """Appended to the indexed text: every character then starts a trigram, so the trigrams that
 begin with a one- or two-character term find all its occurrences (whitespace is folded to
@@ -280,6 +299,8 @@ class SearchIndex:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
             raise sqlite3.DatabaseError(f"old search index version {version}")
+        if version == SCHEMA_VERSION:  # a dropped table would be recreated empty, the rest stale
+            check_schema(connection, _reference_schema(), version)
         retry_busy(lambda: connection.execute("PRAGMA journal_mode = WAL"))
         with _transaction(connection):
             for statement in _SCHEMA.split(";"):

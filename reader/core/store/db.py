@@ -116,6 +116,47 @@ def path_from_db(text: str) -> str:
     return text
 
 
+Schema = frozenset[tuple[str, str, str, tuple[str, ...]]]
+
+
+def schema_of(conn: sqlite3.Connection) -> Schema:
+    """(type, name, table, columns) of every table, index, view and trigger of the main file."""
+    items: set[tuple[str, str, str, tuple[str, ...]]] = set()
+    for kind, name, table in conn.execute(
+        "SELECT type, name, tbl_name FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchall():
+        pragma = "index_info" if kind == "index" else "table_info"
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        columns = tuple(
+            str(row[2 if kind == "index" else 1])
+            for row in conn.execute(f"PRAGMA main.{pragma}({quoted})")
+        )
+        items.add((str(kind), str(name), str(table), columns))
+    return frozenset(items)
+
+
+def reference_schema(build: Callable[[sqlite3.Connection], object]) -> Schema:
+    """The schema `build` makes in an empty in-memory database."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        build(memory)
+        return schema_of(memory)
+    finally:
+        memory.close()
+
+
+def check_schema(conn: sqlite3.Connection, expected: Schema, version: int) -> None:
+    """Raise DatabaseError (damage, not an I/O fault) when a table or index that `version`
+    has is missing or has other columns: such a store fails later, at first use. Objects of
+    its own beside them are left alone."""
+    missing = sorted({item[1] for item in expected - schema_of(conn)})
+    if missing:
+        raise sqlite3.DatabaseError(
+            f"its tables do not match schema version {version} "
+            f"(missing or changed: {', '.join(missing)})"
+        )
+
+
 def remove_db_files(path: Path) -> None:
     """Delete a database with its WAL and shared-memory files, ignoring absent ones."""
     for suffix in ("", "-wal", "-shm", "-journal"):

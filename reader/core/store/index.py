@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from reader.core.model import Post
 from reader.core.store.db import (
+    check_schema,
     chunks,
     connect,
     is_busy,
@@ -27,7 +28,7 @@ from reader.core.store.db import (
     remove_db_files,
     write,
 )
-from reader.core.store.migrations import INDEX_VERSION, create_index_schema
+from reader.core.store.migrations import INDEX_VERSION, create_index_schema, index_schema
 
 NO_DATE_KEY = -1.0e18  # sorts undated posts after every dated one (newest first)
 CONVERTED_KEEP = 2000  # converted articles kept in the cache
@@ -136,7 +137,7 @@ def _copy_readable(source: Path, dest: Path) -> None:
 
 
 def _open_or_rebuild(path: Path, root: str, notices: list[str]) -> sqlite3.Connection:
-    existed = path.exists() and path.stat().st_size > 0
+    key = path_to_db(root)
     try:
         conn = connect(path, synchronous="NORMAL")
     except sqlite3.OperationalError:
@@ -145,28 +146,51 @@ def _open_or_rebuild(path: Path, root: str, notices: list[str]) -> sqlite3.Conne
         notices.append(f"the index was damaged ({error}); rebuilding it")
         remove_db_files(path)
         conn = connect(path, synchronous="NORMAL")
-        create_index_schema(conn, path_to_db(root))
-        return conn
     try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        stored_root = None
-        if version == INDEX_VERSION:
-            row = conn.execute("SELECT value FROM meta WHERE key='root'").fetchone()
-            stored_root = row[0] if row else None
-        if version == INDEX_VERSION and stored_root == path_to_db(root):
+        if _why_rebuild(conn, key) is None:
             return conn
-        if existed:
-            notices.append(f"the index has an old format (version {version}); rebuilding it")
+        # Rebuilt in place under the write lock, never by deleting the file: another reader
+        # starting at the same moment may be creating this index, and the one whose file was
+        # deleted would go on reading an unlinked copy that no sync ever fills.
+        with write(conn):
+            why = _why_rebuild(conn, key)
+            if why is not None:
+                if why:
+                    notices.append(why)
+                create_index_schema(conn, key)
+        return conn
     except sqlite3.OperationalError:
         conn.close()
         raise
-    except sqlite3.DatabaseError as error:
+    except sqlite3.DatabaseError as error:  # pages too damaged to drop: start a new file
+        conn.close()
         notices.append(f"the index was damaged ({error}); rebuilding it")
-    conn.close()
     remove_db_files(path)
     conn = connect(path, synchronous="NORMAL")
-    create_index_schema(conn, path_to_db(root))
+    with write(conn):
+        create_index_schema(conn, key)
     return conn
+
+
+def _why_rebuild(conn: sqlite3.Connection, key: str) -> str | None:
+    """None when the file is the current index of this library; else the notice to give
+    ('' for a new, empty file)."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version != INDEX_VERSION:
+        empty = conn.execute("SELECT count(*) FROM main.sqlite_master").fetchone()[0] == 0
+        if version == 0 and empty:
+            return ""
+        return f"the index has an old format (version {version}); rebuilding it"
+    try:
+        check_schema(conn, index_schema(), version)
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as error:
+        return f"the index was damaged ({error}); rebuilding it"
+    row = conn.execute("SELECT value FROM meta WHERE key='root'").fetchone()
+    if row is None or row[0] != key:
+        return "the index was made for another folder; rebuilding it"
+    return None
 
 
 # -------------------------------------------------------------------- sync side

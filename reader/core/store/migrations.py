@@ -4,8 +4,9 @@ and is rebuilt from scratch when its version differs."""
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 
-from reader.core.store.db import write
+from reader.core.store.db import Schema, check_schema, reference_schema, write
 
 # state.db: STATE_MIGRATIONS[n] upgrades a store at version n to n + 1.
 STATE_MIGRATIONS: tuple[str, ...] = (
@@ -66,6 +67,25 @@ STATE_VERSION = len(STATE_MIGRATIONS)
 def state_version(conn: sqlite3.Connection) -> int:
     row = conn.execute("PRAGMA user_version").fetchone()
     return int(row[0])
+
+
+@cache
+def state_schema(version: int) -> Schema:
+    """The tables a state store at `version` has."""
+
+    def build(conn: sqlite3.Connection) -> None:
+        for step in STATE_MIGRATIONS[:version]:
+            for statement in _statements(step):
+                conn.execute(statement)
+
+    return reference_schema(build)
+
+
+def check_state_schema(conn: sqlite3.Connection) -> None:
+    """Raise DatabaseError when the tables do not match the store's `user_version`."""
+    version = state_version(conn)
+    if version <= STATE_VERSION:
+        check_schema(conn, state_schema(version), version)
 
 
 def migrate_state(conn: sqlite3.Connection) -> int:
@@ -136,9 +156,23 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def create_index_schema(conn: sqlite3.Connection, root: str) -> None:
-    with write(conn):
+@cache
+def index_schema() -> Schema:
+    def build(conn: sqlite3.Connection) -> None:
         for statement in _statements(INDEX_SCHEMA):
             conn.execute(statement)
-        conn.execute("INSERT INTO meta VALUES ('root', ?)", (root,))
-        conn.execute(f"PRAGMA user_version={INDEX_VERSION}")
+
+    return reference_schema(build)
+
+
+def create_index_schema(conn: sqlite3.Connection, root: str) -> None:
+    """Inside the caller's write transaction: drop whatever the file holds, create the schema."""
+    objects = conn.execute(
+        "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    for (name,) in objects:
+        conn.execute('DROP TABLE IF EXISTS "' + str(name).replace('"', '""') + '"')
+    for statement in _statements(INDEX_SCHEMA):
+        conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('root', ?)", (root,))
+    conn.execute(f"PRAGMA user_version={INDEX_VERSION}")

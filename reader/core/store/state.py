@@ -31,7 +31,12 @@ from reader.core.store.db import (
     path_to_db,
     write,
 )
-from reader.core.store.migrations import STATE_VERSION, migrate_state, state_version
+from reader.core.store.migrations import (
+    STATE_VERSION,
+    check_state_schema,
+    migrate_state,
+    state_version,
+)
 
 T = TypeVar("T")
 UNDO_KEEP = 100
@@ -130,6 +135,7 @@ class StateStore:
                     f"state is not being saved: {path} was written by a newer reader "
                     f"(schema {found})",
                 )
+            check_state_schema(conn)  # now, not as "no such table" at first use
             migrate_state(conn)
         except BaseException:
             conn.close()
@@ -157,6 +163,7 @@ class StateStore:
             pass  # newer schema: used as it is
         else:
             try:
+                check_state_schema(memory)
                 migrate_state(memory)
             except sqlite3.Error:
                 memory.close()
