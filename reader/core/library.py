@@ -27,6 +27,7 @@ from reader.core.store.index import (
     from_iso,
     from_ts,
     get_converted,
+    is_write_fault,
     prefix_key,
     prefix_parts,
     put_converted,
@@ -39,6 +40,7 @@ from reader.core.store.state import BookmarkRecord, PostInfo, StateStore, known_
 
 if TYPE_CHECKING:  # imported where used: start-up needs none of them
     from reader.core.outline import Heading
+    from reader.core.parse import ParsedPost
     from reader.core.search import IndexProgress, SearchIndex, SearchResults
     from reader.core.sync import SyncProgress
 
@@ -271,6 +273,11 @@ class Library:
         self._titles: dict[int, str] | None = None
         self._folders: list[FolderNode] | None = None
         self._search: SearchIndex | None = None
+        self._make_temp_tables()
+
+    def _make_temp_tables(self) -> None:
+        # In memory: a temp file would fail under the same limits that fail the index.
+        self._db.execute("PRAGMA temp_store=MEMORY")
         self._db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS st_reads (path TEXT PRIMARY KEY, hash TEXT) "
             "WITHOUT ROWID"
@@ -302,7 +309,8 @@ class Library:
     @property
     def notices(self) -> list[str]:
         """Human messages: backups made, read-only state, index rebuilt."""
-        return [*self._state.notices, *self._notices]
+        search = self._search.notices if self._search is not None else []
+        return [*self._state.notices, *self._notices, *search]
 
     @property
     def read_only(self) -> bool:
@@ -361,17 +369,39 @@ class Library:
     # ---------------------------------------------------------------- sync
     def sync(self, cancel: threading.Event | None = None) -> Iterator[SyncProgress]:
         """Update the index from the files; yields progress. Runs on its own connection, so
-        call it from a worker thread while the UI keeps reading."""
+        call it from a worker thread while the UI keeps reading. When the index cannot be
+        written (no room, a size limit), it goes on in memory with a notice."""
         from reader.core.sync import sync_index
 
-        return sync_index(
-            self.site,
-            self._index.path,
-            state=self._state,
-            library_id=self._lib,
-            cancel=cancel,
-            on_relink=self._mark_state_dirty,
-        )
+        for attempt in range(2):
+            try:
+                yield from sync_index(
+                    self.site,
+                    self._index.path,
+                    state=self._state,
+                    library_id=self._lib,
+                    cancel=cancel,
+                    on_relink=self._mark_state_dirty,
+                    connect_index=self._index.connect_again,
+                )
+                return
+            except sqlite3.OperationalError as error:
+                if attempt or not is_write_fault(error) or self._index.in_memory:
+                    raise
+                self._index_to_memory(error)
+
+    def _index_to_memory(self, error: BaseException) -> None:
+        with self._lock:
+            if self._index.in_memory:
+                return
+            if self._search is not None:
+                self._search.close()
+                self._search = None
+            self._index.to_memory(error, self._notices)
+            self._db = self._index.conn
+            self._make_temp_tables()
+            self._state_dirty = True
+            self._index_version = -1
 
     # ---------------------------------------------------------------- search
     def _search_index(self) -> SearchIndex:
@@ -379,7 +409,9 @@ class Library:
             if self._search is None:
                 from reader.core.search import SearchIndex
 
-                self._search = SearchIndex(self._index.path.with_name("search.db"))
+                self._search = SearchIndex(
+                    self._index.path.with_name("search.db"), in_memory=self._index.in_memory
+                )
             return self._search
 
     def update_search(self, cancel: threading.Event | None = None) -> Iterator[IndexProgress]:
@@ -740,26 +772,43 @@ class Library:
         notice = converted.notice
         if parsed.post.error is not None:
             notice = parsed.post.error if notice is None else f"{parsed.post.error}; {notice}"
+        changed = parsed.content_hash != content_hash or (size, mtime_ns) != (
+            st.st_size,
+            st.st_mtime_ns,
+        )
         with self._lock:
-            if parsed.content_hash != content_hash or (size, mtime_ns) != (
-                st.st_size,
-                st.st_mtime_ns,
-            ):
-                with write(self._db):
-                    known = stored_files(self._db, path)
-                    save_posts(
-                        self._db,
-                        [(parsed.post, st.st_size, st.st_mtime_ns, parsed.content_hash or None)],
-                        known,
-                    )
-                self._ids_cache.clear()
-                self._titles = None
-                self._folders = None
-            if parsed.content_hash:
-                put_converted(self._db, parsed.content_hash, converted.markdown, notice)
+            try:
+                self._cache_article(parsed, st, converted.markdown, notice, changed)
+            except sqlite3.OperationalError as error:
+                if not is_write_fault(error) or self._index.in_memory:
+                    raise
+                self._index_to_memory(error)
+                self._cache_article(parsed, st, converted.markdown, notice, changed)
         row = self._row_of(path)
         assert row is not None
         return Article(row, converted.markdown, outline(converted.markdown), notice)
+
+    def _cache_article(
+        self,
+        parsed: ParsedPost,
+        st: os.stat_result,
+        markdown: str,
+        notice: str | None,
+        changed: bool,
+    ) -> None:
+        if changed:
+            with write(self._db):
+                known = stored_files(self._db, parsed.post.path)
+                save_posts(
+                    self._db,
+                    [(parsed.post, st.st_size, st.st_mtime_ns, parsed.content_hash or None)],
+                    known,
+                )
+            self._ids_cache.clear()
+            self._titles = None
+            self._folders = None
+        if parsed.content_hash:
+            put_converted(self._db, parsed.content_hash, markdown, notice)
 
     def _missing_article(self, path: str) -> Article:
         for record in self._state.bookmarks(self._lib):

@@ -20,6 +20,7 @@ write lock, and a broken or old search.db is simply rebuilt.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -190,6 +191,7 @@ def _reference_schema() -> Schema:
 
 
 _PAD = "  "
+_memory_names = itertools.count(1)
 """Appended to the indexed text: every character then starts a trigram, so the trigrams that
 begin with a one- or two-character term find all its occurrences (whitespace is folded to
 single spaces, so two spaces never occur in a term or the text)."""
@@ -253,20 +255,33 @@ def _keys(entry: IndexEntry) -> tuple[str, str, str]:
 class SearchIndex:
     """The search index of one library. Queries may run while `update` runs in another thread."""
 
-    def __init__(self, db_path: str | os.PathLike[str]) -> None:
+    def __init__(self, db_path: str | os.PathLike[str], *, in_memory: bool = False) -> None:
         self.db_path = Path(db_path)
+        self._memory_uri: str | None = None
+        self._memory_keep: sqlite3.Connection | None = None
+        """Holds the shared memory database open while the per-thread connections come and go."""
         self._local = threading.local()
         self._lock = threading.Lock()
         self._update_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self.notices: list[str] = []
-        self._prepare()
+        if in_memory:
+            self._use_memory()
+        else:
+            self._prepare()
 
     # connections ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self.db_path, timeout=30, check_same_thread=False, isolation_level=None
-        )
+        if self._memory_uri is not None:
+            connection = sqlite3.connect(
+                self._memory_uri, uri=True, check_same_thread=False, isolation_level=None
+            )
+            # Shared-cache locks are per table and fail at once: readers read uncommitted.
+            connection.execute("PRAGMA read_uncommitted = 1")
+        else:
+            connection = sqlite3.connect(
+                self.db_path, timeout=30, check_same_thread=False, isolation_level=None
+            )
         connection.execute("PRAGMA busy_timeout = 30000")
         connection.execute("PRAGMA synchronous = NORMAL")
         with self._lock:
@@ -280,13 +295,33 @@ class SearchIndex:
             self._local.connection = connection
         return connection
 
+    def _use_memory(self, error: BaseException | None = None) -> None:
+        """Go on with an empty index in memory: its file cannot be written."""
+        self.close()
+        self._memory_uri = (
+            f"file:reader-search-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
+        )
+        self._memory_keep = self._connect()
+        self._create()
+        if error is not None:
+            self.notices.append(
+                f"the search index cannot be written at {self.db_path} ({error}); "
+                "it is kept in memory this session"
+            )
+
     def _prepare(self) -> None:
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
             self._create()
-        except sqlite3.DatabaseError as error:
+        except OSError as error:
+            self._use_memory(error)
+            return
+        except sqlite3.OperationalError as error:
             if is_busy(error):
                 raise  # another session holds it: not damage, and not ours to delete
+            self._use_memory(error)  # no room, a size limit, a read-only folder
+            return
+        except sqlite3.DatabaseError as error:
             # A cache: a damaged or foreign file is replaced, never repaired.
             self.close()
             for suffix in ("", "-wal", "-shm"):
@@ -301,7 +336,8 @@ class SearchIndex:
             raise sqlite3.DatabaseError(f"old search index version {version}")
         if version == SCHEMA_VERSION:  # a dropped table would be recreated empty, the rest stale
             check_schema(connection, _reference_schema(), version)
-        retry_busy(lambda: connection.execute("PRAGMA journal_mode = WAL"))
+        if self._memory_uri is None:
+            retry_busy(lambda: connection.execute("PRAGMA journal_mode = WAL"))
         with _transaction(connection):
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
@@ -347,10 +383,25 @@ class SearchIndex:
         committed in batches, so a cancelled update keeps what it did; until an update
         finishes, `complete` is False. Runs on its own connection (call it from a worker).
         """
+        entries = list(entries)
+        with self._update_lock:  # one update at a time in this process
+            try:
+                yield from self._update_on_own_connection(entries, markdown_for, cancel)
+            except sqlite3.OperationalError as error:
+                if is_busy(error) or self._memory_uri is not None:
+                    raise
+                self._use_memory(error)  # the file filled up: index again, in memory
+                yield from self._update_on_own_connection(entries, markdown_for, cancel)
+
+    def _update_on_own_connection(
+        self,
+        entries: list[IndexEntry],
+        markdown_for: Callable[[str], str | None],
+        cancel: threading.Event | None,
+    ) -> Iterator[IndexProgress]:
         connection = self._connect()
         try:
-            with self._update_lock:  # one update at a time in this process
-                yield from self._update(connection, entries, markdown_for, cancel)
+            yield from self._update(connection, entries, markdown_for, cancel)
         finally:
             with self._lock:
                 if connection in self._connections:

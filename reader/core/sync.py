@@ -57,9 +57,11 @@ def sync_index(
     cancel: threading.Event | None = None,
     parser: Parser = parse_serial,
     on_relink: Callable[[], None] | None = None,
+    connect_index: Callable[[], sqlite3.Connection] | None = None,
 ) -> Iterator[SyncProgress]:
-    """Bring the index at `index_path` up to date with the files of `site`."""
-    conn = connect(index_path, synchronous="NORMAL")
+    """Bring the index at `index_path` (or the one `connect_index` reaches: an index kept in
+    memory) up to date with the files of `site`."""
+    conn = connect_index() if connect_index else connect(index_path, synchronous="NORMAL")
     try:
         yield from _sync(conn, site, state, library_id, cancel, parser, on_relink)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -70,12 +71,23 @@ def from_iso(value: str | None) -> datetime | None:
 
 
 class IndexStore:
-    """Opens (or rebuilds) the index of one library; also the place for its SQL."""
+    """Opens (or rebuilds) the index of one library; also the place for its SQL.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, root: str) -> None:
+    Where the index cannot be written (no room, a file-size limit, a read-only cache dir and
+    temp dir), it is kept in memory for the session: one shared-cache memory database that
+    every connection of this process reaches by name (`memory_uri`)."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, root: str, memory_uri: str | None = None
+    ) -> None:
         self.conn = conn
         self.path = path
         self.root = root
+        self.memory_uri = memory_uri
+
+    @property
+    def in_memory(self) -> bool:
+        return self.memory_uri is not None
 
     @classmethod
     def open(cls, path: Path, root: str, notices: list[str]) -> IndexStore:
@@ -85,18 +97,70 @@ class IndexStore:
         except (OSError, sqlite3.OperationalError) as error:
             if isinstance(error, sqlite3.OperationalError) and is_busy(error):
                 raise
-            digest = hashlib.sha256(os.fsencode(root)).hexdigest()[:16]
+            first = error
+        digest = hashlib.sha256(os.fsencode(root)).hexdigest()[:16]
+        try:
             fallback = _private_dir(f"reader-{os.getuid()}-{digest}") / "index.db"
-            notices.append(f"cannot write the index at {path} ({error}); using {fallback}")
             _copy_readable(path, fallback)
-            return cls(_open_or_rebuild(fallback, root, notices), fallback, root)
+            conn = _open_or_rebuild(fallback, root, [])
+        except (OSError, sqlite3.OperationalError) as error:
+            if isinstance(error, sqlite3.OperationalError) and is_busy(error):
+                raise
+            memory, uri = _memory_index(root)
+            notices.append(cannot_write_notice(path, first))
+            return cls(memory, path, root, uri)
+        notices.append(f"cannot write the index at {path} ({first}); using {fallback}")
+        return cls(conn, fallback, root)
+
+    def to_memory(self, error: BaseException, notices: list[str]) -> None:
+        """Go on in memory with what the index holds now (a write to its file failed)."""
+        if self.in_memory:
+            raise error
+        conn, uri = _memory_index(self.root)
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.backup(conn)  # keeps what was indexed; else the sync starts afresh
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        self.conn, self.memory_uri = conn, uri
+        notices.append(cannot_write_notice(self.path, error))
 
     def connect_again(self) -> sqlite3.Connection:
         """Another connection to the same file, for a worker thread."""
+        if self.memory_uri is not None:
+            return _connect_memory(self.memory_uri)
         return connect(self.path, synchronous="NORMAL")
 
     def close(self) -> None:
         self.conn.close()
+
+
+def cannot_write_notice(path: Path, error: BaseException) -> str:
+    return f"the index cannot be written at {path} ({error}); it is kept in memory this session"
+
+
+def is_write_fault(error: sqlite3.Error) -> bool:
+    """A write that failed for want of room or of a writable file (not a lock held)."""
+    return isinstance(error, sqlite3.OperationalError) and not is_busy(error)
+
+
+_memory_names = itertools.count(1)
+
+
+def _connect_memory(uri: str) -> sqlite3.Connection:
+    conn = connect(uri, synchronous="OFF", uri=True)
+    # Shared-cache tables lock per table and a locked read fails at once instead of waiting:
+    # readers here read uncommitted, so the UI never fails while the sync worker writes.
+    conn.execute("PRAGMA read_uncommitted=1")
+    return conn
+
+
+def _memory_index(root: str) -> tuple[sqlite3.Connection, str]:
+    """A new, empty index in memory (its schema made), and the URI that reaches it."""
+    uri = f"file:reader-index-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
+    conn = _connect_memory(uri)
+    with write(conn):
+        create_index_schema(conn, path_to_db(root))
+    return conn, uri
 
 
 def _private_dir(name: str) -> Path:

@@ -82,10 +82,15 @@ def state_schema(version: int) -> Schema:
 
 
 def check_state_schema(conn: sqlite3.Connection) -> None:
-    """Raise DatabaseError when the tables do not match the store's `user_version`."""
-    version = state_version(conn)
-    if version <= STATE_VERSION:
-        check_schema(conn, state_schema(version), version)
+    """Raise DatabaseError when the tables do not match the store's `user_version`. Both are
+    read in one transaction: another process may be migrating the store meanwhile."""
+    conn.execute("BEGIN")
+    try:
+        version = state_version(conn)
+        if version <= STATE_VERSION:
+            check_schema(conn, state_schema(version), version)
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def migrate_state(conn: sqlite3.Connection) -> int:
