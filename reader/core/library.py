@@ -267,6 +267,8 @@ class Library:
         self._state_version = -1
         self._state_dirty = True
         self._index_version = -1
+        self._own_post_writes = 0
+        """Posts this connection wrote itself (PRAGMA data_version counts only the others')."""
         self._ids_cache: dict[tuple[Folder, str], list[int]] = {}
         self._last_filter: tuple[list[int], str, list[int]] | None = None
         """(ids filtered, their filter text, result); valid while those ids are cached."""
@@ -357,6 +359,13 @@ class Library:
                     [(path_to_db(p), n) for p, n in bookmarks.items()],
                 )
             self._state_changed()
+
+    def index_generation(self) -> tuple[int, int]:
+        """Changes whenever the posts in the index may have changed, whoever wrote them (a sync
+        of this process or another reader's): a list read at another generation is stale."""
+        with self._lock:
+            version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            return (id(self._db), version + self._own_post_writes)
 
     def _state_changed(self) -> None:
         self._folders = None
@@ -804,6 +813,7 @@ class Library:
                     [(parsed.post, st.st_size, st.st_mtime_ns, parsed.content_hash or None)],
                     known,
                 )
+            self._own_post_writes += 1
             self._ids_cache.clear()
             self._titles = None
             self._folders = None

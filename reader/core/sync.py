@@ -20,7 +20,14 @@ from pathlib import Path
 from reader.core.parse import ParsedPost, read_post
 from reader.core.scan import FileRef, Site, scan
 from reader.core.store.db import chunks, connect, marks, path_from_db, write
-from reader.core.store.index import Stored, delete_posts, identities, save_posts, stored_files
+from reader.core.store.index import (
+    Stored,
+    delete_posts,
+    identities,
+    save_posts,
+    stored_files,
+    stored_files_of,
+)
 from reader.core.store.state import StateStore
 
 BATCH = 500  # files parsed per committed transaction
@@ -113,6 +120,9 @@ def _sync(
         ]
         with write(conn):
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('new_since', ?)", (str(floor),))
+            # Another reader may be syncing this library at the same time: what it saved
+            # since `known` was read is updated here, not inserted a second time.
+            known.update(stored_files_of(conn, [ref.relpath for ref in batch]))
             save_posts(conn, items, known)
         for p in parsed:
             if p.post.path in known:

@@ -79,6 +79,7 @@ class MainScreen(Screen[None]):
         self._sync_cancel = threading.Event()
         self._last_stream = 0.0
         self._notices_shown: set[str] = set()
+        self._listed_generation: tuple[int, int] | None = None
         self._status_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
@@ -154,6 +155,7 @@ class MainScreen(Screen[None]):
         """Query the current folder, sort and filter again; keep the cursor on `keep`."""
         current = self.posts.current
         keep = keep if keep is not None else (current.path if current else None)
+        self._listed_generation = self.library.index_generation()
         selection = self.library.posts(
             self.folder, sort=self.sort, filter_text=self.filter_input.value
         )
@@ -425,8 +427,12 @@ class MainScreen(Screen[None]):
         status.update_progress(event.progress)
         now = time.monotonic()
         progress = event.progress
-        if progress.done and not (progress.parsed or progress.removed or progress.relinked):
-            pass  # a no-change resync: the list and the counts on screen are current
+        if (
+            progress.done
+            and not (progress.parsed or progress.removed or progress.relinked)
+            and self.library.index_generation() == self._listed_generation
+        ):
+            pass  # a no-change resync, and no other reader indexed meanwhile: list is current
         elif progress.done or now - self._last_stream >= _STREAM_EVERY:
             self._last_stream = now
             self.reload_posts()

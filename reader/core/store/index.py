@@ -280,6 +280,19 @@ def stored_files(conn: sqlite3.Connection, only: str | None = None) -> dict[str,
     return known
 
 
+def stored_files_of(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str, Stored]:
+    """path -> Stored for those of `paths` that are indexed."""
+    result: dict[str, Stored] = {}
+    for part in chunks([path_to_db(p) for p in paths]):
+        rows = conn.execute(
+            "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts "
+            f"WHERE path IN ({marks(len(part))})",
+            part,
+        )
+        result.update((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
+    return result
+
+
 def _post_values(post: Post, size: int, mtime_ns: int, content_hash: str | None) -> tuple[Any, ...]:
     date = ts(post.date)
     return (
