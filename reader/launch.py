@@ -78,9 +78,13 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
 
     from reader.core.library import Library
     from reader.core.scan import SiteError
+    from reader.opening import open_patiently
 
     try:
-        library = Library.open(root, paths=paths)
+        opened = open_patiently(lambda: Library.open(root, paths=paths))
+        if opened is None:
+            return 0  # quit while another reader held the store
+        library = opened
     except SiteError as error:
         _error(str(error))
         return 2

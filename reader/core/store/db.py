@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -62,16 +63,33 @@ def is_full(error: sqlite3.Error) -> bool:
     return "full" in str(error).lower()
 
 
+_lock_steps = 0
+_lock_steps_guard = threading.Lock()
+
+
+def waiting_for_lock() -> bool:
+    """True while some thread runs a step that waits for another connection's lock (taking
+    the write lock, committing): what a slow start is waiting for, to tell the user."""
+    return _lock_steps > 0
+
+
 def retry_busy(step: Callable[[], T]) -> T:
     """Run `step`, retrying with a growing pause while another connection holds the lock."""
-    for attempt in range(_RETRIES):
-        try:
-            return step()
-        except sqlite3.OperationalError as error:
-            if not is_busy(error) or attempt == _RETRIES - 1:
-                raise
-            time.sleep(min(0.01 * (attempt + 1), 0.2))
-    raise AssertionError("unreachable")
+    global _lock_steps
+    with _lock_steps_guard:
+        _lock_steps += 1
+    try:
+        for attempt in range(_RETRIES):
+            try:
+                return step()
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or attempt == _RETRIES - 1:
+                    raise
+                time.sleep(min(0.01 * (attempt + 1), 0.2))
+        raise AssertionError("unreachable")
+    finally:
+        with _lock_steps_guard:
+            _lock_steps -= 1
 
 
 @contextmanager
