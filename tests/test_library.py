@@ -148,13 +148,13 @@ def test_marks_unread_folder_undo_and_next_unread(site_dir: Path) -> None:
     assert library.next_unread("e.md") == "d.md"
     assert library.next_unread("b.md", backwards=True) == "c.md"
     assert library.next_unread("a.md") is None
-    assert library.mark_folder_read(Folder("category", ("Tech",))) == 3
+    assert library.mark_folder_read(Folder("category", ("Tech",))) == (3, True)
     assert titles(library, Folder("unread")) == ["Echo alpha", "Delta"]
-    assert library.undo() == "mark Tech read"
+    assert library.undo() == ("mark Tech read", True)
     assert titles(library, Folder("unread")) == ["Echo alpha", "Delta", "Charlie", "Bravo", "Alpha"]
     library.mark_read("f.md", False)
     assert node(library, "Unread") == (6, 6)
-    assert library.undo() == "mark f.md unread"
+    assert library.undo() == ("mark f.md unread", True)
     assert library.posts(Folder("all")).rows(0, 1)[0].read
 
 
@@ -190,7 +190,7 @@ def test_bookmarks_and_missing_posts(site_dir: Path) -> None:
     assert node(library, "Bookmarked")[0] == 2
     library.remove_bookmark("c.md", anchor="heading")
     assert [b.path for b in library.bookmarks()] == ["b.md"]
-    assert library.undo() == "remove bookmark Charlie"
+    assert library.undo() == ("remove bookmark Charlie", True)
     assert len(library.bookmarks()) == 2
     with pytest.raises(KeyError):
         library.add_bookmark("nope.md")

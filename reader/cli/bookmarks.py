@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from reader.core.library import Bookmark, Library, known_libraries, library_for_file
+from reader.core.library import NOT_SAVED, Bookmark, Library, known_libraries, library_for_file
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
 from reader.core.scan import SiteError
@@ -212,6 +212,9 @@ def run_add(args: argparse.Namespace) -> int:
     shown = sanitize_line(bookmark.title)
     if bookmark.heading:
         shown += " › " + sanitize_line(bookmark.heading)
+    if not bookmark.saved:
+        print(f"reader: bookmark {shown} {NOT_SAVED}", file=sys.stderr)
+        return 1
     _print(f"Bookmarked {shown}")
     return 0
 
@@ -259,8 +262,10 @@ def run_remove(args: argparse.Namespace) -> int:
         if not mine:
             print(f"reader: no bookmark of {args.file} in {root}", file=sys.stderr)
             return 1
-        for bookmark in mine:
-            library.remove_bookmark(relpath, anchor=bookmark.anchor)
+        saved = [library.remove_bookmark(relpath, anchor=b.anchor) for b in mine]
     noun = "bookmark" if len(mine) == 1 else "bookmarks"
+    if not all(saved):
+        print(f"reader: removing the {noun} of {args.file} was {NOT_SAVED}", file=sys.stderr)
+        return 1
     _print(f"Removed {len(mine)} {noun} of {sanitize_line(mine[0].title)}")
     return 0

@@ -11,7 +11,7 @@ import sys
 
 from reader.cli.bookmarks import opened, store_paths
 from reader.core.bookmarks_import import NotAnExportError, import_bookmarks, parse_export
-from reader.core.library import known_libraries
+from reader.core.library import NOT_SAVED, known_libraries
 from reader.core.sanitize import sanitize_line
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -71,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {sanitize_line(line)}")
     for problem in report.problems:
         print(f"reader: {args.file}: {problem}", file=sys.stderr)
+    if not report.saved:
+        print(f"reader: the restored bookmarks were {NOT_SAVED}", file=sys.stderr)
+        return 1
     return 1 if report.unmatched or report.problems else 0
 
 

@@ -53,6 +53,8 @@ class ImportReport:
     """One human line per record no post matched: line, title, path."""
     problems: list[str] = field(default_factory=list)
     """Records that could not be read."""
+    saved: bool = True
+    """False when the restored bookmarks were kept in memory only (state is not being saved)."""
 
 
 class _Row(Protocol):
@@ -179,7 +181,7 @@ def import_bookmarks(text: str, library: Library) -> ImportReport:
         if old is not None and old.updated >= item.updated:
             report.unchanged += 1
             continue
-        library.add_bookmark(
+        added = library.add_bookmark(
             path,
             heading=item.heading,
             anchor=item.anchor,
@@ -187,5 +189,6 @@ def import_bookmarks(text: str, library: Library) -> ImportReport:
             created=item.created,
             updated=item.updated,
         )
+        report.saved = report.saved and added.saved
         report.restored += 1
     return report

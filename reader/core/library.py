@@ -12,10 +12,10 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from reader.core.model import Post
 from reader.core.paths import StorePaths
@@ -45,14 +45,17 @@ if TYPE_CHECKING:  # imported where used: start-up needs none of them
     from reader.core.sync import SyncProgress
 
 __all__ = [
+    "NOT_SAVED",
     "Article",
     "Bookmark",
     "Folder",
+    "FolderMarked",
     "FolderNode",
     "Library",
     "PostList",
     "PostRow",
     "SyncProgress",
+    "Undone",
     "current_posts",
     "known_libraries",
     "library_for_file",
@@ -95,6 +98,8 @@ class PostRow:
     updated: bool
     error: str | None
     note: str | None = None
+    unsaved: bool = False
+    """Its read mark or bookmark was changed this session but could not be saved."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,22 @@ class Bookmark:
     date: datetime | None
     author: str | None
     categories: tuple[tuple[str, ...], ...]
+    saved: bool = True
+    """False when the bookmark was kept in memory only (state is not being saved)."""
+
+
+NOT_SAVED = "not saved (state is not being saved)"
+"""What a message adds when its write was kept in memory only."""
+
+
+class FolderMarked(NamedTuple):
+    changed: int
+    saved: bool
+
+
+class Undone(NamedTuple):
+    description: str
+    saved: bool
 
 
 class PostList:
@@ -174,19 +195,7 @@ class _StaticPostList(PostList):
 
 
 def _with_note(row: PostRow, note: str | None) -> PostRow:
-    return PostRow(
-        row.path,
-        row.title,
-        row.date,
-        row.categories,
-        row.author,
-        row.url,
-        row.read,
-        row.bookmarked,
-        row.updated,
-        row.error,
-        note,
-    )
+    return replace(row, note=note)
 
 
 _ROW_SQL = (
@@ -268,6 +277,8 @@ class Library:
         self._state_dirty = True
         self._index_version = -1
         self._own_post_writes = 0
+        self._unsaved: set[str] = set()
+        """Posts whose read mark or bookmark changed this session without being saved."""
         """Posts this connection wrote itself (PRAGMA data_version counts only the others')."""
         self._ids_cache: dict[tuple[Folder, str], list[int]] = {}
         self._last_filter: tuple[list[int], str, list[int]] | None = None
@@ -652,7 +663,19 @@ class Library:
                 r[0]: _row(r)
                 for r in self._db.execute(f"{_ROW_SQL} WHERE p.id IN ({marks(len(ids))})", ids)
             }
-        return [found[i] for i in ids if i in found]
+        return self._flag_unsaved([found[i] for i in ids if i in found])
+
+    def _flag_unsaved(self, rows: list[PostRow]) -> list[PostRow]:
+        if not self._unsaved:
+            return rows
+        return [replace(r, unsaved=True) if r.path in self._unsaved else r for r in rows]
+
+    def _saved(self, paths: Sequence[str]) -> bool:
+        """Whether the write just made persisted; if not, its posts are flagged unsaved."""
+        if not self._state.read_only:
+            return True
+        self._unsaved.update(paths)
+        return False
 
     def _rows_for_paths(self, paths: Sequence[str]) -> list[PostRow]:
         result: list[PostRow] = []
@@ -665,7 +688,7 @@ class Library:
                         f"{_ROW_SQL} WHERE p.path IN ({marks(len(part))})", part
                     )
                 )
-        return result
+        return self._flag_unsaved(result)
 
     def _id_of(self, path: str) -> int | None:
         with self._lock:
@@ -708,7 +731,7 @@ class Library:
             for rank, record in enumerate(records):
                 newest.setdefault(record.path, rank)
             result.sort(key=lambda r: newest[r.path])
-        return result
+        return self._flag_unsaved(result)
 
     # ---------------------------------------------------------------- articles
     def cached_article(self, path: str, max_bytes: int | None = None) -> Article | None:
@@ -854,7 +877,7 @@ class Library:
 
     def _set_read(
         self, items: Sequence[tuple[str, str | None]], read: bool, description: str
-    ) -> int:
+    ) -> FolderMarked:
         with self._lock:
             changed = self._state.set_read(self._lib, items, read, description)
             rows = [(path_to_db(p), h) for p, h in items]
@@ -866,15 +889,17 @@ class Library:
                         "DELETE FROM temp.st_reads WHERE path = ?", [(p,) for p, _ in rows]
                     )
             self._state_changed()
-        return changed
+            return FolderMarked(changed, self._saved([p for p, _ in items]))
 
-    def mark_read(self, path: str, read: bool = True) -> None:
+    def mark_read(self, path: str, read: bool = True) -> bool:
+        """Mark one post read or unread; False when the mark could not be saved."""
         items = self._hashes([path]) or [(path, None)]
         verb = "read" if read else "unread"
-        self._set_read(items, read, f"mark {path} {verb}")
+        return self._set_read(items, read, f"mark {path} {verb}").saved
 
-    def mark_folder_read(self, folder: Folder) -> int:
-        """Mark every post of a folder read; returns how many changed (one undo step)."""
+    def mark_folder_read(self, folder: Folder) -> FolderMarked:
+        """Mark every post of a folder read (one undo step): how many changed, and whether
+        that was saved."""
         with self._lock:
             self._refresh()
             if folder.kind == "bookmarked":
@@ -893,12 +918,15 @@ class Library:
             label = "/".join(folder.value) or folder.kind
             return self._set_read(items, True, f"mark {label} read")
 
-    def undo(self) -> str | None:
-        """Undo the last mark or bookmark action; its description, or None."""
+    def undo(self) -> Undone | None:
+        """Undo the last mark or bookmark action: what it was and whether the undo was saved;
+        None when there is nothing to undo."""
         with self._lock:
             description = self._state.undo(self._lib)
             self._state_dirty = True
-        return description
+            if description is None:
+                return None
+            return Undone(description, not self._state.read_only)
 
     def next_unread(self, after: str | None, *, backwards: bool = False) -> str | None:
         """The next unread post in date order (newest first) after `after`."""
@@ -926,8 +954,11 @@ class Library:
     def position(self, path: str) -> int:
         return self._state.position(self._lib, path)
 
-    def save_position(self, path: str, line: int) -> None:
-        self._state.save_position(self._lib, path, line)
+    def save_position(self, path: str, line: int) -> bool:
+        """False when the position could not be saved."""
+        with self._lock:
+            self._state.save_position(self._lib, path, line)
+            return not self._state.read_only
 
     # ---------------------------------------------------------------- bookmarks
     def add_bookmark(
@@ -959,17 +990,22 @@ class Library:
                 self._lib, path, info, heading=heading, anchor=anchor, note=note, times=times
             )
             self._state_dirty = True
-        return self._bookmark(record, row)
+            saved = self._saved([path])
+        return replace(self._bookmark(record, row), saved=saved)
 
-    def set_bookmark_note(self, path: str, note: str | None, *, anchor: str | None = None) -> None:
+    def set_bookmark_note(self, path: str, note: str | None, *, anchor: str | None = None) -> bool:
+        """False when the note could not be saved."""
         with self._lock:
             self._state.set_bookmark_note(self._lib, path, note, anchor)
             self._state_dirty = True
+            return self._saved([path])
 
-    def remove_bookmark(self, path: str, *, anchor: str | None = None) -> None:
+    def remove_bookmark(self, path: str, *, anchor: str | None = None) -> bool:
+        """False when the removal could not be saved."""
         with self._lock:
             self._state.remove_bookmark(self._lib, path, anchor)
             self._state_dirty = True
+            return self._saved([path])
 
     def bookmarks(self) -> list[Bookmark]:
         """Newest first; bookmarks of vanished posts are kept with missing=True and the post

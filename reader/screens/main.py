@@ -22,7 +22,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import safe
-from reader.core.library import Folder, Library
+from reader.core.library import NOT_SAVED, Folder, Library
 from reader.keys import bindings
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
@@ -360,18 +360,39 @@ class MainScreen(Screen[None]):
             return
         row = self.posts.current
         read = row.read if row is not None and row.path == path else True
-        self.library.mark_read(path, not read)
+        saved = self.library.mark_read(path, not read)
         self.refresh_marks()
+        if not saved:
+            verb = "unread" if read else "read"
+            safe.notify(
+                self.app, f"Marked {verb} for this session only: {NOT_SAVED}", severity="warning"
+            )
 
     def action_mark_folder_read(self) -> None:
-        count = self.library.mark_folder_read(self.folder)
+        marked = self.library.mark_folder_read(self.folder)
         self.refresh_marks()
-        safe.notify(self.app, f"Marked {count:,} posts read (u undoes).")
+        if marked.saved:
+            safe.notify(self.app, f"Marked {marked.changed:,} posts read (u undoes).")
+        else:
+            safe.notify(
+                self.app,
+                f"Marked {marked.changed:,} posts read for this session only: {NOT_SAVED}",
+                severity="warning",
+            )
 
     def action_undo(self) -> None:
-        description = self.library.undo()
+        undone = self.library.undo()
         self.refresh_marks()
-        safe.notify(self.app, f"Undone: {description}" if description else "Nothing to undo.")
+        if undone is None:
+            safe.notify(self.app, "Nothing to undo.")
+        elif undone.saved:
+            safe.notify(self.app, f"Undone: {undone.description}")
+        else:
+            safe.notify(
+                self.app,
+                f"Undone for this session only: {undone.description}; {NOT_SAVED}",
+                severity="warning",
+            )
 
     def action_toggle_sort(self) -> None:
         self.sort = "title" if self.sort == "date" else "date"

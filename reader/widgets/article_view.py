@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.core.library import NOT_SAVED
 from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
@@ -195,6 +196,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._jump: tuple[str, int] | None = None
         """(anchor, line) of the last outline jump: the current section while not scrolled."""
         self._read_marked = False
+        self._unsaved_said: set[str] = set()
         self._save_timer: object | None = None
         self._error: str | None = None
         self._loading_path: str | None = None
@@ -342,9 +344,11 @@ class ArticleView(ScrollView, can_focus=True):
             return
         line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y > 0 else 0
         try:
-            self._library.save_position(doc.path, line)
+            saved = self._library.save_position(doc.path, line)
         except Exception as error:
             self.notify(f"Could not save the position: {error}", severity="warning", markup=False)
+            return
+        self._say_unsaved(saved, "Reading positions are kept for this session only")
 
     def current_section(self) -> tuple[str, str] | None:
         """(heading text, anchor) of the section at the top of the view, None at the very top."""
@@ -606,11 +610,19 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self._read_marked = True
         try:
-            self._library.mark_read(doc.path, True)
+            saved = self._library.mark_read(doc.path, True)
         except Exception as error:
             self.notify(f"Could not mark read: {error}", severity="warning", markup=False)
             return
+        self._say_unsaved(saved, "Posts opened are marked read for this session only")
         self.post_message(self.MarkedRead(doc.path))
+
+    def _say_unsaved(self, saved: bool, what: str) -> None:
+        """Automatic writes (read on open, the position) say once that they are not saved."""
+        if saved or what in self._unsaved_said:
+            return
+        self._unsaved_said.add(what)
+        self.notify(f"{what}: {NOT_SAVED}", severity="warning", markup=False)
 
     def _check_end(self) -> None:
         if self._doc is not None and self._doc.complete and self.scroll_y >= self.max_scroll_y:
@@ -902,17 +914,25 @@ class ArticleView(ScrollView, can_focus=True):
                 return
             try:
                 if result.remove:
-                    self._library.remove_bookmark(path, anchor=anchor)
-                    self.notify("Bookmark removed (u to undo)", markup=False)
-                elif existing is None:
-                    self._library.add_bookmark(
-                        path, heading=heading, anchor=anchor, note=result.note
+                    saved = self._library.remove_bookmark(path, anchor=anchor)
+                    done_text, unsaved_text = (
+                        "Bookmark removed (u to undo)",
+                        "Bookmark removed for this session only",
                     )
+                elif existing is None:
+                    saved = self._library.add_bookmark(
+                        path, heading=heading, anchor=anchor, note=result.note
+                    ).saved
                     where = f" › {sanitize_line(heading)}" if heading else ""
-                    self.notify(f"Bookmarked: {sanitize_line(title)}{where}", markup=False)
+                    done_text = f"Bookmarked: {sanitize_line(title)}{where}"
+                    unsaved_text = f"Bookmarked for this session only: {sanitize_line(title)}"
                 else:
-                    self._library.set_bookmark_note(path, result.note, anchor=anchor)
-                    self.notify("Note saved", markup=False)
+                    saved = self._library.set_bookmark_note(path, result.note, anchor=anchor)
+                    done_text, unsaved_text = "Note saved", "Note kept for this session only"
+                if saved:
+                    self.notify(done_text, markup=False)
+                else:
+                    self.notify(f"{unsaved_text}; {NOT_SAVED}", severity="warning", markup=False)
             except Exception as error:
                 self.notify(f"Bookmark not saved: {error}", severity="error", markup=False)
                 return

@@ -210,7 +210,8 @@ class PostListView(ScrollView, can_focus=True):
             mark, mark_style = " ", base
         date = row.date.strftime("%Y-%m-%d") if row.date is not None else " " * 10
         star = "★" if row.bookmarked else " "
-        title_width = max(0, width - 16)
+        unsaved = "  (not saved)" if row.unsaved else ""  # its mark lasts this session only
+        title_width = max(0, width - 16 - len(unsaved))
         segments = [
             Segment(" " + mark + " ", mark_style),
             Segment(date, style("post-list--date")),
@@ -224,6 +225,8 @@ class PostListView(ScrollView, can_focus=True):
                 segments[-1] = Segment(title, base)
                 note = safe.fit("  ✎ " + safe.line(row.note), room)
                 segments.append(Segment(note, style("post-list--date")))
+        if unsaved:
+            segments.append(Segment(unsaved, style("post-list--error")))
         strip = Strip(segments).crop_extend(0, width, base)
         if is_cursor:
             cursor_style = style("post-list--cursor")
