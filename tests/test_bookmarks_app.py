@@ -16,7 +16,7 @@ from urllib.parse import unquote
 import pytest
 from markdown_it import MarkdownIt
 from textual.command import CommandPalette
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Label
 
 from reader.app import ReaderApp
 from reader.core.library import Folder
@@ -327,6 +327,12 @@ async def test_export_from_the_command_palette_to_a_typed_path(site: Path, tmp_p
         assert Path(field.value).parent == Path(os.environ["XDG_DOCUMENTS_DIR"])
         field.value = str(target)
         await pilot.press("enter")
+        await settle(app, pilot)
+        # The file exists: the dialog asks first and leaves it alone.
+        assert app.screen is dialog
+        assert "replace" in str(dialog.query_one("#export-error", Label).render()).lower()
+        assert target.read_text(encoding="utf-8") == "an older export\n"
+        await pilot.press("enter")  # yes, replace it
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
         assert any(str(target) in n for n in notifications(app))

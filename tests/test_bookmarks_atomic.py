@@ -117,7 +117,7 @@ def is_whole_export(text: str) -> bool:
 
 def run_until(stage: str, data: Path, target: Path) -> tuple[subprocess.Popen[bytes], str]:
     command = [sys.executable, "-c", CHILD, stage, "--data-dir", str(data)]
-    command += ["export-bookmarks", "-o", str(target)]
+    command += ["export-bookmarks", "--force", "-o", str(target)]
     process = subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -127,7 +127,7 @@ def run_until(stage: str, data: Path, target: Path) -> tuple[subprocess.Popen[by
 
 
 def export(data: Path, target: Path) -> subprocess.CompletedProcess[str]:
-    return run_reader("--data-dir", str(data), "export-bookmarks", "-o", str(target))
+    return run_reader("--data-dir", str(data), "export-bookmarks", "--force", "-o", str(target))
 
 
 def leftovers(folder: Path, target: Path) -> list[str]:

@@ -336,7 +336,7 @@ def test_write_creates_and_replaces(tmp_path: Path) -> None:
     assert target.read_text() == "one\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~_umask()
     target.chmod(0o600)
-    write_atomically(str(target), "two 中文\n")
+    write_atomically(str(target), "two 中文\n", overwrite=True)
     assert target.read_text(encoding="utf-8") == "two 中文\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]
@@ -391,7 +391,7 @@ from reader.core.export import write_atomically
 size = int(sys.argv[2])
 text = ("new line of the export " * 4 + "\\n") * (size // 93)
 print("start", flush=True)
-write_atomically(sys.argv[1], text)
+write_atomically(sys.argv[1], text, overwrite=True)
 print("done", flush=True)
 """
 

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 from reader.cli.bookmarks import default_library, opened, store_paths
-from reader.core.export import ExportError, export_bookmarks, write_atomically
+from reader.core.export import ExportError, ExportExists, export_bookmarks, write_atomically
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE, atomically (default: stdout)"
+    )
+    parser.add_argument(
+        "-f", "--force", action="store_true", help="replace FILE if it exists (else: refuse)"
     )
     parser.add_argument(
         "--group-by",
@@ -66,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     try:
-        written = write_atomically(args.output, text)
+        written = write_atomically(args.output, text, overwrite=args.force)
+    except ExportExists as error:
+        print(f"reader: {error}; not replaced (--force replaces it)", file=sys.stderr)
+        return 1
     except ExportError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 1

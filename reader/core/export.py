@@ -84,6 +84,14 @@ class ExportError(Exception):
     """The export could not be written; `str()` is a one-line message for the user."""
 
 
+class ExportExists(ExportError):
+    """The target exists and replacing it was not asked for."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(f"{target} already exists")
+        self.target = target
+
+
 # -- escaping ------------------------------------------------------------------------------
 
 
@@ -357,11 +365,17 @@ def default_export_path(now: datetime) -> Path:
     return documents / f"reader-bookmarks-{_utc(now):%Y-%m-%d}.md"
 
 
-def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
+TEMP_TAG = "reader-export"
+"""In the name of every temporary file an export makes: `.NAME.reader-export-PID-XXXX.tmp`."""
+
+
+def write_atomically(path: str | os.PathLike[str], text: str, *, overwrite: bool = False) -> Path:
     """Write `text` (UTF-8) to `path` so that readers see the old file or the new one, whole.
 
     Temporary file in the same directory, fsync, rename over the target, fsync the directory.
-    Refuses a target that is a symlink or not a regular file. Returns the absolute path.
+    An existing target is replaced only with `overwrite` (else ExportExists, the file left as it
+    was); a symlink or anything not a regular file is refused. Temporary files that killed
+    exports left beside the target are removed first. Returns the absolute path.
     """
     target = Path(os.path.abspath(os.fspath(path)))
     try:
@@ -374,13 +388,18 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
         raise ExportError(f"refusing to write through a symlink: {target}")
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise ExportError(f"refusing to replace something that is not a regular file: {target}")
+    if info is not None and not overwrite:
+        raise ExportExists(target)
     directory = target.parent
     if not directory.is_dir():
         raise ExportError(f"cannot write {target}: the folder {directory} does not exist")
+    _remove_stale_temps(directory, target.name)
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     data = text.encode("utf-8", "surrogateescape")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{TEMP_TAG}-{os.getpid()}-", suffix=".tmp", dir=directory
+        )
     except OSError as error:
         raise ExportError(f"cannot write in {directory}: {error.strerror}") from error
     try:
@@ -389,10 +408,15 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
-        os.replace(temp_name, target)
+        if overwrite:
+            os.replace(temp_name, target)
+        else:
+            _link_new(temp_name, target)
     except OSError as error:
         with suppress(OSError):
             os.unlink(temp_name)
+        if isinstance(error, FileExistsError):
+            raise ExportExists(target) from error
         raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
     except BaseException:
         with suppress(OSError):
@@ -400,6 +424,51 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
         raise
     _fsync_directory(directory)
     return target
+
+
+def _link_new(temp_name: str, target: Path) -> None:
+    """Move the temporary file to `target` unless a file appeared there meanwhile (another
+    program writing it): a hard link fails then, where a rename would replace it."""
+    try:
+        os.link(temp_name, target)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system: the check above is what we have
+        if os.path.lexists(target):
+            raise FileExistsError(str(target)) from None
+        os.replace(temp_name, target)
+        return
+    os.unlink(temp_name)
+
+
+def _remove_stale_temps(directory: Path, name: str) -> None:
+    """Delete what earlier exports to `name` left when killed: our tag, a writer that is gone."""
+    prefix = f".{name}.{TEMP_TAG}-"
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        pid_text = entry.name[len(prefix) :].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with suppress(OSError):
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def _fsync_directory(directory: Path) -> None:

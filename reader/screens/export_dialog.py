@@ -14,7 +14,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from reader.core.export import ExportError, default_export_path, export_bookmarks, write_atomically
+from reader.core.export import (
+    ExportError,
+    ExportExists,
+    default_export_path,
+    export_bookmarks,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -30,6 +36,8 @@ class ExportDialog(ModalScreen[str | None]):
     def __init__(self, library: Library) -> None:
         super().__init__(classes="export-dialog")
         self._library = library
+        self._replace: str | None = None
+        """The existing file the user was asked about: exporting to it again replaces it."""
 
     def compose(self) -> ComposeResult:
         count = len(self._library.bookmarks())
@@ -73,7 +81,11 @@ class ExportDialog(ModalScreen[str | None]):
                 now=datetime.now(UTC),
                 base_dir=os.path.dirname(target),
             )
-            written = write_atomically(target, text)
+            written = write_atomically(target, text, overwrite=self._replace == target)
+        except ExportExists as exists:
+            self._replace = target
+            error.update(Text(f"{exists.target} exists: Enter again replaces it"))
+            return
         except (ExportError, OSError) as failure:
             error.update(Text(f"Not written: {failure}"))
             return
