@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import run_reader
 
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
@@ -48,6 +49,16 @@ def test_state_db_with_dropped_tables_is_backed_up_and_started_afresh(
     lib = again.library_id("/lib")  # no "no such table" at first use
     again.set_read(lib, [("b.md", None)], True, "m")
     assert again.reads(lib) == {"b.md": None}
+
+
+def test_the_cli_starts_on_a_state_db_with_dropped_tables(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    Library.open(sample_library(), paths=StorePaths.default(data)).close()
+    _drop(StorePaths.default(data).state_db, "libraries", "reads")
+    result = run_reader("--data-dir", str(data), "stats", str(sample_library()))
+    assert result.returncode == 0, result.stderr
+    assert "no such table" not in result.stderr
+    assert list(data.glob("state.db.corrupt-*"))
 
 
 def test_index_db_with_dropped_tables_is_rebuilt(tmp_path: Path) -> None:
