@@ -55,7 +55,11 @@ def open_patiently(opener: Callable[[], T]) -> T | None:
     if outcome.done.wait(GRACE):
         return outcome.result()
     fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:  # not a terminal after all: nothing to show, nobody to press q
+        outcome.done.wait()
+        return outcome.result()
     shown = ""
     try:
         tty.setcbreak(fd)  # keys one at a time, not echoed
