@@ -28,6 +28,7 @@ def test_an_existing_file_is_kept_unless_replacing_was_asked(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bookmarks.md"]
 
 
+@pytest.mark.slow
 def test_cli_refuses_an_existing_file_without_force(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     data = tmp_path / "data"

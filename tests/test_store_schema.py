@@ -51,6 +51,7 @@ def test_state_db_with_dropped_tables_is_backed_up_and_started_afresh(
     assert again.reads(lib) == {"b.md": None}
 
 
+@pytest.mark.slow
 def test_the_cli_starts_on_a_state_db_with_dropped_tables(tmp_path: Path) -> None:
     data = tmp_path / "data"
     Library.open(sample_library(), paths=StorePaths.default(data)).close()
