@@ -154,6 +154,35 @@ async def test_filter_as_you_type(site: Path, data_dir: Path) -> None:
 
 
 @async_test
+async def test_slash_again_replaces_the_filter_text(site: Path, data_dir: Path) -> None:
+    """Issue 12.5: `/` selects the filter's text, so typing replaces it instead of appending."""
+    async with running_app(site, data_dir) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("slash", "b", "e", "t", "enter")
+        assert row_titles(screen) == ["Beta post"]
+        await pilot.press("slash", "g", "a", "m")
+        assert screen.filter_input.value == "gam"
+        assert row_titles(screen) == ["Gamma 中文标题"]
+        await pilot.press("enter")
+        screen.folders.focus()  # from the folder tree too
+        await pilot.press("slash", "d")
+        assert screen.filter_input.value == "d"
+
+
+@async_test
+async def test_slash_again_replaces_the_find_text(site: Path, data_dir: Path) -> None:
+    """The article's find box, reopened, also starts with its old query selected."""
+    async with running_app(site, data_dir) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("slash", "t", "e", "x", "t", "enter")
+        assert screen.article.find_query == "text"
+        await pilot.press("slash", "m", "o", "r", "e", "enter")
+        assert screen.article.find_query == "more"
+
+
+@async_test
 async def test_sort_by_title(site: Path, data_dir: Path) -> None:
     async with running_app(site, data_dir) as (app, pilot):
         await pilot.press("S")
