@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 
-from reader import safe
+from reader import job_control, safe
 from reader.core.config import Config
 from reader.core.library import Library, known_libraries
 from reader.core.paths import StorePaths
@@ -98,6 +98,7 @@ class ReaderApp(App[int]):
             # terminal restored, instead of dying where SIGHUP finds us.
             loop = asyncio.get_running_loop()
             signal.signal(signal.SIGHUP, lambda *_: self._hung_up(loop))
+            job_control.install(self, loop)
 
     def _hung_up(self, loop: asyncio.AbstractEventLoop) -> None:
         """SIGHUP, in the main thread between two bytecodes (even with the loop stuck)."""
