@@ -65,6 +65,20 @@ async def test_search_typed_in_a_burst_reaches_the_box(tmp_path: Path) -> None:
         assert app.screen.query_text == "beta"
 
 
+@pytest.mark.parametrize("opener", ["s", "ctrl+p"])
+@async_test
+async def test_q_right_after_opening_a_box_is_typed_there_not_quit(
+    opener: str, tmp_path: Path
+) -> None:
+    site = make_site(tmp_path / "site")
+    async with running_app(site, tmp_path / "data", size=(100, 30)) as (app, pilot):
+        send_batch(app, opener, "q")
+        await settle(app, pilot)
+        assert not app.quitting
+        assert app.crashed is None
+        assert app.focused is not None and getattr(app.focused, "value", None) == "q"
+
+
 @pytest.mark.parametrize("after", ["s", "E", "question_mark", "ctrl+o", "enter", "slash", "r", "M"])
 @async_test
 async def test_keys_typed_after_q_do_not_crash(after: str, tmp_path: Path) -> None:
