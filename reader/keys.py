@@ -385,7 +385,8 @@ def find_conflict(keymap: dict[str, str]) -> KeyConflict | None:
                     other = owner[same][1]
                     if other == spec.id or _declared(other, spec.id):
                         continue
-                    return KeyConflict(key, other, spec.id, where)
+                    written = key if spec.id in keymap else owner[same][0]  # as remapped
+                    return KeyConflict(written, other, spec.id, where)
     return None
 
 

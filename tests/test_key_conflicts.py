@@ -28,7 +28,7 @@ def test_declared_pairs_name_existing_ids() -> None:
         ({"reader.quit": "j"}, "j", {"reader.quit", "reader.down"}),
         ({"reader.next_unread": "q"}, "q", {"reader.next_unread", "reader.quit"}),
         ({"reader.search": "?"}, "?", {"reader.search", "reader.help"}),
-        ({"reader.search": "question_mark"}, "?", {"reader.search", "reader.help"}),
+        ({"reader.search": "question_mark"}, "question_mark", {"reader.search", "reader.help"}),
         ({"reader.toggle_read": "o"}, "o", {"reader.toggle_read", "reader.outline"}),
         ({"reader.filter_done": "ctrl+o"}, "ctrl+o", {"reader.filter_done", "reader.open_library"}),
         (
@@ -44,7 +44,7 @@ def test_a_remap_onto_a_taken_key_is_a_conflict(
     conflict = find_conflict(keymap)
     assert conflict is not None
     assert {conflict.first, conflict.second} == ids
-    assert conflict.key in (key, "question_mark")
+    assert conflict.key == key  # as the config wrote it
     assert conflict.where in CONTEXTS
 
 
