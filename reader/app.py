@@ -9,16 +9,19 @@ import traceback
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 
-from reader import safe
+from reader import job_control, safe
 from reader.core.config import Config
 from reader.core.library import Library, known_libraries
 from reader.core.paths import StorePaths
+from reader.key_gate import KeyGate
 from reader.keys import bindings
 from reader.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.command import Provider
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -73,6 +76,7 @@ class ReaderApp(App[int]):
         self.crashed: str | None = None
         """One line describing an unhandled error, once one happened."""
         super().__init__()
+        self.key_gate = KeyGate(self, lambda key: super(ReaderApp, self).on_event(key))
         self.set_keymap(dict(self.config.keys))
         self.theme = self._initial_theme()
 
@@ -94,6 +98,7 @@ class ReaderApp(App[int]):
             # terminal restored, instead of dying where SIGHUP finds us.
             loop = asyncio.get_running_loop()
             signal.signal(signal.SIGHUP, lambda *_: self._hung_up(loop))
+            job_control.install(self, loop)
 
     def _hung_up(self, loop: asyncio.AbstractEventLoop) -> None:
         """SIGHUP, in the main thread between two bytecodes (even with the loop stuck)."""
@@ -108,6 +113,30 @@ class ReaderApp(App[int]):
     def _hang_up(self) -> None:
         self._save_session()
         self.exit(return_code=HANG_UP_CODE)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and not self.key_gate.arrived(event)
+        ):
+            return
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls App._on_key after this one unless the default is prevented.
+        if not self.key_gate.may_bind(event):
+            event.prevent_default()
+
+    def exit(
+        self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        self.key_gate.closed = True  # keys typed after `q` have nothing left to act on
+        super().exit(result, return_code, message)
+
+    @property
+    def quitting(self) -> bool:
+        return self.key_gate.closed
 
     async def action_quit(self) -> None:
         self._save_session()
@@ -157,6 +186,9 @@ class ReaderApp(App[int]):
 
     def _install(self, library: Library, old: Library) -> None:
         # Not awaited: this runs on the app's message loop, which the new screen's mount needs.
+        if self.quitting:  # `q` came first: a screen mounted now would never compose
+            self._close_when_idle(old)
+            return
         while len(self.screen_stack) > 2 and not isinstance(self.screen, MainScreen):
             self.pop_screen()
         self.switch_screen(MainScreen(library, self.config))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from textual.binding import Binding, BindingType
+from textual.keys import key_to_character
 
 Scope = Literal["app", "main", "list", "tree", "article", "filter"]
 
@@ -41,6 +42,8 @@ class KeySpec:
     """Offered in the command palette (run on the owner of the first scope)."""
     overrides: tuple[tuple[Scope, str], ...] = ()
     """(scope, action) pairs where a scope names the action differently."""
+    shares: tuple[str, ...] = ()
+    """Ids that may answer the same key where both reach it, by design (the nearer one wins)."""
 
     def action_for(self, scope: Scope) -> str:
         return dict(self.overrides).get(scope, self.action)
@@ -245,7 +248,17 @@ KEYS: tuple[KeySpec, ...] = (
         True,
     ),
     # Article (implemented by the article view)
-    KeySpec("reader.close", "escape,q", "close", "Close", "Back to the list", ("article",), True),
+    # In the reading pane `q` goes back to the list; from the list it quits.
+    KeySpec(
+        "reader.close",
+        "escape,q",
+        "close",
+        "Close",
+        "Back to the list",
+        ("article",),
+        True,
+        shares=("reader.quit",),
+    ),
     KeySpec("reader.back", "backspace", "back", "Back", "Back to the previous post", ("article",)),
     KeySpec(
         "reader.outline",
@@ -278,6 +291,7 @@ KEYS: tuple[KeySpec, ...] = (
         "Next hit of the find (while finding)",
         ("article",),
         True,
+        shares=("reader.next_unread",),
     ),
     KeySpec(
         "reader.find_prev",
@@ -286,6 +300,7 @@ KEYS: tuple[KeySpec, ...] = (
         "Prev hit",
         "Previous hit of the find (while finding)",
         ("article",),
+        shares=("reader.prev_unread",),
     ),
 )
 
@@ -312,3 +327,68 @@ def bindings(scope: Scope) -> list[BindingType]:
 def effective_keys(spec: KeySpec, keymap: dict[str, str]) -> list[str]:
     """The keys a binding currently answers to: the config's remap, else its defaults."""
     return [key.strip() for key in keymap.get(spec.id, spec.keys).split(",") if key.strip()]
+
+
+CONTEXTS: dict[str, tuple[Scope, ...]] = {
+    "the post list": ("list", "main", "app"),
+    "the folder list": ("tree", "main", "app"),
+    "the reading pane": ("article", "main", "app"),
+    "the filter box": ("filter", "main", "app"),
+}
+"""Where a key goes from each focused widget: its own bindings, its screen's, the app's."""
+
+_TYPING: frozenset[Scope] = frozenset({"filter"})
+"""Scopes of text boxes: printable keys are typed there and never reach the scopes above."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyConflict:
+    key: str
+    first: str
+    second: str
+    where: str
+
+    def message(self) -> str:
+        return (
+            f"key {self.key!r} would do both {self.first} and {self.second} in {self.where}; "
+            "give one of them another key in [keys]"
+        )
+
+
+def _same_key(key: str) -> str:
+    """One name per key: `?` and `question_mark` are the same key."""
+    char = key_to_character(key)
+    return char if char is not None and len(char) == 1 else key
+
+
+def _printable(key: str) -> bool:
+    char = key_to_character(key)
+    return char is not None and char.isprintable()
+
+
+def find_conflict(keymap: dict[str, str]) -> KeyConflict | None:
+    """The first key that reaches two ids from one focused widget, unless the table declares
+    the pair (`shares`); `keymap` is the config's remap by id."""
+    for where, chain in CONTEXTS.items():
+        owner: dict[str, tuple[str, str]] = {}  # same key -> (key as written, id)
+        for depth, scope in enumerate(chain):
+            for spec in KEYS:
+                if scope not in spec.scopes:
+                    continue
+                for key in effective_keys(spec, keymap):
+                    if depth and chain[0] in _TYPING and _printable(key):
+                        continue
+                    same = _same_key(key)
+                    if same not in owner:
+                        owner[same] = (key, spec.id)
+                        continue
+                    other = owner[same][1]
+                    if other == spec.id or _declared(other, spec.id):
+                        continue
+                    written = key if spec.id in keymap else owner[same][0]  # as remapped
+                    return KeyConflict(written, other, spec.id, where)
+    return None
+
+
+def _declared(first: str, second: str) -> bool:
+    return second in KEYS_BY_ID[first].shares or first in KEYS_BY_ID[second].shares

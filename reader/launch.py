@@ -51,11 +51,16 @@ def terminal_problem() -> str | None:
 
 
 def load_settings(paths: StorePaths) -> Config:
-    """The config, with its remapped binding ids checked against the key table."""
-    from reader.keys import ALL_IDS
+    """The config, with its remapped binding ids checked against the key table, and refused
+    when a remap gives one key two jobs where both would reach it."""
+    from reader.keys import ALL_IDS, find_conflict
 
     config = load_config(paths.config_file)
     config.check_key_ids(set(ALL_IDS))
+    conflict = find_conflict(dict(config.keys))
+    if conflict is not None:
+        remapped = conflict.second if conflict.second in config.keys else conflict.first
+        raise ConfigError(config.path, config.key_lines.get(remapped), conflict.message())
     return config
 
 

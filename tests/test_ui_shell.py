@@ -20,6 +20,7 @@ from tests.ui_helpers import (
     make_site,
     open_library,
     running_app,
+    send_batch,
     settle,
 )
 
@@ -154,6 +155,35 @@ async def test_filter_as_you_type(site: Path, data_dir: Path) -> None:
 
 
 @async_test
+async def test_slash_again_replaces_the_filter_text(site: Path, data_dir: Path) -> None:
+    """Issue 12.5: `/` selects the filter's text, so typing replaces it instead of appending."""
+    async with running_app(site, data_dir) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("slash", "b", "e", "t", "enter")
+        assert row_titles(screen) == ["Beta post"]
+        await pilot.press("slash", "g", "a", "m")
+        assert screen.filter_input.value == "gam"
+        assert row_titles(screen) == ["Gamma 中文标题"]
+        await pilot.press("enter")
+        screen.folders.focus()  # from the folder tree too
+        await pilot.press("slash", "d")
+        assert screen.filter_input.value == "d"
+
+
+@async_test
+async def test_slash_again_replaces_the_find_text(site: Path, data_dir: Path) -> None:
+    """The article's find box, reopened, also starts with its old query selected."""
+    async with running_app(site, data_dir) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("slash", "t", "e", "x", "t", "enter")
+        assert screen.article.find_query == "text"
+        await pilot.press("slash", "m", "o", "r", "e", "enter")
+        assert screen.article.find_query == "more"
+
+
+@async_test
 async def test_sort_by_title(site: Path, data_dir: Path) -> None:
     async with running_app(site, data_dir) as (app, pilot):
         await pilot.press("S")
@@ -241,6 +271,62 @@ async def test_help_lists_every_binding_id(site: Path, data_dir: Path) -> None:
         assert {spec.id for spec in KEYS} <= ids
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+@async_test
+async def test_help_says_where_ctrl_q_still_quits(site: Path, data_dir: Path) -> None:
+    async with running_app(site, data_dir) as (app, pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen._table()
+        rows = dict(
+            zip(map(str, table.columns[0].cells), map(str, table.columns[1].cells), strict=True)
+        )
+        assert "ctrl+q" in rows
+        assert "box" in rows["ctrl+q"]  # it quits even while typing in a box
+
+
+@async_test
+async def test_ctrl_q_quits_while_typing_in_the_filter(site: Path, data_dir: Path) -> None:
+    async with running_app(site, data_dir) as (app, pilot):
+        await pilot.press("slash", "q", "ctrl+q")
+        await pilot.pause()
+        assert main_screen(app).filter_input.value == "q"  # q typed, ctrl+q quit
+        assert app.quitting
+    assert app.return_code == 0
+
+
+@async_test
+async def test_g_and_big_g_scroll_the_help_at_once(site: Path, data_dir: Path) -> None:
+    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 0
+        for key, where in (("G", body.max_scroll_y), ("g", 0), ("end", body.max_scroll_y)):
+            send_batch(app, key)
+            await pilot.pause()
+            assert not app.animator.is_being_animated(body, "scroll_y"), key
+            assert body.scroll_y == where, key
+
+
+@async_test
+async def test_g_goes_to_the_top_of_an_article_at_once(tmp_path: Path, data_dir: Path) -> None:
+    long = PostSpec("long.md", "Long", "2024-01-05 10:00:00", body="Line.\n\n" * 200)
+    site = make_site(tmp_path / "long", [long])
+    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("G")
+        await settle(app, pilot)
+        article = screen.article
+        assert article.scroll_y > 0
+        send_batch(app, "g")
+        await pilot.pause()
+        assert not app.animator.is_being_animated(article, "scroll_y")
+        assert article.scroll_y == 0
 
 
 @async_test

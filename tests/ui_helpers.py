@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from reader.app import ReaderApp
@@ -100,3 +101,15 @@ def main_screen(app: ReaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+def send_batch(app: ReaderApp, *keys: str) -> None:
+    """Queue `keys` at once, as a terminal delivers a burst (over SSH keys come in batches):
+    unlike `pilot.press`, nothing runs between two keys."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        char = key if len(key) == 1 else {"space": " ", "slash": "/", "question_mark": "?"}.get(key)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)

@@ -98,7 +98,9 @@ def keys_markdown() -> str:
             keys = " ".join(_key_label(key) for key in spec.keys.split(","))
             lines.append(f"| {keys} | {spec.tooltip} | `{spec.id}` |")
         lines.append("")
-    lines.append("`Ctrl-p` opens the command palette.")
+    lines.append(
+        "`Ctrl-p` opens the command palette; `Ctrl-q` quits from anywhere, even in a text box."
+    )
     return "\n".join(lines)
 
 

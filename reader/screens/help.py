@@ -12,7 +12,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.keys import KEYS, SCOPE_TITLES, effective_keys
+from reader.keys import KEYS, KEYS_BY_ID, SCOPE_TITLES, effective_keys
+
+
+def _moving(binding_id: str, where: str) -> Binding:
+    """The table's moving key (remapped with it) scrolling the help instead."""
+    spec = KEYS_BY_ID[binding_id]
+    return Binding(spec.keys, f"scroll({where!r})", show=False, id=spec.id)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -20,12 +26,17 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar = [
         Binding("escape,q,question_mark", "dismiss", "Close", show=False),
-        Binding("j,down", "scroll('down')", show=False),
-        Binding("k,up", "scroll('up')", show=False),
+        _moving("reader.down", "down"),
+        _moving("reader.up", "up"),
+        _moving("reader.top", "top"),
+        _moving("reader.bottom", "bottom"),
+        _moving("reader.page_down", "page_down"),
+        _moving("reader.page_up", "page_up"),
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        # Not focusable: its own home/end would scroll animated, ahead of the keys above.
+        with VerticalScroll(id="help-body", can_focus=False):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield Static(self._table(), id="help-table")
             yield Static(
@@ -53,14 +64,25 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(Text(keys), Text(spec.tooltip), Text(spec.id))
             table.add_row("", "", "")
         table.add_row(Text("ctrl+p"), Text("Command palette"), Text(""))
+        # Textual's own binding, ahead of every other: it also works while typing in a box,
+        # and whatever `q` was remapped to.
+        table.add_row(Text("ctrl+q"), Text("Quit from anywhere, even in a text box"), Text(""))
         return table
 
-    def action_scroll(self, direction: str) -> None:
+    def action_scroll(self, where: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)
-        if direction == "down":
+        if where == "down":
             body.scroll_down()
-        else:
+        elif where == "up":
             body.scroll_up()
+        elif where == "top":  # jumps, as the end does (an animated top lagged behind G)
+            body.scroll_home(animate=False)
+        elif where == "bottom":
+            body.scroll_end(animate=False)
+        elif where == "page_down":
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

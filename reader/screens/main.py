@@ -201,6 +201,9 @@ class MainScreen(Screen[None]):
     @on(FolderTree.FilterRequested)
     def open_filter(self) -> None:
         self.add_class("-filtering")
+        # Selected, so typing replaces the last filter (Tab back into the box keeps it as is:
+        # the box does not select on focus).
+        self.filter_input.select_all()
         self.filter_input.focus()
 
     def close_filter(self, *, clear: bool) -> None:

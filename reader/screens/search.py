@@ -70,7 +70,9 @@ class SearchScreen(Screen[SearchResult | None]):
         Binding("up", "move(-1)", "Previous result", show=False, id="reader.search_prev"),
         Binding("pagedown", "move(10)", "Page down", show=False, id="reader.search_page_down"),
         Binding("pageup", "move(-10)", "Page up", show=False, id="reader.search_page_up"),
-        Binding("enter", "open", "Open", tooltip="Open the post at the first hit", priority=True),
+        # Not a priority binding: the box submits Enter after the keys typed before it (a
+        # priority binding would run on arrival, before a burst's query reached the box).
+        Binding("enter", "open", "Open", tooltip="Open the post at the first hit"),
     ]
 
     class _Answer(Message):
@@ -246,6 +248,8 @@ class SearchScreen(Screen[SearchResult | None]):
         options.highlighted = max(0, min(len(self.hits) - 1, current + step))
 
     def action_open(self) -> None:
+        if not self.is_active:  # the retry timer of a second Enter, after the first dismissed
+            return
         if self.pending:
             # Enter right after typing: answer for the current text first.
             self._search_then_open()
@@ -262,6 +266,11 @@ class SearchScreen(Screen[SearchResult | None]):
             self._timer.stop()
             self._run_query()
         self.set_timer(0.05, self.action_open)
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open()
 
     @on(OptionList.OptionSelected, "#search-results")
     def _clicked(self, event: OptionList.OptionSelected) -> None:

@@ -730,6 +730,12 @@ class ArticleView(ScrollView, can_focus=True):
     def action_find_prev(self) -> None:
         self.find_prev()
 
+    def action_scroll_home(self) -> None:
+        """g: the top of the post at once, as G jumps to the end (Textual's own animates)."""
+        self._restore_line = None
+        self._follow_end = False
+        self.scroll_to(y=0, animate=False, immediate=True, force=True)
+
     def action_scroll_end(self) -> None:
         """G: the end of the post, even while the rest of it is still being rendered."""
         self._restore_line = None

@@ -134,10 +134,12 @@ class FolderTree(Tree[Folder]):
         self.action_cursor_up()
 
     def action_top(self) -> None:
-        self.action_scroll_home()
+        self.cursor_line = 0
+        self.scroll_to_line(self.cursor_line, animate=False)  # like the list and the article
 
     def action_bottom(self) -> None:
-        self.action_scroll_end()
+        self.cursor_line = self.last_line
+        self.scroll_to_line(self.cursor_line, animate=False)
 
     def action_half_down(self) -> None:
         for _ in range(max(1, self.scrollable_content_region.height // 2)):
