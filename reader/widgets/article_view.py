@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.core.sanitize import sanitize_line
+from reader.core.sanitize import REPLACEMENT, sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
@@ -939,7 +939,9 @@ def _header(article: Article, styles: dict[str, Style]) -> Text:
 
     row = article.row
     text = WrapText(justify="left", overflow="fold")
-    text.append(sanitize_line(row.title) or row.path, styles["reader.title"])
+    text.append(
+        sanitize_line(row.title) or sanitize_line(row.path, REPLACEMENT), styles["reader.title"]
+    )
     meta = []
     if row.date is not None:
         meta.append(row.date.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00"))
