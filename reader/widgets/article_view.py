@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from reader.core.library import Article, Bookmark, Library
     from reader.widgets.article_render import Block, RenderedLink
 
+Line = list[Segment]
+"""A rendered line of the article: its segments, exactly the column's width."""
+
 BLOCK_GAP = 1
 """Blank lines between rendered blocks (Rich's own gap between Markdown blocks)."""
 FIRST_SCREEN_HERE_CHARS = 32_000
@@ -51,7 +54,7 @@ class _Config(Protocol):
 class _Chunk:
     """Rendered lines handed from the worker to the view (already in view order)."""
 
-    lines: list[Strip]
+    lines: list[Line]
     blocks: list[tuple[Block, int, int]]
     """(block, first line, height) for each block in `lines`, lines counted from the top."""
     links: list[RenderedLink]
@@ -62,7 +65,9 @@ class _Document:
     path: str
     article: Article
     width: int
-    lines: list[Strip] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    """Every rendered line, exactly `width` cells (a Strip is made only for a line on screen:
+    each Strip carries seven caches, ~1 KB, and a long post has 100,000 lines)."""
     block_starts: list[int] = field(default_factory=list)
     """First line of each rendered block (ascending)."""
     blocks: list[Block] = field(default_factory=list)
@@ -499,12 +504,13 @@ class ArticleView(ScrollView, can_focus=True):
 
         article, width = doc.article, doc.width
         console = make_console(width, styles)
-        header = [_strip(line) for line in render_text(_header(article, styles), console, width)]
+        header: list[Line] = render_text(_header(article, styles), console, width)
+        blank: Line = [Segment(" " * width)]
         blocks = split_blocks(article.markdown, (h.line for h in article.headings))
         doc.total_blocks = len(blocks)
         links: list[RenderedLink] = []
         sent_links = 0
-        lines: list[Strip] = [*header, Strip.blank(width)]
+        lines: list[Line] = [*header, blank]
         placed: list[tuple[Block, int, int]] = []
         top = 0
         first_screen = max(self.size.height, 24) + 10
@@ -518,8 +524,8 @@ class ArticleView(ScrollView, can_focus=True):
                 continue
             y = top + len(lines)
             placed.append((block, y, len(rendered)))
-            lines.extend(_strip(line) for line in rendered)
-            lines.extend(Strip.blank(width) for _ in range(BLOCK_GAP))
+            lines.extend(rendered)
+            lines.extend(blank for _ in range(BLOCK_GAP))
             budget += len(rendered)
             if (not sent_first and len(lines) + top >= first_screen) or budget >= 400:
                 yield _Chunk(lines, placed, links[sent_links:]), False
@@ -662,7 +668,7 @@ class ArticleView(ScrollView, can_focus=True):
         cached = self._cache.get(index)
         if cached is None:
             margin = max(0, (width - doc.width) // 2)
-            line = doc.lines[index]
+            line = Strip(doc.lines[index], doc.width)
             hits = self._hit_lines.get(index)
             if hits:
                 plain = self.get_component_rich_style("article--find", partial=True)
@@ -927,10 +933,6 @@ class ArticleView(ScrollView, can_focus=True):
             ),
             done,
         )
-
-
-def _strip(line: list[Segment]) -> Strip:
-    return Strip(line)
 
 
 def _header(article: Article, styles: dict[str, Style]) -> Text:
