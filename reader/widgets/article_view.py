@@ -10,6 +10,7 @@ a change of width.
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -28,6 +29,7 @@ from reader.core.sanitize import REPLACEMENT, sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
+from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Bookmark, Library
@@ -205,6 +207,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._loading_path: str | None = None
         self._pending_anchor: str | None = None
         self._cache: dict[int, Strip] = {}
+        self._trim: threading.Thread | None = None
+        """The last memory trim started (after a long post was closed)."""
         self._find_query = ""
         self._hits: list[Hit] = []
         self._hit_index = -1
@@ -329,8 +333,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Show nothing (e.g. the selected post vanished)."""
         self.save_position()
         self._generation += 1
-        self._doc = None
-        self._loading_path = None
+        self._set_document(None)
         self.virtual_size = Size(0, 0)
         self.refresh()
 
@@ -540,7 +543,7 @@ class ArticleView(ScrollView, can_focus=True):
         if message.generation != self._generation:
             return
         if message.document is None:
-            self._doc = None
+            self._set_document(None)
             self._error = message.error
             self.virtual_size = Size(0, 1)
             self.refresh()
@@ -549,9 +552,13 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self._set_document(message.document)
 
-    def _set_document(self, doc: _Document) -> None:
-        self._doc = doc
+    def _set_document(self, doc: _Document | None) -> None:
+        old, self._doc = self._doc, doc
         self._loading_path = None
+        self._cache.clear()
+        if old is not None and old is not doc and len(old.lines) >= TRIM_AFTER_LINES:
+            del old  # its lines are freed here; the trim then gives their pages back
+            self._trim = trim_soon()
 
     def on_article_view__rendered(self, message: _Rendered) -> None:
         message.stop()
