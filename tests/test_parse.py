@@ -189,6 +189,37 @@ def test_title_and_fallbacks(header: str, relpath: str, body: str, expected: str
     assert post_of(header, relpath, kind, body).title == expected
 
 
+@pytest.mark.parametrize(
+    "title", ["\u200b\u200b", "\u200c\u200d\ufeff", "' \u3164 '", "'\u2060\u200b'"]
+)
+def test_a_title_that_draws_nothing_falls_back_to_the_file_name(title: str) -> None:
+    assert post_of(f"title: {title}", "notes/from-name.md").title == "from-name"
+    invisible_heading = post_of("title: ''", "x.md", body=f"# {title.strip(chr(39))}\n")
+    assert invisible_heading.title == "x"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("\x1b]0;PWNED-NAME-title\x07.md", "\ufffd"),
+        ("\x1b[31337;31337H\x1b[2J.md", "\ufffd"),
+        ("a\x1b[2Jb.md", "a\ufffdb"),
+        ("\u200b.md", "\u200b.md"),  # an invisible stem: the whole name, which draws
+    ],
+)
+def test_a_file_name_with_escapes_shows_a_mark_where_they_were(name: str, expected: str) -> None:
+    post = post_of("title: ''", name)
+    assert post.title == expected
+    assert post.path == name
+    failed = parse_post(b"\xff\xfe\x00", name, mtime_ns=MTIME).post
+    assert failed.title == expected
+
+
+def test_a_folder_named_with_escapes_shows_a_mark_where_they_were() -> None:
+    post = post_of("title: t", "\x1b]0;PWNED-DIR\x07/inner.md")
+    assert post.categories == (("\ufffd",),)
+
+
 def test_title_from_undecodable_file_name_shows_replacement_character() -> None:
     post = parse_post(b"no front matter", "caf\udce9.md", mtime_ns=MTIME).post
     assert post.title == "caf\ufffd"

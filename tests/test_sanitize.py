@@ -7,7 +7,7 @@ import re
 import html2text
 import pytest
 
-from reader.core.sanitize import sanitize, sanitize_line
+from reader.core.sanitize import REPLACEMENT, draws, sanitize, sanitize_line
 
 # Anything sanitize must never let through.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -141,3 +141,32 @@ def test_long_input_stays_linear() -> None:
     out = sanitize(text)
     assert_clean(out)
     assert out.count("x") == 20_000
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\x1b]0;PWNED\x07.md", "\ufffd.md"),
+        ("\x1b[31337;31337H\x1b[2J.md", "\ufffd.md"),  # one mark for a run of sequences
+        ("a\x07b\x1b[2Jc", "a\ufffdb\ufffdc"),
+        ("plain.md", "plain.md"),
+    ],
+)
+def test_sanitize_line_marks_what_it_removed(raw: str, expected: str) -> None:
+    assert sanitize_line(raw, REPLACEMENT) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "visible"),
+    [
+        ("", False),
+        ("\u200b\u200c\u200d\ufeff\u2060", False),  # zero-width space, joiners, BOM
+        (" \t\u3000\u3164\u2800", False),  # spaces, the Hangul filler, a blank Braille cell
+        ("\u0301\ufe0f", False),  # a combining mark and a variation selector on their own
+        ("\u200ba", True),
+        ("中", True),
+        ("😀", True),
+    ],
+)
+def test_draws_tells_whether_text_leaves_a_mark(text: str, visible: bool) -> None:
+    assert draws(text) is visible

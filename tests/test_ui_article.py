@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
@@ -228,7 +229,7 @@ async def test_cjk_post_wraps_without_losing_characters(site: Path, tmp_path: Pa
         ]
         joined = "".join(body)
         assert CJK_BODY.strip() in joined
-        assert all(line.cell_length <= doc.width for line in doc.lines)
+        assert all(Segment.get_line_length(line) <= doc.width for line in doc.lines)
 
 
 @async_test

@@ -214,3 +214,39 @@ def test_a_small_table_is_still_laid_out() -> None:
     lines, _ = _render("| name | value |\n| --- | --- |\n| r1 | 1 |\n", width=40)
     text = "\n".join(_stripped(lines))
     assert "A table of" not in text and "| r1 |" not in text and "r1" in text
+
+
+COSTLY = {
+    "1,000 nested lists": "".join("  " * i + f"- item {i}\n" for i in range(1000)),
+    "quotes nested 1,000 deep": ">" * 1000 + " deep",
+    "a 5,000-row table": "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 5000,
+    "a 1 MB word": "é" * 1_000_000,
+    "a 200 KB paragraph": "*a " * 70_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(COSTLY))
+def test_a_block_too_costly_to_lay_out_is_shown_as_text_with_a_note(name: str) -> None:
+    source = COSTLY[name]
+    lines, _ = _render(f"Before.\n\n{source}\n\nAfter.\n", width=40)
+    text = _stripped(lines)
+    assert "shown as text:" in " ".join(text[:3]), text[:5]  # the note, wrapped to the width
+    assert "Before." in text and "After." in text
+    first_source_line = source.split("\n", 1)[0]
+    assert any(line and first_source_line.startswith(line) for line in text), text[:5]
+    assert all(sum(cell_len(s.text) for s in line) == 40 for line in lines)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "".join("  " * i + f"- item {i}\n" for i in range(6)),
+        "> > > quoted three deep",
+        "word " * 5000,  # a long paragraph is laid out
+        "x" * 2000,  # a long word too (folded)
+    ],
+    ids=["nested lists", "nested quotes", "long paragraph", "long word"],
+)
+def test_an_ordinary_block_is_still_laid_out(source: str) -> None:
+    text = "\n".join(_stripped(_render(source, width=40)[0]))
+    assert "shown as text" not in text

@@ -20,7 +20,7 @@ from reader.core.dates import date_from_filename, from_mtime_ns, parse_date
 from reader.core.decode import NOT_TEXT, NotText, decode
 from reader.core.frontmatter import first_heading, parse_front_matter
 from reader.core.model import BodyFormat, CategoryPath, DateSource, Post
-from reader.core.sanitize import sanitize_line
+from reader.core.sanitize import REPLACEMENT, draws, sanitize_line
 from reader.core.scan import (
     DRAFTS_PREFIX,
     ERROR_NOT_REGULAR,
@@ -196,10 +196,10 @@ def parse_post(
     name = _file_name(relpath)
 
     title = _title(meta.get("title"))
-    if not title:
+    if not draws(title):  # empty, or only zero-width characters: the row would look empty
         heading = first_heading(body)
         title = sanitize_line(heading) if heading else ""
-    if not title:
+    if not draws(title):
         title = _title_from_name(relpath, kind)
 
     date, date_source = _post_date(meta, name, mtime_ns, timezone)
@@ -277,7 +277,17 @@ def _title_from_name(relpath: str, kind: SiteKind) -> str:
             name = name[:dot]
         if date_from_filename(name + "-") is not None or date_from_filename(name) is not None:
             name = name[11:] or name
-    return sanitize_line(display_name(name)) or sanitize_line(display_name(parts[-1])) or "?"
+    for candidate in (name, parts[-1]):
+        shown = _shown_name(candidate)
+        if draws(shown):
+            return shown
+    return "?"
+
+
+def _shown_name(name: str) -> str:
+    """A file or folder name as text: what was removed from it leaves a visible mark, so a name
+    made of an escape sequence does not vanish."""
+    return sanitize_line(display_name(name), REPLACEMENT)
 
 
 def _title(value: object) -> str:
@@ -358,7 +368,9 @@ def _folder_category(relpath: str, kind: SiteKind) -> tuple[CategoryPath, ...]:
         parts = parts[1:]
     if kind == "hugo" and parts and _file_name(relpath).lower() == "index.md":
         parts = parts[:-1]  # a page bundle: the folder is the post, not a category
-    path = _path(display_name(part) for part in parts)
+    path = tuple(shown for shown in map(_shown_name, parts) if shown)
+    if len(path) > MAX_CATEGORY_DEPTH:
+        path = (*path[: MAX_CATEGORY_DEPTH - 1], "…")
     return (path,) if path else ()
 
 

@@ -17,6 +17,7 @@ post are kept.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # ESC-introduced sequences and their 8-bit C1 forms, also unterminated ones, in one pass so that
 # the leftmost introducer wins: CSI (ESC [ or U+009B ... final byte), string sequences OSC, DCS,
@@ -32,18 +33,44 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # Remaining controls: C0 but tab and newline, DEL, C1, and bidi overrides/isolates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_REMOVED_RUN = re.compile(f"(?:{_ESCAPE_SEQUENCE.pattern}|{_CONTROL.pattern})+", re.VERBOSE)
+
+REPLACEMENT = "\ufffd"
+"""Shown where something was removed from a name (as for bytes that are not UTF-8)."""
 
 
-def sanitize(text: str) -> str:
-    """Remove every control character and escape sequence but tab and newline."""
+def sanitize(text: str, replacement: str = "") -> str:
+    """Remove every control character and escape sequence but tab and newline.
+
+    With `replacement`, each run of removed characters becomes that text instead: a file name
+    made of an escape sequence must not vanish from the list."""
     if not _CONTROL.search(text):
         return text  # the common case costs one scan
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if replacement:
+        return _REMOVED_RUN.sub(replacement, text)
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
 
 
-def sanitize_line(text: str) -> str:
+def sanitize_line(text: str, replacement: str = "") -> str:
     """Sanitize and fold all whitespace runs (newlines included) into one space."""
-    return " ".join(sanitize(text).split())
+    return " ".join(sanitize(text, replacement).split())
+
+
+_BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+"""Letters and symbols that draw nothing (Hangul fillers, the blank Braille pattern)."""
+_DRAWS_NOTHING = frozenset(("Cc", "Cf", "Cs", "Mn", "Me", "Zl", "Zp", "Zs"))
+"""Unicode categories that leave no mark on their own: controls, format characters (zero-width
+space and joiners, BOM), combining marks, separators."""
+
+
+def draws(text: str) -> bool:
+    """True when `text` has a character that leaves a visible mark on the screen."""
+    for char in text:
+        if char in _BLANK_LETTERS or char.isspace():
+            continue
+        if unicodedata.category(char) not in _DRAWS_NOTHING:
+            return True
+    return False

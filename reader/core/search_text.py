@@ -34,17 +34,22 @@ def find_all(text: str, query: str) -> list[tuple[int, int]]:
 
 # -- Markdown to plain text ------------------------------------------------------------------
 
-_FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
+# Each pattern stops a scan at the character that would start its next match ("[" for links,
+# "<" for tags) or at a line end, so no position is scanned twice: one call is one hold of the
+# GIL, and a rescan of a long line of unclosed "[a](b" held it for 48 s while indexing.
+_FENCE = re.compile(r"^[ \t]*(```|~~~).*$", re.MULTILINE)
 _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+.*$", re.MULTILINE)
-_IMAGE_LINE = re.compile(r"\[image:\s*([^\]\n]*)\]")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
-_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->", re.DOTALL)
-_LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|[-*_=|: ]{3,}$)", re.MULTILINE)
+_IMAGE_LINE = re.compile(r"\[image:\s*([^\[\]\n]*)\]")
+_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\[\]\n]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\](?:\([^()\[\]\n]*\)|\[[^\[\]\n]*\])")
+_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<!--(?:(?!<!--).)*?-->", re.DOTALL)
+_LINE_MARK = re.compile(
+    r"^[ \t]*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|[-*_=|: ]{3,}$)", re.MULTILINE
+)
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 _CODE_TICKS = re.compile(r"`+")
-_TABLE_PIPE = re.compile(r"\s*\|\s*")
+_TABLE_PIPE = re.compile(r"\|")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -496,6 +496,29 @@ def measure_memory(site: Path, size: int, settings: Settings) -> Iterator[Result
     yield limit_result(f"peak RSS {size}", round(peak_kib / 1024, 1), 150, unit="MB")
 
 
+WALK_POSTS = 1000
+"""Posts opened one after another for the memory walk (goal: RSS at most 20 MB above the RSS
+after 50)."""
+
+
+def measure_memory_walk(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    """RSS after opening 1,000 posts (fewer in a smaller library) one after another with `]`
+    in a real terminal (reader.devtools.memwalk), against the RSS after the 50th."""
+    from reader.devtools.memwalk import walk
+
+    posts = min(WALK_POSTS, size - 1)
+    base = min(50, max(1, posts // 5))
+    data_dir = settings.work_dir / f"walk-{size}"
+    rss = walk(_reader_command(site, data_dir), (base, posts))
+    yield limit_result(
+        f"RSS after opening {posts:,} posts {size}",
+        rss[posts],
+        rss[base] + 20,
+        unit="MB",
+        baseline=rss[base],
+    )
+
+
 # ---------------------------------------------------------------------------- driver
 def measure_search(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     from reader.devtools.bench_search import measure_search as search
@@ -510,6 +533,7 @@ MEASURES = (
     measure_first_paint,
     measure_open,
     measure_memory,
+    measure_memory_walk,
 )
 
 

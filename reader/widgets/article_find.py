@@ -42,7 +42,7 @@ def _wide(char: str) -> bool:
     return cell_len(char) == 2
 
 
-def find_hits(lines: Sequence[Strip], query: str) -> list[Hit]:
+def find_hits(lines: Sequence[Sequence[Segment]], query: str) -> list[Hit]:
     """Every case-insensitive occurrence of `query` in the rendered lines, in reading order."""
     needle = _lower(" ".join(query.split()))
     if not needle:
@@ -77,7 +77,7 @@ def find_hits(lines: Sequence[Strip], query: str) -> list[Hit]:
     return hits
 
 
-def _raw(lines: Sequence[Strip]) -> list[str]:
+def _raw(lines: Sequence[Sequence[Segment]]) -> list[str]:
     return ["".join(segment.text for segment in line) for line in lines]
 
 
@@ -86,7 +86,7 @@ def _spans(
     end: int,
     starts: list[int],
     texts: list[str],
-    lines: Sequence[Strip],
+    lines: Sequence[Sequence[Segment]],
     lead: list[int],
 ) -> list[tuple[int, int, int]]:
     spans: list[tuple[int, int, int]] = []

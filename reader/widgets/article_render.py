@@ -421,7 +421,16 @@ BIG_TABLE_ROWS = 200
 BIG_TABLE_COLUMNS = 40
 """Tables larger than this are shown as their text: laying out a 3000-row table in Rich holds
 the worker for tens of seconds and the UI answered keys late meanwhile."""
-_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t:\-|]*-[ \t:\-|]*$", re.MULTILINE)
+MAX_NESTING = 12
+"""Lists or quotes nested deeper are shown as text: Rich indents each level, so past about a
+dozen levels nothing is left of the column (a 32-deep quote drew no line at all), and 1,000
+nested lists took 10 s to lay out."""
+MAX_BLOCK_CHARS = 100_000
+"""A block longer than this is shown as text. Blocks are cut at blank lines every ~24 lines,
+so only a pathological one is this long (a 1 MB word took 2.7 s to fold, 300 KB of `*a ` 2.5 s):
+what the layout will cost is decided from the source, never by a timer."""
+_TABLE_RULE = re.compile(r"^[ \t]{0,3}\|?[ \t:\-|]*-[ \t:\-|]*$", re.MULTILINE)
+_NESTED = re.compile(r"^((?:[ \t]{0,3}>)*)([ \t]*)([-+*]|\d{1,9}[.)])?(?=[ \t]|$)", re.MULTILINE)
 
 
 def _big_table(source: str) -> tuple[int, int] | None:
@@ -445,6 +454,41 @@ def _big_table(source: str) -> tuple[int, int] | None:
     return None
 
 
+def _nesting(source: str) -> int:
+    """How deep lists and quotes nest in `source` (a list level per two columns of indent)."""
+    deepest = 0
+    for match in _NESTED.finditer(source):
+        quotes, indent, marker = match.groups()
+        depth = quotes.count(">")
+        if marker:
+            depth += len(indent.expandtabs(4)) // 2 + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def too_costly(source: str) -> str | None:
+    """Why laying out this block would cost too much (it is then shown as text), else None."""
+    size = _big_table(source)
+    if size is not None:
+        return f"A table of {size[0]:,} rows and {size[1]:,} columns"
+    depth = _nesting(source)
+    if depth > MAX_NESTING:
+        return f"Lists or quotes nested {depth:,} deep"
+    if len(source) > MAX_BLOCK_CHARS:
+        return f"A block of {len(source):,} characters"
+    return None
+
+
+def _as_text(reason: str, source: str, console: Console, width: int) -> list[list[Segment]]:
+    """The note (wrapped), then the source as written, one screen line per source line (cut at
+    the edge: folding a megabyte-long line would cost what the layout did)."""
+    note = Text(f"{reason}, shown as text:", style="italic")
+    lines = console.render_lines(note, console.options.update(width=width, height=None), pad=True)
+    options = console.options.update(width=width, height=None, no_wrap=True, overflow="crop")
+    body = Text("\n" + "\n".join(line[: width * 4] for line in source.rstrip("\n").split("\n")))
+    return [*lines, *console.render_lines(body, options, pad=True)]
+
+
 def render_block(
     block: Block,
     console: Console,
@@ -457,13 +501,9 @@ def render_block(
 
     Appends the block's links to `links`; their numbers continue from the links already there.
     """
-    size = _big_table(block.source)
-    if size is not None:
-        note = Text(f"A table of {size[0]:,} rows and {size[1]:,} columns, shown as text:\n\n")
-        note.stylize("italic")
-        note.append(block.source.rstrip("\n"))
-        options = console.options.update(width=width, height=None, no_wrap=True, overflow="crop")
-        return console.render_lines(note, options, pad=True)
+    reason = too_costly(block.source)
+    if reason is not None:
+        return _as_text(reason, block.source, console, width)
     markdown = _ArticleMarkdown("", code_theme=code_theme, hyperlinks=True)
     markdown.markup = block.source
     markdown.parsed = _PARSER.parse(block.source)

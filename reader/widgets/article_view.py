@@ -10,6 +10,7 @@ a change of width.
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -25,14 +26,18 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.library import NOT_SAVED
-from reader.core.sanitize import sanitize_line
+from reader.core.sanitize import REPLACEMENT, sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
+from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Bookmark, Library
     from reader.widgets.article_render import Block, RenderedLink
+
+Line = list[Segment]
+"""A rendered line of the article: its segments, exactly the column's width."""
 
 BLOCK_GAP = 1
 """Blank lines between rendered blocks (Rich's own gap between Markdown blocks)."""
@@ -52,7 +57,7 @@ class _Config(Protocol):
 class _Chunk:
     """Rendered lines handed from the worker to the view (already in view order)."""
 
-    lines: list[Strip]
+    lines: list[Line]
     blocks: list[tuple[Block, int, int]]
     """(block, first line, height) for each block in `lines`, lines counted from the top."""
     links: list[RenderedLink]
@@ -63,7 +68,9 @@ class _Document:
     path: str
     article: Article
     width: int
-    lines: list[Strip] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    """Every rendered line, exactly `width` cells (a Strip is made only for a line on screen:
+    each Strip carries seven caches, ~1 KB, and a long post has 100,000 lines)."""
     block_starts: list[int] = field(default_factory=list)
     """First line of each rendered block (ascending)."""
     blocks: list[Block] = field(default_factory=list)
@@ -202,6 +209,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._loading_path: str | None = None
         self._pending_anchor: str | None = None
         self._cache: dict[int, Strip] = {}
+        self._trim: threading.Thread | None = None
+        """The last memory trim started (after a long post was closed)."""
         self._find_query = ""
         self._hits: list[Hit] = []
         self._hit_index = -1
@@ -326,8 +335,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Show nothing (e.g. the selected post vanished)."""
         self.save_position()
         self._generation += 1
-        self._doc = None
-        self._loading_path = None
+        self._set_document(None)
         self.virtual_size = Size(0, 0)
         self.refresh()
 
@@ -503,12 +511,13 @@ class ArticleView(ScrollView, can_focus=True):
 
         article, width = doc.article, doc.width
         console = make_console(width, styles)
-        header = [_strip(line) for line in render_text(_header(article, styles), console, width)]
+        header: list[Line] = render_text(_header(article, styles), console, width)
+        blank: Line = [Segment(" " * width)]
         blocks = split_blocks(article.markdown, (h.line for h in article.headings))
         doc.total_blocks = len(blocks)
         links: list[RenderedLink] = []
         sent_links = 0
-        lines: list[Strip] = [*header, Strip.blank(width)]
+        lines: list[Line] = [*header, blank]
         placed: list[tuple[Block, int, int]] = []
         top = 0
         first_screen = max(self.size.height, 24) + 10
@@ -522,8 +531,8 @@ class ArticleView(ScrollView, can_focus=True):
                 continue
             y = top + len(lines)
             placed.append((block, y, len(rendered)))
-            lines.extend(_strip(line) for line in rendered)
-            lines.extend(Strip.blank(width) for _ in range(BLOCK_GAP))
+            lines.extend(rendered)
+            lines.extend(blank for _ in range(BLOCK_GAP))
             budget += len(rendered)
             if (not sent_first and len(lines) + top >= first_screen) or budget >= 400:
                 yield _Chunk(lines, placed, links[sent_links:]), False
@@ -538,7 +547,7 @@ class ArticleView(ScrollView, can_focus=True):
         if message.generation != self._generation:
             return
         if message.document is None:
-            self._doc = None
+            self._set_document(None)
             self._error = message.error
             self.virtual_size = Size(0, 1)
             self.refresh()
@@ -547,9 +556,13 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self._set_document(message.document)
 
-    def _set_document(self, doc: _Document) -> None:
-        self._doc = doc
+    def _set_document(self, doc: _Document | None) -> None:
+        old, self._doc = self._doc, doc
         self._loading_path = None
+        self._cache.clear()
+        if old is not None and old is not doc and len(old.lines) >= TRIM_AFTER_LINES:
+            del old  # its lines are freed here; the trim then gives their pages back
+            self._trim = trim_soon()
 
     def on_article_view__rendered(self, message: _Rendered) -> None:
         message.stop()
@@ -674,7 +687,7 @@ class ArticleView(ScrollView, can_focus=True):
         cached = self._cache.get(index)
         if cached is None:
             margin = max(0, (width - doc.width) // 2)
-            line = doc.lines[index]
+            line = Strip(doc.lines[index], doc.width)
             hits = self._hit_lines.get(index)
             if hits:
                 plain = self.get_component_rich_style("article--find", partial=True)
@@ -955,17 +968,15 @@ class ArticleView(ScrollView, can_focus=True):
         )
 
 
-def _strip(line: list[Segment]) -> Strip:
-    return Strip(line)
-
-
 def _header(article: Article, styles: dict[str, Style]) -> Text:
     """Title, date and author, category paths, source URL, notices: sanitized, no markup."""
     from reader.widgets.article_render import WrapText
 
     row = article.row
     text = WrapText(justify="left", overflow="fold")
-    text.append(sanitize_line(row.title) or row.path, styles["reader.title"])
+    text.append(
+        sanitize_line(row.title) or sanitize_line(row.path, REPLACEMENT), styles["reader.title"]
+    )
     meta = []
     if row.date is not None:
         meta.append(row.date.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00"))
