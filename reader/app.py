@@ -65,8 +65,11 @@ class ReaderApp(App[int]):
         *,
         paths: StorePaths | None = None,
         crash_log: Path | None = None,
+        open_path: str | None = None,
     ) -> None:
         self.library = library
+        self.open_path = open_path
+        """A post to open at start (`reader FILE.md`), relative to the library."""
         self.config = config or Config()
         self.paths = paths or StorePaths.default()
         self.crash_log = crash_log
@@ -88,7 +91,7 @@ class ReaderApp(App[int]):
             self.config.theme, self.config.theme
         ):
             safe.notify(self, f"Unknown theme {self.config.theme!r} in config.", severity="error")
-        self.push_screen(MainScreen(self.library, self.config))
+        self.push_screen(MainScreen(self.library, self.config, open_path=self.open_path))
         if not self.is_headless:
             # The SSH link dropped: quit as with `q`, so the reading position is saved and the
             # terminal restored, instead of dying where SIGHUP finds us.

@@ -1,6 +1,8 @@
 """`reader [PATH]`: pick the library, read the config, run the app; errors are one line.
 
 Library: PATH if given; else the last one opened; else the sample library shipped in the package.
+PATH may be one post file: it opens in the known library holding it, else on its own; `-`
+reads a post from standard input and the keys from the terminal (`/dev/tty`).
 Exit codes: 0 quit, 1 the app crashed (the traceback is in a log file), 2 bad usage (missing
 PATH, bad config, a terminal that cannot show the app).
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from reader.core.config import Config, ConfigError, load_config
 from reader.core.paths import StorePaths
+from reader.core.piped import MAX_PIPED, PipedError, save_piped_post
 from reader.core.sanitize import sanitize_line
 
 
@@ -67,10 +70,19 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     except ConfigError as error:
         _error(f"bad config: {error}")
         return 2
+    if path == "-":
+        try:
+            path = str(_read_piped_post(paths))
+        except (PipedError, OSError) as error:
+            _error(str(error))
+            return 2
     root = resolve_library(path, paths)
     if path is not None and not root.exists():
         _error(f"no such library: {path}")
         return 2
+    open_path: str | None = None
+    if root.is_file():
+        root, open_path = post_location(root, paths)
     problem = terminal_problem()
     if problem is not None:
         _error(problem)
@@ -96,7 +108,7 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     # pin the app to that size through every resize (Textual asks shutil, which prefers them).
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
-    app = ReaderApp(library, config, paths=paths, crash_log=crash_log)
+    app = ReaderApp(library, config, paths=paths, crash_log=crash_log, open_path=open_path)
     try:
         app.run()
     finally:
@@ -107,6 +119,33 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         return 1
     code = app.return_code
     return code if code is not None else 0
+
+
+def post_location(file: Path, paths: StorePaths) -> tuple[Path, str]:
+    """(library, relpath) to read a post file in: the known library holding it (its marks,
+    its neighbours), else the file on its own (its state keyed by its real path)."""
+    from reader.core.library import library_for_file
+
+    found = library_for_file(file, paths)
+    if found is not None and Path(found[0]).is_dir():
+        return Path(found[0]), found[1]
+    real = Path(os.path.realpath(file))
+    return real, real.name
+
+
+def _read_piped_post(paths: StorePaths) -> Path:
+    """Keep standard input as a post file; then take keys from the terminal instead."""
+    if sys.stdin.isatty():
+        raise PipedError("nothing is piped in (try: cat post.md | reader -)")
+    data = sys.stdin.buffer.read(MAX_PIPED + 1)
+    saved = save_piped_post(data, paths)
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError as error:
+        raise PipedError(f"no terminal to take keys from (/dev/tty: {error.strerror})") from None
+    os.dup2(tty, sys.stdin.fileno())  # Textual reads keys from file descriptor 0
+    os.close(tty)
+    return saved
 
 
 def _error(message: str) -> None:

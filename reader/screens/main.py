@@ -70,10 +70,12 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar = bindings("main")
 
-    def __init__(self, library: Library, config: Config) -> None:
+    def __init__(self, library: Library, config: Config, *, open_path: str | None = None) -> None:
         super().__init__()
         self.library = library
         self.config = config
+        self._open_at_start = open_path
+        """A post to open as soon as the index lists it (now, or once the first sync is done)."""
         self.folder: Folder = ALL
         self.sort: Literal["date", "title"] = "date"
         self._sync_cancel = threading.Event()
@@ -127,6 +129,7 @@ class MainScreen(Screen[None]):
         self.reload_posts()
         self.posts.focus()
         self._show_new_notices()
+        self._open_pending_post()
         self.call_after_refresh(self.start_sync)  # the first screen before the resync
 
     def on_unmount(self) -> None:
@@ -222,6 +225,19 @@ class MainScreen(Screen[None]):
     @on(PostListView.Selected)
     def _post_selected(self, event: PostListView.Selected) -> None:
         self.open_post(event.path)
+
+    def _open_pending_post(self, *, synced: bool = False) -> None:
+        """Open the post asked for at start once the index lists it; after a sync that did
+        not find it, say so instead of waiting."""
+        path = self._open_at_start
+        if path is None:
+            return
+        if self.library.has_post(path):
+            self._open_at_start = None
+            self.open_post(path)
+        elif synced:
+            self._open_at_start = None
+            safe.notify(self.app, f"{path} is not a post of this library", severity="error")
 
     def open_post(self, path: str, *, find: str = "") -> None:
         self.posts.select_path(path)
@@ -433,6 +449,7 @@ class MainScreen(Screen[None]):
             self.folders.set_folders(self.library.folders())
         if event.progress.done:
             self._hide_status_later(4)
+            self._open_pending_post(synced=True)
 
     def _hide_status_later(self, seconds: float | None) -> None:
         """Hide the status line after `seconds`; None keeps it (a newer report came in)."""
