@@ -7,6 +7,7 @@ could not be read.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from reader.cli.bookmarks import opened, store_paths
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--library",
         metavar="PATH",
         help="the library to restore into (default: the one the file came from, when known "
-        "here, or the only known library)",
+        "here or when its folder exists; else the only known library)",
     )
     parser.set_defaults(handler=run)
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     text = data.decode("utf-8", "replace")
     paths = store_paths(args)
-    library_path = args.library or _library_of(text, known_libraries(paths))
+    library_path = args.library or _library_of(text, known_libraries(paths), args.file)
     with opened(library_path, paths) as library:
         for _progress in library.sync():  # match against the files as they are now
             pass
@@ -74,16 +75,32 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.unmatched or report.problems else 0
 
 
-def _library_of(text: str, known: list[str]) -> str:
-    """The library the records came from, when it is known here; else the only known one."""
+def _library_of(text: str, known: list[str], file: str) -> str:
+    """The library the records came from when it is known here, else when its folder exists
+    (said on stderr), else the only known library; else the user must say."""
     from reader.cli import UsageError
 
     items, _problems = parse_export(text)
-    sources = {item.library for item in items if item.library}
+    sources = sorted({item.library for item in items if item.library})
     for root in known:
         if root in sources:
             return root
-    if len(known) == 1:
+    existing = [root for root in sources if os.path.isdir(root)]
+    if len(existing) == 1:
+        print(
+            f"reader: importing into {sanitize_line(existing[0])}, the library recorded in "
+            f"{sanitize_line(file)} (pass --library PATH to choose another)",
+            file=sys.stderr,
+        )
+        return existing[0]
+    if not existing and len(known) == 1:
         return known[0]
-    came_from = ", ".join(sorted(sanitize_line(s) for s in sources)) or "an unknown library"
-    raise UsageError(f"the bookmarks came from {came_from}, not known here: pass --library PATH")
+    came_from = ", ".join(sanitize_line(s) for s in sources) or "an unknown library"
+    if existing:
+        raise UsageError(
+            f"the bookmarks came from several libraries ({came_from}): pass --library PATH"
+        )
+    raise UsageError(
+        f"the bookmarks came from {came_from}, which is neither known here nor on this disk: "
+        "pass --library PATH"
+    )
