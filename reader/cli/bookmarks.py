@@ -18,6 +18,7 @@ from reader.core.library import Bookmark, Library, known_libraries, library_for_
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
 from reader.core.scan import SiteError
+from reader.core.words import counted
 
 JSON_KEYS = (
     "path",
@@ -261,6 +262,5 @@ def run_remove(args: argparse.Namespace) -> int:
             return 1
         for bookmark in mine:
             library.remove_bookmark(relpath, anchor=bookmark.anchor)
-    noun = "bookmark" if len(mine) == 1 else "bookmarks"
-    _print(f"Removed {len(mine)} {noun} of {sanitize_line(mine[0].title)}")
+    _print(f"Removed {counted(len(mine), 'bookmark')} of {sanitize_line(mine[0].title)}")
     return 0

@@ -14,6 +14,7 @@ from reader.cli.bookmarks import opened, store_paths
 from reader.core.bookmarks_import import NotAnExportError, import_bookmarks, parse_export
 from reader.core.library import known_libraries
 from reader.core.sanitize import sanitize_line
+from reader.core.words import counted
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -61,10 +62,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"reader: {args.file}: {error}", file=sys.stderr)
             return 1
         root = library.root
-    noun = "bookmark" if report.restored == 1 else "bookmarks"
-    summary = f"Restored {report.restored} {noun} into {sanitize_line(root)}"
+    summary = f"Restored {counted(report.restored, 'bookmark')} into {sanitize_line(root)}"
     if report.unchanged:
-        summary += f"; {report.unchanged} already there"
+        summary += f"; {report.unchanged:,} already there"
     print(summary + ".")
     if report.unmatched:
         print(f"{len(report.unmatched)} matched no post of the library:")

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import platformdirs
 
 from reader.core.sanitize import sanitize, sanitize_line
+from reader.core.words import counted
 
 GroupBy = Literal["category", "date", "none"]
 LinkMode = Literal["source", "file"]
@@ -220,12 +221,10 @@ def export_bookmarks(
     last); inside a group bookmarks keep their given order (the library gives newest first).
     """
     root_text = escape_inline(library_root)
-    count = len(bookmarks)
-    noun = "bookmark" if count == 1 else "bookmarks"
     lines = [
         "# Bookmarks",
         "",
-        f"Exported {_when(now)} from {root_text}: {count} {noun}.",
+        f"Exported {_when(now)} from {root_text}: {counted(len(bookmarks), 'bookmark')}.",
         "",
     ]
     if not bookmarks:

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import safe
 from reader.core.library import Folder, Library
+from reader.core.words import counted
 from reader.keys import bindings
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
@@ -380,7 +381,7 @@ class MainScreen(Screen[None]):
     def action_mark_folder_read(self) -> None:
         count = self.library.mark_folder_read(self.folder)
         self.refresh_marks()
-        safe.notify(self.app, f"Marked {count:,} posts read (u undoes).")
+        safe.notify(self.app, f"Marked {counted(count, 'post')} read (u undoes).")
 
     def action_undo(self) -> None:
         description = self.library.undo()
