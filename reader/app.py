@@ -14,6 +14,7 @@ from textual.app import App
 from reader import safe
 from reader.core.config import Config
 from reader.core.library import Library, known_libraries
+from reader.core.names import library_name
 from reader.core.paths import StorePaths
 from reader.keys import bindings
 from reader.screens.main import MainScreen
@@ -164,7 +165,7 @@ class ReaderApp(App[int]):
             self.pop_screen()
         self.switch_screen(MainScreen(library, self.config))
         self._close_when_idle(old)
-        safe.notify(self, f"Opened {library.root}")
+        safe.notify(self, f"Opened {library_name(library.root)}")
 
     def _close_when_idle(self, library: Library) -> None:
         """Close the old library once the workers still using it (sync, search) are done."""

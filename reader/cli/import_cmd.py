@@ -13,6 +13,7 @@ import sys
 from reader.cli.bookmarks import opened, store_paths
 from reader.core.bookmarks_import import NotAnExportError, import_bookmarks, parse_export
 from reader.core.library import known_libraries
+from reader.core.names import library_label
 from reader.core.sanitize import sanitize_line
 from reader.core.words import counted
 
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"reader: {args.file}: {error}", file=sys.stderr)
             return 1
         root = library.root
-    summary = f"Restored {counted(report.restored, 'bookmark')} into {sanitize_line(root)}"
+    summary = f"Restored {counted(report.restored, 'bookmark')} into {library_label(root)}"
     if report.unchanged:
         summary += f"; {report.unchanged:,} already there"
     print(summary + ".")
@@ -88,14 +89,14 @@ def _library_of(text: str, known: list[str], file: str) -> str:
     existing = [root for root in sources if os.path.isdir(root)]
     if len(existing) == 1:
         print(
-            f"reader: importing into {sanitize_line(existing[0])}, the library recorded in "
+            f"reader: importing into {library_label(existing[0])}, the library recorded in "
             f"{sanitize_line(file)} (pass --library PATH to choose another)",
             file=sys.stderr,
         )
         return existing[0]
     if not existing and len(known) == 1:
         return known[0]
-    came_from = ", ".join(sanitize_line(s) for s in sources) or "an unknown library"
+    came_from = ", ".join(library_label(s) for s in sources) or "an unknown library"
     if existing:
         raise UsageError(
             f"the bookmarks came from several libraries ({came_from}): pass --library PATH"

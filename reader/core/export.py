@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import platformdirs
 
+from reader.core.names import library_label
 from reader.core.sanitize import sanitize, sanitize_line
 from reader.core.words import counted
 
@@ -220,7 +221,7 @@ def export_bookmarks(
     Groups are sorted (categories by name, months newest first, "Uncategorized"/"Undated"
     last); inside a group bookmarks keep their given order (the library gives newest first).
     """
-    root_text = escape_inline(library_root)
+    root_text = escape_inline(library_label(library_root))
     lines = [
         "# Bookmarks",
         "",
