@@ -51,3 +51,16 @@ def test_dash_without_a_pipe_says_what_to_do(tmp_path: Path) -> None:
     result = run_reader("--data-dir", str(tmp_path), "-", stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert result.stderr.startswith("reader: nothing came on standard input")
+
+
+@pytest.mark.parametrize("name", sorted(cli.SUBCOMMANDS))
+def test_every_subcommand_help_has_its_usage_and_a_description(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main([name, "--help"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"usage: reader {name} ")
+    blank = lines.index("")
+    description = lines[blank + 1] if blank + 1 < len(lines) else ""
+    assert description and not description.startswith(("options:", "positional arguments:"))

@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", metavar="DIR", help="keep state and index under DIR instead of the defaults"
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # prog: subcommands say `reader NAME` (not the several-line usage above) in their usage.
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, prog="reader"
+    )
     for module in SUBCOMMANDS.values():
         import_module(f"reader.cli.{module}").register(subparsers)
     return parser
