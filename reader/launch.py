@@ -82,6 +82,13 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         return 2
     open_path: str | None = None
     if root.is_file():
+        from reader.core.scan import SiteError, lone_post_site
+
+        try:
+            lone_post_site(root)  # a post file at all? Said before anything is opened.
+        except SiteError as error:
+            _error(str(error))
+            return 2
         root, open_path = post_location(root, paths)
     problem = terminal_problem()
     if problem is not None:

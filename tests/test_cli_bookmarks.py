@@ -280,3 +280,16 @@ def test_real_command_exports(blog: Path, data: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert _links(result.stdout) == {"First *post*": "https://b.example/1"}
     assert os.environ.get("XDG_DATA_HOME")  # the conftest isolation is in effect
+
+
+def test_bookmarks_list_ends_with_a_newline_in_every_form(
+    capsys: pytest.CaptureFixture[str], blog: Path, data: Path
+) -> None:
+    _, empty, _ = reader(capsys, data, "bookmarks", "list")
+    assert empty == "No bookmarks.\n"
+    reader(capsys, data, "bookmarks", "add", str(blog / "life/third.md"), "--note", "n\n")
+    for args in ([], ["--json"]):
+        _, out, _ = reader(capsys, data, "bookmarks", "list", *args)
+        assert out.endswith("\n") and not out.endswith("\n\n"), args
+    result = run_reader("--data-dir", str(data), "bookmarks", "list")  # the real command
+    assert result.returncode == 0 and result.stdout.endswith("note: n\n")

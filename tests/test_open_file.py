@@ -14,6 +14,7 @@ from reader.core.paths import StorePaths
 from reader.core.piped import PipedError, save_piped_post
 from reader.core.scan import SiteError, lone_post_site
 from reader.launch import post_location
+from tests.conftest import run_reader
 from tests.ui_helpers import async_test, main_screen, make_site, open_library, settle
 
 LONE = "---\ntitle: A lone post\n---\n\n# Heading\n\nThe lone body text.\n"
@@ -120,3 +121,12 @@ def test_a_piped_post_is_kept_by_its_content(tmp_path: Path) -> None:
     assert html.suffix == ".html" and html.read_bytes() == b"<p>caf\xe9</p>"
     with pytest.raises(PipedError, match="nothing came on standard input"):
         save_piped_post(b" \n", paths)
+
+
+def test_a_file_that_is_not_a_post_is_a_clear_usage_error(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("plain text", encoding="utf-8")
+    result = run_reader("--data-dir", str(tmp_path / "data"), str(notes))
+    assert result.returncode == 2
+    assert result.stderr.startswith("reader: not a post file (")
+    assert not (tmp_path / "data").exists()  # nothing was opened or created
