@@ -9,7 +9,7 @@ import pytest
 
 from reader.app import ReaderApp
 from reader.core.config import Config
-from reader.core.library import Library, library_for_file
+from reader.core.library import Library, known_libraries, library_for_file
 from reader.core.paths import StorePaths
 from reader.core.piped import PipedError, save_piped_post
 from reader.core.scan import SiteError, lone_post_site
@@ -130,3 +130,11 @@ def test_a_file_that_is_not_a_post_is_a_clear_usage_error(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert result.stderr.startswith("reader: not a post file (")
     assert not (tmp_path / "data").exists()  # nothing was opened or created
+
+
+def test_piped_posts_are_not_offered_as_known_libraries(tmp_path: Path) -> None:
+    paths = StorePaths.default(tmp_path / "data")
+    site = make_site(tmp_path / "blog")
+    open_library(site, tmp_path / "data").close()
+    Library.open(save_piped_post(LONE.encode(), paths), paths=paths).close()
+    assert known_libraries(paths) == [str(site.resolve() / "source" / "_posts")]

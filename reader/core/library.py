@@ -994,8 +994,10 @@ def __getattr__(name: str) -> Any:
 
 
 def known_libraries(paths: StorePaths) -> list[str]:
-    """Roots of the libraries opened before, last opened first."""
-    return known_roots(paths)
+    """Roots of the libraries opened before, last opened first (posts piped in are not
+    libraries anyone would choose again)."""
+    piped = os.path.realpath(paths.piped_dir) + os.sep  # roots are realpaths
+    return [root for root in known_roots(paths) if not root.startswith(piped)]
 
 
 def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str] | None:

@@ -28,7 +28,7 @@ def save_piped_post(data: bytes, paths: StorePaths) -> Path:
         raise PipedError(f"standard input is larger than {MAX_PIPED // (1024 * 1024)} MiB")
     suffix = ".html" if data.lstrip().startswith(b"<") else ".md"
     name = hashlib.sha256(data).hexdigest()[:16] + suffix
-    folder = paths.cache_dir / "stdin"
+    folder = paths.piped_dir
     target = folder / name
     if target.is_file():
         return target
