@@ -16,7 +16,6 @@ from pathlib import Path
 
 from reader.core.config import Config, ConfigError, load_config
 from reader.core.paths import StorePaths
-from reader.core.piped import MAX_PIPED, PipedError, save_piped_post
 from reader.core.sanitize import sanitize_line
 
 
@@ -71,6 +70,8 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         _error(f"bad config: {error}")
         return 2
     if path == "-":
+        from reader.core.piped import PipedError  # only for `reader -`: start-up stays lean
+
         try:
             path = str(_read_piped_post(paths))
         except (PipedError, OSError) as error:
@@ -80,10 +81,10 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     if path is not None and not root.exists():
         _error(f"no such library: {path}")
         return 2
+    from reader.core.scan import SiteError, lone_post_site
+
     open_path: str | None = None
     if root.is_file():
-        from reader.core.scan import SiteError, lone_post_site
-
         try:
             lone_post_site(root)  # a post file at all? Said before anything is opened.
         except SiteError as error:
@@ -96,7 +97,6 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         return 2
 
     from reader.core.library import Library
-    from reader.core.scan import SiteError
 
     try:
         library = Library.open(root, paths=paths)
@@ -142,6 +142,8 @@ def post_location(file: Path, paths: StorePaths) -> tuple[Path, str]:
 
 def _read_piped_post(paths: StorePaths) -> Path:
     """Keep standard input as a post file; then take keys from the terminal instead."""
+    from reader.core.piped import MAX_PIPED, PipedError, save_piped_post
+
     if sys.stdin.isatty():
         raise PipedError("nothing is piped in (try: cat post.md | reader -)")
     data = sys.stdin.buffer.read(MAX_PIPED + 1)
