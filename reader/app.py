@@ -13,7 +13,7 @@ from textual.app import App
 
 from reader import safe
 from reader.core.config import Config
-from reader.core.library import Library, known_libraries
+from reader.core.library import Library, known_libraries, post_location
 from reader.core.names import library_name
 from reader.core.paths import StorePaths
 from reader.keys import bindings
@@ -150,20 +150,25 @@ class ReaderApp(App[int]):
         return known_libraries(self.paths)
 
     def switch_library(self, path: str) -> None:
-        """Open another library in place of the current one."""
+        """Open another library in place of the current one; a post file opens in the known
+        library holding it, else on its own."""
+        where, open_path = Path(path).expanduser(), None
         try:
-            library = Library.open(Path(path).expanduser(), paths=self.paths)
+            if where.is_file():
+                found, open_path = post_location(where, self.paths)
+                where = Path(found)
+            library = Library.open(where, paths=self.paths)
         except Exception as error:
             safe.notify(self, f"Cannot open {path}: {error}", severity="error")
             return
         old, self.library = self.library, library
-        self.call_after_refresh(self._install, library, old)
+        self.call_after_refresh(self._install, library, old, open_path)
 
-    def _install(self, library: Library, old: Library) -> None:
+    def _install(self, library: Library, old: Library, open_path: str | None = None) -> None:
         # Not awaited: this runs on the app's message loop, which the new screen's mount needs.
         while len(self.screen_stack) > 2 and not isinstance(self.screen, MainScreen):
             self.pop_screen()
-        self.switch_screen(MainScreen(library, self.config))
+        self.switch_screen(MainScreen(library, self.config, open_path=open_path))
         self._close_when_idle(old)
         safe.notify(self, f"Opened {library_name(library.root)}")
 

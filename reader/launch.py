@@ -90,7 +90,10 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         except SiteError as error:
             _error(str(error))
             return 2
-        root, open_path = post_location(root, paths)
+        from reader.core.library import post_location
+
+        found, open_path = post_location(root, paths)
+        root = Path(found)
     problem = terminal_problem()
     if problem is not None:
         _error(problem)
@@ -126,18 +129,6 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         return 1
     code = app.return_code
     return code if code is not None else 0
-
-
-def post_location(file: Path, paths: StorePaths) -> tuple[Path, str]:
-    """(library, relpath) to read a post file in: the known library holding it (its marks,
-    its neighbours), else the file on its own (its state keyed by its real path)."""
-    from reader.core.library import library_for_file
-
-    found = library_for_file(file, paths)
-    if found is not None and Path(found[0]).is_dir():
-        return Path(found[0]), found[1]
-    real = Path(os.path.realpath(file))
-    return real, real.name
 
 
 def _read_piped_post(paths: StorePaths) -> Path:

@@ -6,16 +6,23 @@ import os
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from reader.app import ReaderApp
 from reader.core.config import Config
-from reader.core.library import Library, known_libraries, library_for_file
+from reader.core.library import Library, known_libraries, library_for_file, post_location
 from reader.core.paths import StorePaths
 from reader.core.piped import PipedError, save_piped_post
 from reader.core.scan import SiteError, lone_post_site
-from reader.launch import post_location
 from tests.conftest import run_reader
-from tests.ui_helpers import async_test, main_screen, make_site, open_library, settle
+from tests.ui_helpers import (
+    async_test,
+    main_screen,
+    make_site,
+    open_library,
+    running_app,
+    settle,
+)
 
 LONE = "---\ntitle: A lone post\n---\n\n# Heading\n\nThe lone body text.\n"
 
@@ -65,9 +72,9 @@ def test_a_post_of_a_known_library_opens_in_that_library(tmp_path: Path) -> None
     open_library(site, tmp_path / "data").close()  # now a known library
     post = site / "source" / "_posts" / "beta.md"
     root, relpath = post_location(post, paths)
-    assert (root, relpath) == (site.resolve() / "source" / "_posts", "beta.md")
+    assert (root, relpath) == (str(site.resolve() / "source" / "_posts"), "beta.md")
     alone = _lone(tmp_path)
-    assert post_location(alone, paths) == (alone.resolve(), "lone.md")
+    assert post_location(alone, paths) == (str(alone.resolve()), "lone.md")
 
 
 @async_test
@@ -138,3 +145,18 @@ def test_piped_posts_are_not_offered_as_known_libraries(tmp_path: Path) -> None:
     open_library(site, tmp_path / "data").close()
     Library.open(save_piped_post(LONE.encode(), paths), paths=paths).close()
     assert known_libraries(paths) == [str(site.resolve() / "source" / "_posts")]
+
+
+@async_test
+async def test_open_library_dialog_takes_a_post_file_too(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "blog")
+    post = _lone(tmp_path)
+    async with running_app(site, tmp_path / "data") as (app, pilot):
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(post)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = main_screen(app)
+        assert app.library.root == str(post.resolve())
+        assert screen.article.path == "lone.md"

@@ -1014,3 +1014,13 @@ def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[s
         if best is None or len(root) > len(best[0]):
             best = (root, rel.as_posix())
     return best
+
+
+def post_location(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str]:
+    """(library, relpath) to read a post file in: the known library holding it (its marks,
+    its neighbours), else the file on its own (its state keyed by its real path)."""
+    found = library_for_file(file, paths)
+    if found is not None and Path(found[0]).is_dir():
+        return found
+    real = os.path.realpath(file)
+    return real, os.path.basename(real)
