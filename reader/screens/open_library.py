@@ -28,7 +28,10 @@ class OpenLibraryScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="open-library"):
             yield Label("Open library", id="open-library-title")
-            yield Input(placeholder="Path to a Hexo, Jekyll or Hugo site, a folder or a post file", id="path")
+            yield Input(
+                placeholder="Path to a Hexo, Jekyll or Hugo site, a folder or a post file",
+                id="path",
+            )
             yield OptionList(
                 *(
                     Option(safe.content(library_label(root)), id=str(i))
