@@ -14,7 +14,8 @@ from textual.app import App
 
 from reader import job_control, safe
 from reader.core.config import Config
-from reader.core.library import Library, known_libraries
+from reader.core.library import Library, known_libraries, post_location
+from reader.core.names import library_name
 from reader.core.paths import StorePaths
 from reader.key_gate import KeyGate
 from reader.keys import bindings
@@ -68,8 +69,11 @@ class ReaderApp(App[int]):
         *,
         paths: StorePaths | None = None,
         crash_log: Path | None = None,
+        open_path: str | None = None,
     ) -> None:
         self.library = library
+        self.open_path = open_path
+        """A post to open at start (`reader FILE.md`), relative to the library."""
         self.config = config or Config()
         self.paths = paths or StorePaths.default()
         self.crash_log = crash_log
@@ -92,7 +96,7 @@ class ReaderApp(App[int]):
             self.config.theme, self.config.theme
         ):
             safe.notify(self, f"Unknown theme {self.config.theme!r} in config.", severity="error")
-        self.push_screen(MainScreen(self.library, self.config))
+        self.push_screen(MainScreen(self.library, self.config, open_path=self.open_path))
         if not self.is_headless:
             # The SSH link dropped: quit as with `q`, so the reading position is saved and the
             # terminal restored, instead of dying where SIGHUP finds us.
@@ -175,25 +179,30 @@ class ReaderApp(App[int]):
         return known_libraries(self.paths)
 
     def switch_library(self, path: str) -> None:
-        """Open another library in place of the current one."""
+        """Open another library in place of the current one; a post file opens in the known
+        library holding it, else on its own."""
+        where, open_path = Path(path).expanduser(), None
         try:
-            library = Library.open(Path(path).expanduser(), paths=self.paths)
+            if where.is_file():
+                found, open_path = post_location(where, self.paths)
+                where = Path(found)
+            library = Library.open(where, paths=self.paths)
         except Exception as error:
             safe.notify(self, f"Cannot open {path}: {error}", severity="error")
             return
         old, self.library = self.library, library
-        self.call_after_refresh(self._install, library, old)
+        self.call_after_refresh(self._install, library, old, open_path)
 
-    def _install(self, library: Library, old: Library) -> None:
+    def _install(self, library: Library, old: Library, open_path: str | None = None) -> None:
         # Not awaited: this runs on the app's message loop, which the new screen's mount needs.
         if self.quitting:  # `q` came first: a screen mounted now would never compose
             self._close_when_idle(old)
             return
         while len(self.screen_stack) > 2 and not isinstance(self.screen, MainScreen):
             self.pop_screen()
-        self.switch_screen(MainScreen(library, self.config))
+        self.switch_screen(MainScreen(library, self.config, open_path=open_path))
         self._close_when_idle(old)
-        safe.notify(self, f"Opened {library.root}")
+        safe.notify(self, f"Opened {library_name(library.root)}")
 
     def _close_when_idle(self, library: Library) -> None:
         """Close the old library once the workers still using it (sync, search) are done."""

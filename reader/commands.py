@@ -11,6 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from reader import safe
+from reader.core.names import library_label
 from reader.keys import KEYS, KeySpec
 
 if TYPE_CHECKING:
@@ -59,13 +60,14 @@ class ReaderCommands(Provider):
                         help=spec.tooltip,
                     )
         for root in self._known():
-            score = matcher.match(f"Open library {root}")
+            label = library_label(root)
+            score = matcher.match(f"Open library {label}")
             if score > 0:
                 yield Hit(
                     score,
-                    Content("Open library ") + safe.content(root),
+                    Content("Open library ") + safe.content(label),
                     self._open(root),
-                    text=f"Open library {safe.line(root)}",
+                    text=f"Open library {label}",
                 )
         typed = query.strip()
         if typed.startswith(("/", "~", ".")) and Path(typed).expanduser().is_dir():

@@ -1,6 +1,8 @@
 """`reader [PATH]`: pick the library, read the config, run the app; errors are one line.
 
 Library: PATH if given; else the last one opened; else the sample library shipped in the package.
+PATH may be one post file: it opens in the known library holding it, else on its own; `-`
+reads a post from standard input and the keys from the terminal (`/dev/tty`).
 Exit codes: 0 quit, 1 the app crashed (the traceback is in a log file), 2 bad usage (missing
 PATH, bad config, a terminal that cannot show the app).
 """
@@ -72,17 +74,37 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     except ConfigError as error:
         _error(f"bad config: {error}")
         return 2
+    if path == "-":
+        from reader.core.piped import PipedError  # only for `reader -`: start-up stays lean
+
+        try:
+            path = str(_read_piped_post(paths))
+        except (PipedError, OSError) as error:
+            _error(str(error))
+            return 2
     root = resolve_library(path, paths)
     if path is not None and not root.exists():
         _error(f"no such library: {path}")
         return 2
+    from reader.core.scan import SiteError, lone_post_site
+
+    open_path: str | None = None
+    if root.is_file():
+        try:
+            lone_post_site(root)  # a post file at all? Said before anything is opened.
+        except SiteError as error:
+            _error(str(error))
+            return 2
+        from reader.core.library import post_location
+
+        found, open_path = post_location(root, paths)
+        root = Path(found)
     problem = terminal_problem()
     if problem is not None:
         _error(problem)
         return 2
 
     from reader.core.library import Library
-    from reader.core.scan import SiteError
     from reader.opening import open_patiently
 
     try:
@@ -105,7 +127,7 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     # pin the app to that size through every resize (Textual asks shutil, which prefers them).
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
-    app = ReaderApp(library, config, paths=paths, crash_log=crash_log)
+    app = ReaderApp(library, config, paths=paths, crash_log=crash_log, open_path=open_path)
     try:
         app.run()
     finally:
@@ -116,6 +138,23 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         return 1
     code = app.return_code
     return code if code is not None else 0
+
+
+def _read_piped_post(paths: StorePaths) -> Path:
+    """Keep standard input as a post file; then take keys from the terminal instead."""
+    from reader.core.piped import MAX_PIPED, PipedError, save_piped_post
+
+    if sys.stdin.isatty():
+        raise PipedError("nothing is piped in (try: cat post.md | reader -)")
+    data = sys.stdin.buffer.read(MAX_PIPED + 1)
+    saved = save_piped_post(data, paths)
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError as error:
+        raise PipedError(f"no terminal to take keys from (/dev/tty: {error.strerror})") from None
+    os.dup2(tty, sys.stdin.fileno())  # Textual reads keys from file descriptor 0
+    os.close(tty)
+    return saved
 
 
 def _error(message: str) -> None:

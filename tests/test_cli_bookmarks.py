@@ -206,12 +206,28 @@ def test_import_needs_a_library_it_can_tell(
     new_data = tmp_path / "data2"
     sync(moved, new_data)
     sync(other, new_data)
+    shutil.rmtree(blog)  # the library the file records is gone: only then ask
     code, _, err = reader(capsys, new_data, "import-bookmarks", str(exported))
     assert code == 2 and "--library" in err
     code, out, _ = reader(
         capsys, new_data, "import-bookmarks", str(exported), "--library", str(moved)
     )
     assert code == 0 and "Restored 1 bookmark" in out
+
+
+def test_import_on_a_fresh_store_uses_the_library_the_file_records(
+    capsys: pytest.CaptureFixture[str], blog: Path, data: Path, tmp_path: Path
+) -> None:
+    reader(capsys, data, "bookmarks", "add", str(blog / "life/third.md"))
+    exported = tmp_path / "b.md"
+    reader(capsys, data, "export-bookmarks", "-o", str(exported))
+    fresh = tmp_path / "fresh-data"  # no library known here at all
+    code, out, err = reader(capsys, fresh, "import-bookmarks", str(exported))
+    assert code == 0, err
+    assert "Restored 1 bookmark into" in out
+    assert "recorded in" in err and blog.name in err  # says which library it chose
+    _, listed, _ = reader(capsys, fresh, "bookmarks", "list", "--json")
+    assert [json.loads(line)["path"] for line in listed.splitlines()] == ["life/third.md"]
 
 
 def test_bookmarks_survive_rename_and_index_rebuild(
@@ -264,3 +280,16 @@ def test_real_command_exports(blog: Path, data: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert _links(result.stdout) == {"First *post*": "https://b.example/1"}
     assert os.environ.get("XDG_DATA_HOME")  # the conftest isolation is in effect
+
+
+def test_bookmarks_list_ends_with_a_newline_in_every_form(
+    capsys: pytest.CaptureFixture[str], blog: Path, data: Path
+) -> None:
+    _, empty, _ = reader(capsys, data, "bookmarks", "list")
+    assert empty == "No bookmarks.\n"
+    reader(capsys, data, "bookmarks", "add", str(blog / "life/third.md"), "--note", "n\n")
+    for args in ([], ["--json"]):
+        _, out, _ = reader(capsys, data, "bookmarks", "list", *args)
+        assert out.endswith("\n") and not out.endswith("\n\n"), args
+    result = run_reader("--data-dir", str(data), "bookmarks", "list")  # the real command
+    assert result.returncode == 0 and result.stdout.endswith("note: n\n")

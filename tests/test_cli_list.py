@@ -70,7 +70,7 @@ def test_table_shows_date_category_and_title(tmp_path: Path) -> None:
     assert result.returncode == 0
     first, summary = result.stdout.splitlines()
     assert first.split() == ["2019-05-14", "notes", "Hello", "世界"]
-    assert summary == "1 posts"
+    assert summary == "1 post"
 
 
 @pytest.mark.parametrize("args", [["list"], ["list", "/no/such/folder"], ["list", "--bogus", "."]])

@@ -147,3 +147,40 @@ def test_cjk_library_at_80x24(corpus: Path, tmp_path: Path) -> None:
     finally:
         library.close()
     assert {row.path for row in rows if row.read} == {path}
+
+
+LIST_SHOWN = r"All\s+\d"
+"""The folder pane's first row: at 80x24 only on screen once the article is closed ("q Quit"
+is in the footer of both, so it cannot tell that the first `q` was handled)."""
+
+
+def test_reader_file_shows_the_post(tmp_path: Path) -> None:
+    """`reader FILE.md` outside any library: the post's text on screen, then quit cleanly."""
+    reader = _reader_command()
+    post = tmp_path / "notes" / "lone post.md"
+    post.parent.mkdir()
+    post.write_text("---\ntitle: Lone title\n---\n\nThe lone body words.\n", encoding="utf-8")
+    shown = tmp_path / "shown.txt"
+    _probe(
+        "80x24",
+        *("--wait", "The lone body words", "--dump", str(shown)),
+        *("--keys", "q", "--wait", LIST_SHOWN, "--keys", "q", "--wait", f"{EXITED}0"),
+        command=f"{reader} --data-dir {tmp_path / 'data'} '{post}'",
+    )
+    assert "Lone title" in shown.read_text(encoding="utf-8")
+
+
+def test_reader_dash_reads_the_post_from_a_pipe_and_keys_from_the_terminal(
+    tmp_path: Path,
+) -> None:
+    reader = _reader_command()
+    shown = tmp_path / "shown.txt"
+    text = r"---\ntitle: Piped title\n---\n\nThe piped body words.\n"
+    _probe(
+        "80x24",
+        *("--wait", "The piped body words", "--dump", str(shown)),
+        # Keys reach the app although standard input was the pipe: back to the list, quit.
+        *("--keys", "q", "--wait", LIST_SHOWN, "--keys", "q", "--wait", f"{EXITED}0"),
+        command=f"printf '%b' '{text}' | {reader} --data-dir {tmp_path / 'data'} -",
+    )
+    assert "Piped title" in shown.read_text(encoding="utf-8")

@@ -296,6 +296,7 @@ def test_document_shape() -> None:
     lines = doc.splitlines()
     assert lines[0] == "# Bookmarks"
     assert "Exported 2026-11-25 12:00 UTC" in lines[2] and "3 bookmarks" in lines[2]
+    assert "from blog (/home/me/blog)" in lines[2]  # the site, not its source/_posts folder
     headings = [line for line in lines if line.startswith("## ")]
     assert headings == ["## Guide", "## Guide › Basics", "## Uncategorized"]
     assert "- [One](https://example.com/one#install)\\" in lines

@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
+import reader.core.frontmatter as frontmatter_module
 from reader.core.frontmatter import (
     MAX_FRONT_MATTER,
     first_heading,
@@ -159,6 +161,26 @@ def _in_subprocess(text: str) -> str:
 def test_deep_nesting_is_an_error_not_a_crash(nested: str) -> None:
     header = nested[: MAX_FRONT_MATTER - 10]
     assert _in_subprocess("---\n" + header + "\n---\nbody") == "front matter is nested too deeply"
+
+
+class _RefusingLoader(frontmatter_module._BaseLoader):  # type: ignore[misc]
+    """A YAML parser that gives up on deep nesting in words of its own (as libyaml >= 0.2.5
+    builds of PyYAML 6.0.4 do, before our depth count sees the events)."""
+
+    def check_event(self, *choices: object) -> bool:
+        raise yaml.YAMLError("some library's own words")
+
+
+def test_deep_nesting_gets_our_message_whatever_the_yaml_library_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(frontmatter_module, "_BaseLoader", _RefusingLoader)
+    deep = "---\nk: " + "[" * 100 + "]" * 100 + "\n---\nbody"
+    assert parse_front_matter(deep).error == "front matter is nested too deeply"
+    # A broken header that is not too deep keeps the line of its mistake.
+    broken = "---\nk: " + "[" * 40 + "]" * 39 + "\n" + "- :" * 30 + "\n---\nbody"
+    error = parse_front_matter(broken).error
+    assert error is not None and error.startswith("YAML error at line ")
 
 
 def test_deep_json_and_toml() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -42,3 +43,29 @@ def test_styles_found_in_checkout() -> None:
 
     assert (styles_dir() / "app.tcss").is_file()
     assert all(Path(path).is_file() for path in css_paths())
+
+
+def _install_and_test_commands(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if "pip install" in line]
+
+
+def test_readme_and_ci_install_the_pinned_versions() -> None:
+    """A fresh install next month gets what CI got: one constraints file, used by both."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = "python3 -m pip install -q -c constraints.txt -e '.[test]' && python3 -m pytest"
+    assert test_command in readme
+    assert test_command in ci
+    for line in _install_and_test_commands(readme) + _install_and_test_commands(ci):
+        assert "-c constraints.txt" in line, line
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"not pinned: {line}"
+            pins[name.lower().replace("_", "-")] = version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    needed = project["dependencies"] + project["optional-dependencies"]["test"]
+    for requirement in needed:
+        name = requirement.split("[")[0].split("=")[0].split(">")[0].split("<")[0].strip()
+        assert name.lower().replace("_", "-") in pins, f"{name} is not in constraints.txt"

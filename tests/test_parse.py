@@ -283,16 +283,19 @@ def test_legacy_encoded_post(encoding: str) -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
         (b"", "empty file"),
         (b"---\ntitle: open\nbody", "front matter is not closed"),
-        (
-            b"---\ntitle: [unclosed\n---\nbody",
-            "YAML error at line 3: did not find expected ',' or ']'",
-        ),
-        (b"+++\ntitle = \n+++\n", "TOML error: Invalid value (at line 1, column 9)"),
+        # Parser errors: our words and the line; the parser's own words after them may change
+        # with its version, so they are not asserted.
+        (b"---\ntitle: [unclosed\n---\nbody", "YAML error at line 3: …"),
+        (b"+++\ntitle = \n+++\n", "TOML error: …"),
     ],
 )
 def test_errors_keep_the_post_listed(data: bytes, error: str) -> None:
     post = parse_post(data, "cat/2021-02-03-broken.md", mtime_ns=MTIME).post
-    assert post.error == error
+    assert post.error is not None
+    if error.endswith(" …"):
+        assert post.error.startswith(error.removesuffix("…")) and len(post.error) > len(error)
+    else:
+        assert post.error == error
     assert post.title == "broken"
     assert post.categories == (("cat",),)
     assert post.date == datetime(2021, 2, 3, tzinfo=UTC)

@@ -42,12 +42,28 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="reader", description="Read archives of blog posts in the terminal.")
+    parser = _Parser(
+        prog="reader",
+        usage=(
+            "reader [--data-dir DIR] [PATH]\n"
+            "       reader [--data-dir DIR] COMMAND [ARGS ...]\n"
+            "       reader --help | --version"
+        ),
+        description=(
+            "Read archives of blog posts in the terminal. `reader PATH` opens the app on a "
+            "Hexo, Jekyll or Hugo site or a folder of posts; PATH may also be one post file "
+            "(FILE.md, FILE.html), or - to read a post from standard input. Without PATH: the "
+            "last library, else the bundled sample. The commands below script the same stores."
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     parser.add_argument(
         "--data-dir", metavar="DIR", help="keep state and index under DIR instead of the defaults"
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # prog: subcommands say `reader NAME` (not the several-line usage above) in their usage.
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, prog="reader"
+    )
     for module in SUBCOMMANDS.values():
         import_module(f"reader.cli.{module}").register(subparsers)
     return parser

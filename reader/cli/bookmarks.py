@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reader.core.library import NOT_SAVED, Bookmark, Library, known_libraries, library_for_file
+from reader.core.names import library_label
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
 from reader.core.scan import SiteError
+from reader.core.words import counted
 
 JSON_KEYS = (
     "path",
@@ -118,7 +120,7 @@ def locate(args: argparse.Namespace, paths: StorePaths) -> tuple[str, str]:
         root = library.root
     relpath = os.path.relpath(os.path.realpath(file), root)
     if relpath == os.curdir or relpath.split(os.sep)[0] == os.pardir:
-        raise UsageError(f"{file} is not inside the library {root}")
+        raise UsageError(f"{file} is not inside the library {library_label(root)}")
     return root, relpath.replace(os.sep, "/")
 
 
@@ -143,14 +145,14 @@ def run_list(args: argparse.Namespace) -> int:
         except Exception as error:
             if args.library is not None:
                 raise
-            print(f"reader: skipped {root}: {error}", file=sys.stderr)
+            print(f"reader: skipped {library_label(root)}: {error}", file=sys.stderr)
     groups.reverse()  # last opened first
     for root, bookmarks in groups:
         if args.json:
             for bookmark in bookmarks:
                 _print(json.dumps(json_record(bookmark), ensure_ascii=False))
         elif bookmarks:
-            _print(sanitize_line(root))
+            _print(library_label(root))
             for bookmark in bookmarks:
                 for line in human_lines(bookmark):
                     _print(line)
@@ -207,7 +209,7 @@ def run_add(args: argparse.Namespace) -> int:
             print(f"reader: {error}", file=sys.stderr)
             return 1
         except KeyError:
-            print(f"reader: {args.file} is not a post of {root}", file=sys.stderr)
+            print(f"reader: {args.file} is not a post of {library_label(root)}", file=sys.stderr)
             return 1
     shown = sanitize_line(bookmark.title)
     if bookmark.heading:
@@ -260,12 +262,12 @@ def run_remove(args: argparse.Namespace) -> int:
                 and (b.heading.casefold() == wanted.casefold() or b.anchor == wanted.lstrip("#"))
             ]
         if not mine:
-            print(f"reader: no bookmark of {args.file} in {root}", file=sys.stderr)
+            print(f"reader: no bookmark of {args.file} in {library_label(root)}", file=sys.stderr)
             return 1
         saved = [library.remove_bookmark(relpath, anchor=b.anchor) for b in mine]
-    noun = "bookmark" if len(mine) == 1 else "bookmarks"
+    noun = counted(len(mine), "bookmark")
     if not all(saved):
-        print(f"reader: removing the {noun} of {args.file} was {NOT_SAVED}", file=sys.stderr)
+        print(f"reader: removing {noun} of {args.file} was {NOT_SAVED}", file=sys.stderr)
         return 1
-    _print(f"Removed {len(mine)} {noun} of {sanitize_line(mine[0].title)}")
+    _print(f"Removed {noun} of {sanitize_line(mine[0].title)}")
     return 0

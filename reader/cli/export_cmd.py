@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from reader.cli.bookmarks import default_library, opened, store_paths
 from reader.core.export import ExportError, ExportExists, export_bookmarks, write_atomically
+from reader.core.words import counted
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,6 +77,5 @@ def run(args: argparse.Namespace) -> int:
     except ExportError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 1
-    noun = "bookmark" if len(bookmarks) == 1 else "bookmarks"
-    print(f"Wrote {len(bookmarks)} {noun} to {written}")
+    print(f"Wrote {counted(len(bookmarks), 'bookmark')} to {written}")
     return 0

@@ -7,12 +7,15 @@ could not be read.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from reader.cli.bookmarks import opened, store_paths
 from reader.core.bookmarks_import import NotAnExportError, import_bookmarks, parse_export
 from reader.core.library import NOT_SAVED, known_libraries
+from reader.core.names import library_label
 from reader.core.sanitize import sanitize_line
+from reader.core.words import counted
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -32,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--library",
         metavar="PATH",
         help="the library to restore into (default: the one the file came from, when known "
-        "here, or the only known library)",
+        "here or when its folder exists; else the only known library)",
     )
     parser.set_defaults(handler=run)
 
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     text = data.decode("utf-8", "replace")
     paths = store_paths(args)
-    library_path = args.library or _library_of(text, known_libraries(paths))
+    library_path = args.library or _library_of(text, known_libraries(paths), args.file)
     with opened(library_path, paths) as library:
         for _progress in library.sync():  # match against the files as they are now
             pass
@@ -60,10 +63,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"reader: {args.file}: {error}", file=sys.stderr)
             return 1
         root = library.root
-    noun = "bookmark" if report.restored == 1 else "bookmarks"
-    summary = f"Restored {report.restored} {noun} into {sanitize_line(root)}"
+    summary = f"Restored {counted(report.restored, 'bookmark')} into {library_label(root)}"
     if report.unchanged:
-        summary += f"; {report.unchanged} already there"
+        summary += f"; {report.unchanged:,} already there"
     print(summary + ".")
     if report.unmatched:
         print(f"{len(report.unmatched)} matched no post of the library:")
@@ -77,16 +79,32 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.unmatched or report.problems else 0
 
 
-def _library_of(text: str, known: list[str]) -> str:
-    """The library the records came from, when it is known here; else the only known one."""
+def _library_of(text: str, known: list[str], file: str) -> str:
+    """The library the records came from when it is known here, else when its folder exists
+    (said on stderr), else the only known library; else the user must say."""
     from reader.cli import UsageError
 
     items, _problems = parse_export(text)
-    sources = {item.library for item in items if item.library}
+    sources = sorted({item.library for item in items if item.library})
     for root in known:
         if root in sources:
             return root
-    if len(known) == 1:
+    existing = [root for root in sources if os.path.isdir(root)]
+    if len(existing) == 1:
+        print(
+            f"reader: importing into {library_label(existing[0])}, the library recorded in "
+            f"{sanitize_line(file)} (pass --library PATH to choose another)",
+            file=sys.stderr,
+        )
+        return existing[0]
+    if not existing and len(known) == 1:
         return known[0]
-    came_from = ", ".join(sorted(sanitize_line(s) for s in sources)) or "an unknown library"
-    raise UsageError(f"the bookmarks came from {came_from}, not known here: pass --library PATH")
+    came_from = ", ".join(library_label(s) for s in sources) or "an unknown library"
+    if existing:
+        raise UsageError(
+            f"the bookmarks came from several libraries ({came_from}): pass --library PATH"
+        )
+    raise UsageError(
+        f"the bookmarks came from {came_from}, which is neither known here nor on this disk: "
+        "pass --library PATH"
+    )

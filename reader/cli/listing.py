@@ -31,6 +31,7 @@ from reader.core.scan import (
     display_name,
     scan,
 )
+from reader.core.words import counted
 
 JSON_KEYS = (
     "path",
@@ -186,9 +187,9 @@ def _table(rows: Iterable[tuple[str, Post]]) -> Iterator[str]:
         cells.append((date, category, title))
     for date, category, title in cells:
         yield f"{date:<11} {_pad(category, cat_width)}  {title}"
-    summary = f"{len(rows)} posts"
+    summary = counted(len(rows), "post")
     if errors:
-        summary += f", {errors} with errors"
+        summary += f", {errors:,} with errors"
     if any(post.date_source == "mtime" for _path, post in rows):
         summary += " (* date from the file's modification time)"
     yield summary

@@ -19,6 +19,7 @@ from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
 from reader.core.scan import SiteError, display_name
 from reader.core.search import QueryError, SearchHit
+from reader.core.words import counted
 
 QUERY_HELP = (
     'words and "phrases" (all must occur, any case); cat:NAME author:NAME tag:NAME '
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         shown = len(results.hits)
         more = f" (showing {shown})" if shown < results.total else ""
-        print(f"{results.total} result{'s' * (results.total != 1)}{more}", file=sys.stderr)
+        print(f"{counted(results.total, 'result')}{more}", file=sys.stderr)
     return 0
 
 
@@ -95,7 +96,7 @@ def _bring_up_to_date(library: Library, err: TextIO) -> None:
     for sync_event in library.sync():
         if tty and (time.monotonic() - shown > 0.1 or sync_event.done):
             shown = time.monotonic()
-            err.write(f"\rsyncing {sync_event.seen} files\x1b[K")
+            err.write(f"\rsyncing {counted(sync_event.seen, 'file')}\x1b[K")
             err.flush()
     for event in library.update_search():
         if tty and (time.monotonic() - shown > 0.1 or event.finished):

@@ -22,6 +22,7 @@ from pathlib import Path
 from reader.cli import UsageError
 from reader.core.convert import to_markdown
 from reader.core.model import Post
+from reader.core.names import library_label
 from reader.core.parse import ParsedPost, read_post
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
@@ -128,7 +129,7 @@ def _locate(file: Path, library: str | None, data_dir: str | None) -> tuple[Site
             raise UsageError(str(error)) from None
         found = _relative(site, real)
         if found is None:
-            raise UsageError(f"{_shown(file)} is not inside the library {_shown(library)}")
+            raise UsageError(f"{_shown(file)} is not inside the library {library_label(library)}")
         return site, *found
     known = _known_library(real, data_dir)
     if known is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reader.cli.sync_cmd import open_library
 from reader.core.library import FolderNode
+from reader.core.names import library_label
 from reader.core.sanitize import sanitize_line
 
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         missing = sum(1 for b in bookmarks if b.missing)
         tags = len(nodes["tag"].children)
         lines = [
-            ("library", _shown(library.root)),
+            ("library", library_label(library.root)),
             ("kind", library.site.kind),
             ("posts", str(nodes["all"].total)),
             ("categories", str(categories)),

@@ -130,7 +130,7 @@ def parse_config(data: bytes, path: Path | None = None) -> Config:
 
     keys_table = table.get("keys", {})
     if not isinstance(keys_table, dict):
-        raise fail("keys", "[keys] must be a table of binding id = key(s)")
+        raise fail("keys", "[keys] must be a table of binding id = key or list of keys")
     keys: dict[str, str] = {}
     key_lines: dict[str, int] = {}
     for raw_id, value in keys_table.items():

@@ -25,7 +25,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import platformdirs
 
+from reader.core.names import library_label
 from reader.core.sanitize import sanitize, sanitize_line
+from reader.core.words import counted
 
 GroupBy = Literal["category", "date", "none"]
 LinkMode = Literal["source", "file"]
@@ -227,13 +229,11 @@ def export_bookmarks(
     Groups are sorted (categories by name, months newest first, "Uncategorized"/"Undated"
     last); inside a group bookmarks keep their given order (the library gives newest first).
     """
-    root_text = escape_inline(library_root)
-    count = len(bookmarks)
-    noun = "bookmark" if count == 1 else "bookmarks"
+    root_text = escape_inline(library_label(library_root))
     lines = [
         "# Bookmarks",
         "",
-        f"Exported {_when(now)} from {root_text}: {count} {noun}.",
+        f"Exported {_when(now)} from {root_text}: {counted(len(bookmarks), 'bookmark')}.",
         "",
     ]
     if not bookmarks:

@@ -277,20 +277,39 @@ def _possible_depth(header: str) -> int:
 
 def _check_yaml_events(header: str, first_line: int) -> None:
     """Exact depth check on the event stream (libyaml's parser is not recursive, the composer
-    is, and a deep enough document overflows the C stack)."""
-    depth = 0
+    is, and a deep enough document overflows the C stack).
+
+    Newer libyaml builds refuse deep nesting themselves, in their own words and while scanning
+    ahead, before our count sees it. Their error is then checked again with the pure-Python
+    parser (no such limit, not recursive; this path only), so a deep header always gets our
+    message whatever PyYAML says, and a broken one still gets its line."""
     try:
-        for event in yaml.parse(header, Loader=_BaseLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise FrontMatterError("front matter is nested too deeply")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.MarkedYAMLError as error:
-        raise FrontMatterError(_yaml_message(error, first_line)) from None
+        _count_yaml_depth(header, _BaseLoader)
     except yaml.YAMLError as error:
-        raise FrontMatterError(f"YAML error: {error}") from None
+        if _BaseLoader is yaml.SafeLoader:  # pragma: no cover - PyYAML without libyaml
+            raise FrontMatterError(_yaml_error(error, first_line)) from None
+        try:
+            _count_yaml_depth(header, yaml.SafeLoader)
+        except yaml.YAMLError as python_error:
+            raise FrontMatterError(_yaml_error(python_error, first_line)) from None
+        raise FrontMatterError(_yaml_error(error, first_line)) from None
+
+
+def _count_yaml_depth(header: str, loader: type[Any]) -> None:
+    depth = 0
+    for event in yaml.parse(header, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FrontMatterError("front matter is nested too deeply")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _yaml_error(error: yaml.YAMLError, first_line: int) -> str:
+    if isinstance(error, yaml.MarkedYAMLError):
+        return _yaml_message(error, first_line)
+    return f"YAML error: {error}"
 
 
 def _check_yaml_nodes(root: yaml.Node) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from reader.core.model import Post
 from reader.core.paths import StorePaths
-from reader.core.scan import FileRef, Site, detect_site, post_file_path, scan
+from reader.core.scan import FileRef, Site, post_file_path, scan, site_at
 from reader.core.store.db import chunks, marks, path_from_db, path_to_db, write
 from reader.core.store.index import (
     IndexStore,
@@ -265,7 +265,7 @@ class Library:
         notices: list[str],
     ) -> None:
         self.site = site
-        self.root = str(site.posts_root)
+        self.root = str(site.identity)
         self.paths = paths
         self._state = state
         self._index = index
@@ -309,10 +309,10 @@ class Library:
         paths: StorePaths | None = None,
         drafts: bool = False,
     ) -> Library:
-        """Detect the site at `path` (raises SiteError) and open its stores."""
+        """Detect the site (or lone post file) at `path` (raises SiteError); open its stores."""
         paths = paths or StorePaths.default()
-        site = detect_site(path, drafts=drafts)
-        root = str(site.posts_root)
+        site = site_at(path, drafts=drafts)
+        root = str(site.identity)
         state = StateStore.open(paths)
         notices: list[str] = []
         index = IndexStore.open(paths.index_db(root), root, notices)
@@ -697,6 +697,10 @@ class Library:
             ).fetchone()
         return None if row is None else int(row[0])
 
+    def has_post(self, path: str) -> bool:
+        """Whether the index lists the post (a new file is listed once a sync saw it)."""
+        return self._id_of(path) is not None
+
     def _row_of(self, path: str) -> PostRow | None:
         rows = self._rows_for_paths([path])
         return rows[0] if rows else None
@@ -1045,7 +1049,7 @@ def current_posts(site: Site, paths: StorePaths | None = None) -> list[Post] | N
     """Every post of `site` from its index, when the index is current: every scanned file is
     indexed with the same size and mtime, and nothing else is. None otherwise (or when the
     index cannot be read); the caller then parses the files. Never writes anything."""
-    index_path = (paths or StorePaths.default()).index_db(str(site.posts_root))
+    index_path = (paths or StorePaths.default()).index_db(str(site.identity))
     if not index_path.exists():
         return None
     try:
@@ -1085,8 +1089,10 @@ def __getattr__(name: str) -> Any:
 
 
 def known_libraries(paths: StorePaths) -> list[str]:
-    """Roots of the libraries opened before, last opened first."""
-    return known_roots(paths)
+    """Roots of the libraries opened before, last opened first (posts piped in are not
+    libraries anyone would choose again)."""
+    piped = os.path.realpath(paths.piped_dir) + os.sep  # roots are realpaths
+    return [root for root in known_roots(paths) if not root.startswith(piped)]
 
 
 def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str] | None:
@@ -1098,6 +1104,18 @@ def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[s
             rel = target.relative_to(root)
         except ValueError:
             continue
+        if rel == Path("."):  # the file read on its own before: not a library holding it
+            continue
         if best is None or len(root) > len(best[0]):
             best = (root, rel.as_posix())
     return best
+
+
+def post_location(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str]:
+    """(library, relpath) to read a post file in: the known library holding it (its marks,
+    its neighbours), else the file on its own (its state keyed by its real path)."""
+    found = library_for_file(file, paths)
+    if found is not None and Path(found[0]).is_dir():
+        return found
+    real = os.path.realpath(file)
+    return real, os.path.basename(real)

@@ -40,6 +40,11 @@ class StorePaths:
     def config_file(self) -> Path:
         return self.config_dir / "config.toml"
 
+    @property
+    def piped_dir(self) -> Path:
+        """Posts read from standard input (`reader -`), kept by content hash."""
+        return self.cache_dir / "stdin"
+
     def index_db(self, library_root: str) -> Path:
         """One index per library, named by a hash of its resolved posts root."""
         digest = hashlib.sha256(os.fsencode(library_root)).hexdigest()[:16]

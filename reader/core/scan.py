@@ -2,7 +2,8 @@
 
 Detection looks at folders only (mirrors often lack their config files): `source/_posts` is
 Hexo, `_posts` Jekyll, `content` Hugo, anything else is its own posts root. Opening a site or
-its posts root gives the same library (the realpath of the posts root).
+its posts root gives the same library (the realpath of the posts root). A single post file is
+a library of its own, keyed by its realpath.
 
 The walk uses `os.scandir` and never opens a file: non-regular files (a FIFO would hang a
 read), links that leave the root, link loops and unreadable folders come out as `FileRef`s
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-SiteKind = Literal["hexo", "jekyll", "hugo", "folder"]
+SiteKind = Literal["hexo", "jekyll", "hugo", "folder", "file"]
 
 POST_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".html", ".htm"})
 SKIPPED_FOLDERS = frozenset({"node_modules", "public", "themes", "scaffolds"})
@@ -60,6 +61,14 @@ class Site:
     """Only when drafts were asked for and the folder exists."""
     timezone: tzinfo | None
     """From Hexo `_config.yml` `timezone`; None means naive times are UTC."""
+    only: str | None = None
+    """A lone post read on its own (`reader FILE.md`): its file name in `posts_root`, the one
+    post of the library."""
+
+    @property
+    def identity(self) -> Path:
+        """What the stores key the library by: the posts root, or the lone post's real path."""
+        return self.posts_root / self.only if self.only is not None else self.posts_root
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +103,27 @@ def detect_site(path: str | os.PathLike[str], *, drafts: bool = False) -> Site:
         drafts_root = draft_dir.resolve()
     timezone = _hexo_timezone(site_root / "_config.yml") if kind == "hexo" else None
     return Site(kind, posts_root, drafts_root, timezone)
+
+
+def lone_post_site(path: str | os.PathLike[str]) -> Site:
+    """A post file read on its own, outside any library; raise `SiteError` when unusable."""
+    given = Path(os.fspath(path)).expanduser()
+    if given.is_dir():
+        raise SiteError(f"not a file (a folder): {_shown(given)}")
+    if not given.exists():
+        raise SiteError(f"no such file: {_shown(given)}")
+    real = given.resolve()
+    if not is_post_name(real.name):
+        suffixes = ", ".join(sorted(POST_SUFFIXES))
+        raise SiteError(f"not a post file ({suffixes}): {_shown(given)}")
+    return Site("file", real.parent, None, None, only=real.name)
+
+
+def site_at(path: str | os.PathLike[str], *, drafts: bool = False) -> Site:
+    """The library at `path`: a site or folder of posts, or one post file on its own."""
+    if Path(os.fspath(path)).expanduser().is_file():
+        return lone_post_site(path)
+    return detect_site(path, drafts=drafts)
 
 
 def _check_folder(path: Path) -> None:
@@ -177,6 +207,9 @@ def display_name(text: str) -> str:
 
 def scan(site: Site) -> Iterator[FileRef]:
     """Every post file of the site (posts root, then drafts), errors included, unsorted."""
+    if site.only is not None:
+        yield _lone(site.posts_root, site.only)
+        return
     yield from _walk(site.posts_root, "", draft=False)
     if site.drafts_root is not None:
         yield from _walk(site.drafts_root, DRAFTS_PREFIX, draft=True)
@@ -220,6 +253,16 @@ def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
                 yield FileRef(relpath, 0, 0, draft, f"cannot read: {error.strerror}")
                 continue
             yield _ref(relpath, info, draft)
+
+
+def _lone(folder: Path, name: str) -> FileRef:
+    try:
+        info = os.stat(folder / name)
+    except PermissionError:
+        return FileRef(name, 0, 0, False, ERROR_PERMISSION)
+    except OSError as error:
+        return FileRef(name, 0, 0, False, f"cannot read: {error.strerror}")
+    return _ref(name, info, False)
 
 
 def _ref(relpath: str, info: os.stat_result, draft: bool) -> FileRef:

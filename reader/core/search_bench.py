@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reader.core.search import IndexEntry, SearchIndex, fold, plain_text
+from reader.core.words import counted
 
 _FRONT = re.compile(r"\A\s*---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _TITLE = re.compile(r"^title:\s*['\"]?(.*?)['\"]?\s*$", re.MULTILINE)
@@ -119,7 +120,7 @@ def run(
     began = time.perf_counter()
     posts = synthetic_library(corpus, count)
     print(
-        f"synthetic library: {len(posts)} posts, "
+        f"synthetic library: {counted(len(posts), 'post')}, "
         f"{sum(len(b) for _, b in posts) / 1e6:.1f} M chars of text "
         f"({time.perf_counter() - began:.1f} s to assemble)",
         file=out,

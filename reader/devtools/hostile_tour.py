@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.core.words import counted
 from reader.devtools import hostile
 from reader.devtools.tmuxapp import TmuxApp, TmuxError
 from reader.devtools.ttyscan import scan_stream
@@ -419,7 +420,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         start = time.monotonic()
         manifest = hostile.build(work / "site", small=args.small)
         print(
-            f"hostile library: {len(manifest.entries)} files"
+            f"hostile library: {counted(len(manifest.entries), 'file')}"
             f"{' (small)' if args.small else ''} in {time.monotonic() - start:.1f} s",
             flush=True,
         )

@@ -21,6 +21,7 @@ from reader.core.export import (
     export_bookmarks,
     write_atomically,
 )
+from reader.core.words import counted
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -42,7 +43,9 @@ class ExportDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         count = len(self._library.bookmarks())
         with Vertical(id="export-box"):
-            yield Label(Text(f"Export {count} bookmark(s) to a Markdown file:"), id="export-what")
+            yield Label(
+                Text(f"Export {counted(count, 'bookmark')} to a Markdown file:"), id="export-what"
+            )
             yield Input(str(default_export_path(datetime.now(UTC))), id="export-path")
             yield Label("", id="export-error", markup=False)
             with Horizontal(id="export-buttons"):

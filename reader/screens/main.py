@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import safe
 from reader.core.library import NOT_SAVED, Folder, Library
+from reader.core.words import counted
 from reader.keys import bindings
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
@@ -70,10 +71,12 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar = bindings("main")
 
-    def __init__(self, library: Library, config: Config) -> None:
+    def __init__(self, library: Library, config: Config, *, open_path: str | None = None) -> None:
         super().__init__()
         self.library = library
         self.config = config
+        self._open_at_start = open_path
+        """A post to open as soon as the index lists it (now, or once the first sync is done)."""
         self.folder: Folder = ALL
         self.sort: Literal["date", "title"] = "date"
         self._sync_cancel = threading.Event()
@@ -128,6 +131,7 @@ class MainScreen(Screen[None]):
         self.reload_posts()
         self.posts.focus()
         self._show_new_notices()
+        self._open_pending_post()
         self.call_after_refresh(self.start_sync)  # the first screen before the resync
 
     def on_unmount(self) -> None:
@@ -227,6 +231,19 @@ class MainScreen(Screen[None]):
     @on(PostListView.Selected)
     def _post_selected(self, event: PostListView.Selected) -> None:
         self.open_post(event.path)
+
+    def _open_pending_post(self, *, synced: bool = False) -> None:
+        """Open the post asked for at start once the index lists it; after a sync that did
+        not find it, say so instead of waiting."""
+        path = self._open_at_start
+        if path is None:
+            return
+        if self.library.has_post(path):
+            self._open_at_start = None
+            self.open_post(path)
+        elif synced:
+            self._open_at_start = None
+            safe.notify(self.app, f"{path} is not a post of this library", severity="error")
 
     def open_post(self, path: str, *, find: str = "") -> None:
         self.posts.select_path(path)
@@ -375,11 +392,11 @@ class MainScreen(Screen[None]):
         marked = self.library.mark_folder_read(self.folder)
         self.refresh_marks()
         if marked.saved:
-            safe.notify(self.app, f"Marked {marked.changed:,} posts read (u undoes).")
+            safe.notify(self.app, f"Marked {counted(marked.changed, 'post')} read (u undoes).")
         else:
             safe.notify(
                 self.app,
-                f"Marked {marked.changed:,} posts read for this session only: {NOT_SAVED}",
+                f"Marked {counted(marked.changed, 'post')} read for this session only: {NOT_SAVED}",
                 severity="warning",
             )
 
@@ -463,6 +480,7 @@ class MainScreen(Screen[None]):
             self.folders.set_folders(self.library.folders())
         if event.progress.done:
             self._hide_status_later(4)
+            self._open_pending_post(synced=True)
 
     def _hide_status_later(self, seconds: float | None) -> None:
         """Hide the status line after `seconds`; None keeps it (a newer report came in)."""

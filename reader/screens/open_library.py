@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader import safe
+from reader.core.names import library_label
 
 
 class OpenLibraryScreen(ModalScreen[str | None]):
@@ -27,9 +28,15 @@ class OpenLibraryScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="open-library"):
             yield Label("Open library", id="open-library-title")
-            yield Input(placeholder="Path to a Hexo, Jekyll or Hugo site or a folder", id="path")
+            yield Input(
+                placeholder="Path to a Hexo, Jekyll or Hugo site, a folder or a post file",
+                id="path",
+            )
             yield OptionList(
-                *(Option(safe.content(root), id=str(i)) for i, root in enumerate(self.known)),
+                *(
+                    Option(safe.content(library_label(root)), id=str(i))
+                    for i, root in enumerate(self.known)
+                ),
                 id="known",
             )
 

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from reader import safe
 from reader.core.search import IndexProgress, QueryError, SearchHit, SearchResults, fold
+from reader.core.words import counted
 
 LIMIT = 100
 DEBOUNCE = 0.08
@@ -202,7 +203,7 @@ class SearchScreen(Screen[SearchResult | None]):
             parts.append(self.error)
         elif self.results is not None and self.query_text.strip():
             total = self.results.total
-            parts.append(f"{total} result{'s' * (total != 1)}")
+            parts.append(counted(total, "result"))
             if total > len(self.hits):
                 parts.append(f"showing the first {len(self.hits)}")
         if self.indexing is not None:

@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from reader.core.words import counted
+
 if TYPE_CHECKING:
     from reader.core.search import IndexProgress
     from reader.core.sync import SyncProgress
@@ -52,7 +54,7 @@ class SyncStatus(Horizontal):
         label = self.query_one("#sync-label", Label)
         bar = self.query_one("#sync-bar", ProgressBar)
         if progress.finished:
-            label.update(f"Search index up to date ({progress.done:,} posts indexed)")
+            label.update(f"Search index up to date ({counted(progress.done, 'post')} indexed)")
             bar.display = False
             return
         self.remove_class("-idle")
@@ -65,7 +67,7 @@ class SyncStatus(Horizontal):
 
 
 def _summary(progress: SyncProgress) -> str:
-    parts = [f"Synced {progress.seen:,} files"]
+    parts = [f"Synced {counted(progress.seen, 'file')}"]
     if progress.parsed:
         parts.append(f"{progress.parsed:,} new or changed")
     if progress.removed:

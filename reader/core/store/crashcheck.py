@@ -22,6 +22,7 @@ from pathlib import Path
 
 from reader.core.paths import StorePaths
 from reader.core.store.state import PostInfo, StateStore
+from reader.core.words import counted
 
 LIBRARY = "/crashcheck/library"
 _INFO = PostInfo("Crash check", None, None, None, (("Checks",),))
@@ -164,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = Path(args.data_dir or scratch)
         result = crash_rounds(data_dir, args.rounds, seed=args.seed)
     print(
-        f"{result.rounds} rounds, {result.committed} changes reported committed, "
+        f"{counted(result.rounds, 'round')}, "
+        f"{counted(result.committed, 'change')} reported committed, "
         f"{len(result.lost)} lost, {result.seconds:.1f} s"
     )
     for round_no, n in result.lost[:20]:
