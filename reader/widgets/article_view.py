@@ -28,6 +28,7 @@ from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
+from reader.widgets.component_style import solid_style
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Bookmark, Library
@@ -404,7 +405,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _styles(self) -> dict[str, Style]:
         def get(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
+            return solid_style(self, name)
 
         return {
             "markdown.h1": get("article--h1"),
@@ -665,8 +666,8 @@ class ArticleView(ScrollView, can_focus=True):
             line = doc.lines[index]
             hits = self._hit_lines.get(index)
             if hits:
-                plain = self.get_component_rich_style("article--find", partial=True)
-                current = self.get_component_rich_style("article--find-current", partial=True)
+                plain = solid_style(self, "article--find")
+                current = solid_style(self, "article--find-current")
                 line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
             if margin:
                 line = Strip([Segment(" " * margin), *line], margin + line.cell_length)

@@ -14,6 +14,7 @@ from textual.widgets.tree import TreeNode
 from reader import safe
 from reader.core.library import Folder, FolderNode
 from reader.keys import bindings
+from reader.widgets.component_style import solid_style
 
 ALL = Folder("all")
 
@@ -105,8 +106,8 @@ class FolderTree(Tree[Folder]):
 
     def _label(self, node: FolderNode) -> Text:
         label = safe.text(node.label)
-        count_style = self.get_component_rich_style(
-            "folder-tree--unread" if node.unread else "folder-tree--count", partial=True
+        count_style = solid_style(
+            self, "folder-tree--unread" if node.unread else "folder-tree--count"
         )
         if node.unread:
             label.append(f"  {node.unread}/{node.total}", count_style)

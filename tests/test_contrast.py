@@ -1,0 +1,57 @@
+"""Every text cell of every snapshot scene, in both themes, has WCAG AA contrast (issue 12.3).
+
+The cells are read from what Textual sends to the terminal (the compositor's segments after the
+line filters), so a style added later is checked without naming it here. Cells left in the
+terminal's default colours are judged on both a dark and a light terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from reader.devtools.cells import TERMINALS, Cell, Pen, contrast, from_app, is_text, resolve
+from reader.devtools.screenshots import SCENES, Scene, make_app, play
+from tests.ui_helpers import async_test
+
+AA = 4.5
+
+
+def _low_contrast(cells: list[Cell]) -> list[str]:
+    """One line per pen below AA: its worst ratio, where, and a sample of its text."""
+    found: dict[Pen, tuple[float, list[Cell]]] = {}
+    for cell in cells:
+        if not is_text(cell.char):
+            continue
+        ratio = min(contrast(*resolve(cell.pen, terminal)) for terminal in TERMINALS)
+        if ratio < AA:
+            found.setdefault(cell.pen, (ratio, []))[1].append(cell)
+    return [
+        f"{ratio:.2f}:1 {''.join(c.char for c in group[:16])!r} at {group[0].x},{group[0].y} {pen}"
+        for pen, (ratio, group) in sorted(found.items(), key=lambda item: item[1][0])
+    ]
+
+
+@pytest.fixture(autouse=True)
+def truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("scene", SCENES, ids=[scene.name for scene in SCENES])
+@async_test
+async def test_every_text_cell_has_aa_contrast(scene: Scene, theme: str, tmp_path: Path) -> None:
+    app = make_app(replace(scene, config=replace(scene.config, theme=theme)), tmp_path / "data")
+    try:
+        async with app.run_test(size=scene.size) as pilot:
+            await play(pilot, scene.keys)
+            cells = from_app(app)
+    finally:
+        app.library.close()
+    assert sum(is_text(cell.char) for cell in cells) > 100
+    problems = _low_contrast(cells)
+    assert not problems, "\n".join(problems)
