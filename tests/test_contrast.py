@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.config import Config
 from reader.devtools.cells import TERMINALS, Cell, Pen, contrast, from_app, is_text, resolve
 from reader.devtools.screenshots import SCENES, Scene, make_app, play
-from tests.ui_helpers import async_test
+from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
 
 AA = 4.5
 
@@ -53,5 +54,35 @@ async def test_every_text_cell_has_aa_contrast(scene: Scene, theme: str, tmp_pat
     finally:
         app.library.close()
     assert sum(is_text(cell.char) for cell in cells) > 100
+    problems = _low_contrast(cells)
+    assert not problems, "\n".join(problems)
+
+
+CODE = """Code of every kind:
+
+```python
+@decorator
+class Thing(Base):  # a comment
+    def run(self, n: int = 42) -> str:
+        return f"{n} items" if n and not None else print(len("x"))
+```
+
+```diff
+- removed line
++ added line
+```
+"""
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@async_test
+async def test_highlighted_code_has_aa_contrast(theme: str, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", [PostSpec("code.md", "Code", "2024-01-01", body=CODE)])
+    config = Config(theme=theme)
+    async with running_app(site, tmp_path / "data", size=(100, 40), config=config) as (app, pilot):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        cells = from_app(app)
+    assert "".join(cell.char for cell in cells).count("decorator") == 1
     problems = _low_contrast(cells)
     assert not problems, "\n".join(problems)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import SyntaxTheme
 from rich.text import Text
 from textual import events, work
 from textual.binding import BindingType
@@ -28,6 +29,7 @@ from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
+from reader.widgets.code_theme import code_theme
 from reader.widgets.component_style import solid_style
 
 if TYPE_CHECKING:
@@ -209,6 +211,8 @@ class ArticleView(ScrollView, can_focus=True):
         """Scroll to the first hit as soon as one is rendered (opened from search)."""
         self._follow_end = False
         """G was pressed before the post was all rendered: keep going to the end as it grows."""
+        self._code_themes: dict[str, SyntaxTheme] = {}
+        """Syntax colours by app theme name (made from the theme's variables)."""
 
     # -- public API -------------------------------------------------------------------------
 
@@ -400,8 +404,11 @@ class ArticleView(ScrollView, can_focus=True):
             available = (self.app.size.width or 80) - gutter
         return max(10, min(int(measure), available - 2))
 
-    def _code_theme(self) -> str:
-        return "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+    def _code_theme(self) -> SyntaxTheme:
+        theme = self.app.theme
+        if theme not in self._code_themes:
+            self._code_themes[theme] = code_theme(self.app.get_css_variables())
+        return self._code_themes[theme]
 
     def _styles(self) -> dict[str, Style]:
         def get(name: str) -> Style:
@@ -431,7 +438,12 @@ class ArticleView(ScrollView, can_focus=True):
         }
 
     def _open(
-        self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
+        self,
+        path: str,
+        generation: int,
+        width: int,
+        styles: dict[str, Style],
+        code_theme: SyntaxTheme,
     ) -> None:
         """Show the first screen of a small or cached post at once, on this thread (a worker
         would add its start and a fight for the GIL to every open); others load in a worker."""
@@ -460,7 +472,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load(
-        self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
+        self,
+        path: str,
+        generation: int,
+        width: int,
+        styles: dict[str, Style],
+        code_theme: SyntaxTheme,
     ) -> None:
         try:
             article = self._library.article(path)
@@ -486,7 +503,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self._Rendered(generation, _Chunk([], [], []), True, message))
 
     def _chunks(
-        self, doc: _Document, generation: int, styles: dict[str, Style], code_theme: str
+        self, doc: _Document, generation: int, styles: dict[str, Style], code_theme: SyntaxTheme
     ) -> Iterator[tuple[_Chunk, bool]]:
         """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
         fills a screen, then about 400 lines each. Stops early once another post is shown."""
