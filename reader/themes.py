@@ -26,6 +26,11 @@ READER_DARK = Theme(
     dark=True,
     variables={
         "text-muted": "#A8A8A8",
+        "text-disabled": "#A0A0A0",
+        "block-cursor-foreground": "#E0E0E0",
+        "block-cursor-background": "#1F3A5A",
+        "block-cursor-blurred-foreground": "#E0E0E0",
+        "block-cursor-blurred-background": "#262A30",
         "footer-key-foreground": "#FEA62B",
         "footer-description-foreground": "#E0E0E0",
     },
@@ -46,6 +51,11 @@ READER_LIGHT = Theme(
     dark=False,
     variables={
         "text-muted": "#555555",
+        "text-disabled": "#5E5E5E",
+        "block-cursor-foreground": "#1A1A1A",
+        "block-cursor-background": "#CFE0F3",
+        "block-cursor-blurred-foreground": "#1A1A1A",
+        "block-cursor-blurred-background": "#E2E2E2",
         "footer-key-foreground": "#0B57A4",
         "footer-description-foreground": "#1A1A1A",
     },

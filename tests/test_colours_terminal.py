@@ -34,7 +34,8 @@ VISIBLE = 2.0
 
 
 def _screens(tmp: Path, env: dict[str, str], theme: str) -> list[str]:
-    """The library pane, then the first post, as `capture-pane -e` shows them at 80x24."""
+    """The library pane, the first post and the help over it, as `capture-pane -e` shows
+    them at 80x24."""
     config = tmp / "config"
     (config / "reader").mkdir(parents=True)
     (config / "reader" / "config.toml").write_text(f'theme = "{theme}"\n', encoding="utf-8")
@@ -48,8 +49,11 @@ def _screens(tmp: Path, env: dict[str, str], theme: str) -> list[str]:
         app.wait_for("Outline", 30)
         app.settle(0.3)
         screens.append(app.tmux("capture-pane", "-e", "-p", "-t", "main"))
-        app.keys("q", "q")
-        assert app.wait_exit(30) == 0
+        app.keys("?")
+        app.wait_for("All keys", 30)
+        app.settle(0.3)
+        screens.append(app.tmux("capture-pane", "-e", "-p", "-t", "main"))
+        # no quitting: Esc then q could read as Alt-q; closing tmux hangs the app up
     return screens
 
 

@@ -42,8 +42,19 @@ def truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
+MORE_SCENES = (
+    Scene("search", (120, 40), ("s", *"read")),
+    Scene("find", (120, 40), ("G", "k", "k", "enter", "slash", *"the", "enter")),
+    Scene("links", (120, 40), ("G", "k", "k", "enter", "l")),
+    Scene("open-library", (120, 40), ("ctrl+o",)),
+)
+"""Screens beyond the snapshot scenes, with highlights of their own."""
+
+
 @pytest.mark.parametrize("theme", ["dark", "light"])
-@pytest.mark.parametrize("scene", SCENES, ids=[scene.name for scene in SCENES])
+@pytest.mark.parametrize(
+    "scene", SCENES + MORE_SCENES, ids=[scene.name for scene in SCENES + MORE_SCENES]
+)
 @async_test
 async def test_every_text_cell_has_aa_contrast(scene: Scene, theme: str, tmp_path: Path) -> None:
     app = make_app(replace(scene, config=replace(scene.config, theme=theme)), tmp_path / "data")

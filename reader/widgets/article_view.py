@@ -29,6 +29,7 @@ from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
+from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.code_theme import code_theme
 from reader.widgets.component_style import solid_style
 
@@ -125,6 +126,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article--bullet",
         "article--find",
         "article--find-current",
+        *CODE_CLASSES,
     }
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("article")
@@ -407,7 +409,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _code_theme(self) -> SyntaxTheme:
         theme = self.app.theme
         if theme not in self._code_themes:
-            self._code_themes[theme] = code_theme(self.app.get_css_variables())
+            self._code_themes[theme] = code_theme(lambda name: solid_style(self, name))
         return self._code_themes[theme]
 
     def _styles(self) -> dict[str, Style]:

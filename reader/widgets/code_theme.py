@@ -1,14 +1,14 @@
-"""Syntax colours for code blocks, taken from the app's theme.
+"""Syntax colours for code blocks, from the reading pane's style sheet.
 
 Rich's `ansi_dark`/`ansi_light` code themes fall below 4.5:1 on our backgrounds (strings
-2.6:1 on the light theme, keywords 4:1 on the dark one), and in 16 colours their bright and
-yellow tokens vanish on a light terminal. The theme's own text colours are chosen for its
-backgrounds, so code is drawn with them.
+2.5:1 on the light theme, keywords 4.3:1 on the dark one), and in 16 colours their bright and
+yellow tokens vanish on a light terminal. So each kind of token has a component class
+(`article--code-<kind>` in styles/article.tcss) coloured with the theme's own text colours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 
 from pygments.token import (
     Comment,
@@ -20,43 +20,40 @@ from pygments.token import (
     Operator,
     String,
     Token,
+    _TokenType,
 )
 from rich.style import Style
 from rich.syntax import ANSISyntaxTheme, SyntaxTheme
-from textual.color import Color
+
+TOKEN_CLASSES: dict[_TokenType, str] = {
+    Comment: "comment",
+    Keyword: "keyword",
+    Keyword.Type: "name",
+    Operator.Word: "keyword",
+    Name.Builtin: "name",
+    Name.Function: "name",
+    Name.Class: "name",
+    Name.Namespace: "name",
+    Name.Exception: "error",
+    Name.Decorator: "decorator",
+    Name.Tag: "keyword",
+    Name.Attribute: "name",
+    String: "string",
+    Number: "number",
+    Generic.Deleted: "error",
+    Generic.Inserted: "string",
+    Generic.Subheading: "decorator",
+    Generic.Error: "error",
+    Error: "error",
+}
+"""Pygments token type -> the <kind> of its component class `article--code-<kind>`."""
+
+COMPONENT_CLASSES = {f"article--code-{kind}" for kind in TOKEN_CLASSES.values()}
 
 
-def code_theme(variables: Mapping[str, str]) -> SyntaxTheme:
-    """A syntax theme from a Textual theme's variables (`App.theme_variables`)."""
-
-    def colour(
-        name: str, *, bold: bool = False, italic: bool = False, underline: bool = False
-    ) -> Style:
-        rich_colour = Color.parse(variables[name]).rich_color
-        return Style(color=rich_colour, bold=bold, italic=italic, underline=underline)
-
-    return ANSISyntaxTheme(
-        {
-            Token: Style(),
-            Comment: colour("text-muted", italic=True),
-            Keyword: colour("primary", bold=True),
-            Keyword.Type: colour("secondary"),
-            Operator.Word: colour("primary"),
-            Name.Builtin: colour("secondary"),
-            Name.Function: colour("secondary"),
-            Name.Class: colour("secondary", underline=True),
-            Name.Namespace: colour("secondary"),
-            Name.Exception: colour("error"),
-            Name.Decorator: colour("accent"),
-            Name.Tag: colour("primary"),
-            Name.Attribute: colour("secondary"),
-            String: colour("success"),
-            Number: colour("warning"),
-            Generic.Deleted: colour("error"),
-            Generic.Inserted: colour("success"),
-            Generic.Heading: Style(bold=True),
-            Generic.Subheading: colour("accent", bold=True),
-            Generic.Error: colour("error"),
-            Error: colour("error", underline=True),
-        }
-    )
+def code_theme(style_of: Callable[[str], Style]) -> SyntaxTheme:
+    """A syntax theme whose token styles are `style_of(component class)`."""
+    styles: dict[_TokenType, Style] = {Token: Style(), Generic.Heading: Style(bold=True)}
+    for token, kind in TOKEN_CLASSES.items():
+        styles[token] = style_of(f"article--code-{kind}")
+    return ANSISyntaxTheme(styles)
