@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from reader import safe
 from reader.core.config import Config
 from reader.devtools.cells import TERMINALS, Cell, Pen, contrast, from_app, is_text, resolve
 from reader.devtools.screenshots import SCENES, Scene, make_app, play
@@ -47,6 +48,9 @@ MORE_SCENES = (
     Scene("find", (120, 40), ("G", "k", "k", "enter", "slash", *"the", "enter")),
     Scene("links", (120, 40), ("G", "k", "k", "enter", "l")),
     Scene("open-library", (120, 40), ("ctrl+o",)),
+    Scene("palette", (120, 40), ("ctrl+p", *"mark")),
+    Scene("export", (120, 40), ("E",)),
+    Scene("note", (120, 40), ("enter", "b", "B")),
 )
 """Screens beyond the snapshot scenes, with highlights of their own."""
 
@@ -95,5 +99,23 @@ async def test_highlighted_code_has_aa_contrast(theme: str, tmp_path: Path) -> N
         await settle(app, pilot)
         cells = from_app(app)
     assert "".join(cell.char for cell in cells).count("decorator") == 1
+    problems = _low_contrast(cells)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@async_test
+async def test_notifications_have_aa_contrast(theme: str, tmp_path: Path) -> None:
+    app = make_app(Scene("toasts", (100, 30), config=Config(theme=theme)), tmp_path / "data")
+    try:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await play(pilot, ())  # settled, with the start-up notices cleared
+            for severity in ("information", "warning", "error"):
+                safe.notify(app, f"A {severity} notice", title=severity, severity=severity)  # type: ignore[arg-type]
+            await pilot.pause()
+            cells = from_app(app)
+    finally:
+        app.library.close()
+    assert "".join(cell.char for cell in cells).count("notice") == 3
     problems = _low_contrast(cells)
     assert not problems, "\n".join(problems)

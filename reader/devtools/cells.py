@@ -136,9 +136,9 @@ def contrast(a: RGB, b: RGB) -> float:
 
 
 def is_text(char: str) -> bool:
-    """A cell that carries text; box-drawing and block characters (borders, scrollbars,
-    separators) are drawing, not text."""
-    return bool(char.strip()) and not ("\u2500" <= char <= "\u259f")
+    """A cell that carries text. Box-drawing and block characters (borders, scrollbars,
+    separators) are drawing, not text; emoji are drawn in their own colours."""
+    return bool(char.strip()) and not ("\u2500" <= char <= "\u259f" or char >= "\U0001f000")
 
 
 # -- tmux capture-pane -e ---------------------------------------------------------------------
