@@ -52,12 +52,16 @@ MORE_SCENES = (
     Scene("export", (120, 40), ("E",)),
     Scene("note", (120, 40), ("enter", "b", "B")),
 )
-"""Screens beyond the snapshot scenes, with highlights of their own."""
+"""Screens beyond the snapshot scenes, with highlights of their own (slow: 14 more runs)."""
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 @pytest.mark.parametrize(
-    "scene", SCENES + MORE_SCENES, ids=[scene.name for scene in SCENES + MORE_SCENES]
+    "scene",
+    [
+        *(pytest.param(scene, id=scene.name) for scene in SCENES),
+        *(pytest.param(scene, id=scene.name, marks=pytest.mark.slow) for scene in MORE_SCENES),
+    ],
 )
 @async_test
 async def test_every_text_cell_has_aa_contrast(scene: Scene, theme: str, tmp_path: Path) -> None:
