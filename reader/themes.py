@@ -92,6 +92,14 @@ def _ansi(name: str, *, dark: bool) -> Theme:
             "screen-selection-background": "ansi_magenta",
             "screen-selection-foreground": "ansi_default",
             "border-blurred": "ansi_default",
+            # Textual darkens the panel colour for the scrollbar track: black on any terminal
+            "scrollbar-background": "ansi_default",
+            "scrollbar-background-hover": "ansi_default",
+            "scrollbar-background-active": "ansi_default",
+            "scrollbar-corner-color": "ansi_default",
+            "scrollbar": "ansi_magenta",
+            "scrollbar-hover": "ansi_magenta",
+            "scrollbar-active": "ansi_magenta",
         },
     )
 
