@@ -5,6 +5,9 @@ grey is 1.4:1, its muted text 2.3:1; the dark theme's blue links 4:1). In 16 col
 background is the terminal's own, dark or light, which the app cannot know: the ANSI themes
 keep text in the terminal's default colour, and use for accents only ANSI colours readable on
 both (red and magenta; yellow, cyan and green vanish on white, blue on black).
+
+The light theme's colours are picked so that their nearest 256-colour palette entries keep
+4.5:1 as well (the first orange, #A34700, rounded to one at 3.7:1).
 """
 
 from __future__ import annotations
@@ -40,12 +43,12 @@ READER_LIGHT = Theme(
     name="reader-light",
     primary="#0B57A4",
     secondary="#6A3D9A",
-    accent="#A34700",
+    accent="#7A3D00",
     warning="#8A4B00",
     error="#B0002A",
     success="#1E6B34",
     foreground="#1A1A1A",
-    background="#F7F7F7",
+    background="#FAFAFA",
     surface="#EDEDED",
     panel="#E2E2E2",
     dark=False,
