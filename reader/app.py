@@ -20,12 +20,12 @@ from reader.core.paths import StorePaths
 from reader.key_gate import KeyGate
 from reader.keys import bindings
 from reader.screens.main import MainScreen
+from reader.themes import THEMES, theme_name
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
 
-THEMES = {"dark": "textual-dark", "light": "textual-light"}
 HANG_UP_GRACE = 5
 """Seconds the exit after SIGHUP may take (saving and restoring take milliseconds)."""
 HANG_UP_CODE = 128 + signal.SIGHUP
@@ -70,6 +70,7 @@ class ReaderApp(App[int]):
         paths: StorePaths | None = None,
         crash_log: Path | None = None,
         open_path: str | None = None,
+        colour_system: str | None = None,
     ) -> None:
         self.library = library
         self.open_path = open_path
@@ -79,22 +80,23 @@ class ReaderApp(App[int]):
         self.crash_log = crash_log
         self.crashed: str | None = None
         """One line describing an unhandled error, once one happened."""
-        super().__init__()
+        # NO_COLOR: Textual strips every colour only with native ANSI colours on; otherwise it
+        # turns colours to greys, and ANSI ones all to black (black text on black in 16
+        # colours). So no colour at all: the terminal's own pair, emphasis by text style.
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
+        self.colour_system = colour_system or self.console.color_system
+        """Rich's name of the terminal's colours ("truecolor", "256", "standard"...)."""
         self.key_gate = KeyGate(self, lambda key: super(ReaderApp, self).on_event(key))
         self.set_keymap(dict(self.config.keys))
+        for theme in THEMES:
+            self.register_theme(theme)
         self.theme = self._initial_theme()
 
     def _initial_theme(self) -> str:
-        wanted = self.config.theme
-        if wanted is None:
-            term = os.environ.get("TERM", "")
-            return "ansi-dark" if term.endswith("16color") or term == "linux" else "textual-dark"
-        return THEMES.get(wanted, wanted)
+        return theme_name(self.config.theme, self.colour_system)
 
     def on_mount(self) -> None:
-        if self.config.theme is not None and self.theme != THEMES.get(
-            self.config.theme, self.config.theme
-        ):
+        if self.config.theme is not None and self.theme != self._initial_theme():
             safe.notify(self, f"Unknown theme {self.config.theme!r} in config.", severity="error")
         self.push_screen(MainScreen(self.library, self.config, open_path=self.open_path))
         if not self.is_headless:

@@ -83,6 +83,7 @@ async def test_16_colour_terminal_uses_ansi_theme(
     term: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TERM", term)
+    monkeypatch.delenv("COLORTERM", raising=False)
     site = make_site(tmp_path / "site")
     async with running_app(site, tmp_path / "data") as (app, _pilot):
-        assert app.theme == "ansi-dark"
+        assert app.theme == "reader-ansi-dark"

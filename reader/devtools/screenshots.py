@@ -120,7 +120,8 @@ def make_app(scene: Scene, data_dir: Path) -> ReaderApp:
     """The app on the sample library with its store under `data_dir`."""
     paths = StorePaths.default(data_dir)
     library = Library.open(sample_library(), paths=paths)
-    return ReaderApp(library, scene.config, paths=paths)
+    # the pictures are full colour whatever terminal runs the tests
+    return ReaderApp(library, scene.config, paths=paths, colour_system="truecolor")
 
 
 async def settle(pilot: Pilot[int]) -> None:

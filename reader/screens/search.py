@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 from reader import safe
 from reader.core.search import IndexProgress, QueryError, SearchHit, SearchResults, fold
 from reader.core.words import counted
+from reader.widgets.component_style import solid_style
 
 LIMIT = 100
 DEBOUNCE = 0.08
@@ -215,7 +216,7 @@ class SearchScreen(Screen[SearchResult | None]):
 
     def _prompt(self, hit: SearchHit) -> Text:
         def style(name: str) -> Style:
-            return self.get_component_rich_style(f"search--{name}", partial=True)
+            return solid_style(self, f"search--{name}")
 
         hit_style = style("hit")
         prompt = Text(no_wrap=True, overflow="ellipsis", end="")

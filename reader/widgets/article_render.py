@@ -27,11 +27,19 @@ from rich._wrap import divide_line as rich_divide_line
 from rich.cells import cell_len, chop_cells, get_character_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.containers import Lines
+from rich.markdown import (
+    CodeBlock,
+    Markdown,
+    MarkdownContext,
+    MarkdownElement,
+    Paragraph,
+    TableDataElement,
+)
 from rich.markdown import Heading as RichHeading
-from rich.markdown import Markdown, MarkdownContext, MarkdownElement, Paragraph, TableDataElement
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import Syntax, SyntaxTheme
 from rich.text import Text
 from rich.theme import Theme
 
@@ -331,9 +339,30 @@ class _TableData(TableDataElement):
         self.content = WrapText("", justify=justify)
 
 
+class _CodeBlock(CodeBlock):
+    """A code block in the syntax colours of the app's theme (`_ArticleMarkdown.syntax`)."""
+
+    @classmethod
+    def create(cls, markdown: Markdown, token: Token) -> CodeBlock:
+        block = super().create(markdown, token)
+        assert isinstance(block, _CodeBlock)
+        block.syntax = markdown.syntax if isinstance(markdown, _ArticleMarkdown) else None
+        return block
+
+    syntax: SyntaxTheme | None = None
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        code = str(self.text).rstrip()
+        theme = self.syntax or self.theme
+        yield Syntax(code, self.lexer_name, theme=theme, word_wrap=True, padding=1)
+
+
 class _ArticleMarkdown(Markdown):
+    syntax: SyntaxTheme | None = None
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
+        "fence": _CodeBlock,
+        "code_block": _CodeBlock,
         "heading_open": _Heading,
         "paragraph_open": _Paragraph,
         "td_open": _TableData,
@@ -494,7 +523,7 @@ def render_block(
     console: Console,
     width: int,
     *,
-    code_theme: str,
+    code_theme: SyntaxTheme | str,
     links: list[RenderedLink],
 ) -> list[list[Segment]]:
     """Render one block into lines of segments exactly `width` cells wide.
@@ -504,7 +533,11 @@ def render_block(
     reason = too_costly(block.source)
     if reason is not None:
         return _as_text(reason, block.source, console, width)
-    markdown = _ArticleMarkdown("", code_theme=code_theme, hyperlinks=True)
+    if isinstance(code_theme, str):  # a Rich or Pygments theme's name
+        markdown = _ArticleMarkdown("", code_theme=code_theme, hyperlinks=True)
+    else:
+        markdown = _ArticleMarkdown("", hyperlinks=True)
+        markdown.syntax = code_theme
     markdown.markup = block.source
     markdown.parsed = _PARSER.parse(block.source)
     _number_links(markdown.parsed, links)
@@ -547,7 +580,7 @@ def iter_blocks_rendered(
     console: Console,
     width: int,
     *,
-    code_theme: str,
+    code_theme: SyntaxTheme | str,
     links: list[RenderedLink],
 ) -> Iterator[tuple[Block, list[list[Segment]]]]:
     for block in blocks:

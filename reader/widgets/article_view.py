@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import SyntaxTheme
 from rich.text import Text
 from textual import events, work
 from textual.binding import BindingType
@@ -31,6 +32,9 @@ from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
+from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
+from reader.widgets.code_theme import code_theme
+from reader.widgets.component_style import solid_style
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Bookmark, Library
@@ -130,6 +134,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article--bullet",
         "article--find",
         "article--find-current",
+        *CODE_CLASSES,
     }
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("article")
@@ -219,6 +224,8 @@ class ArticleView(ScrollView, can_focus=True):
         """Scroll to the first hit as soon as one is rendered (opened from search)."""
         self._follow_end = False
         """G was pressed before the post was all rendered: keep going to the end as it grows."""
+        self._code_themes: dict[str, SyntaxTheme] = {}
+        """Syntax colours by app theme name (made from the theme's variables)."""
 
     # -- public API -------------------------------------------------------------------------
 
@@ -411,12 +418,15 @@ class ArticleView(ScrollView, can_focus=True):
             available = (self.app.size.width or 80) - gutter
         return max(10, min(int(measure), available - 2))
 
-    def _code_theme(self) -> str:
-        return "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+    def _code_theme(self) -> SyntaxTheme:
+        theme = self.app.theme
+        if theme not in self._code_themes:
+            self._code_themes[theme] = code_theme(lambda name: solid_style(self, name))
+        return self._code_themes[theme]
 
     def _styles(self) -> dict[str, Style]:
         def get(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
+            return solid_style(self, name)
 
         return {
             "markdown.h1": get("article--h1"),
@@ -442,7 +452,12 @@ class ArticleView(ScrollView, can_focus=True):
         }
 
     def _open(
-        self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
+        self,
+        path: str,
+        generation: int,
+        width: int,
+        styles: dict[str, Style],
+        code_theme: SyntaxTheme,
     ) -> None:
         """Show the first screen of a small or cached post at once, on this thread (a worker
         would add its start and a fight for the GIL to every open); others load in a worker."""
@@ -471,7 +486,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load(
-        self, path: str, generation: int, width: int, styles: dict[str, Style], code_theme: str
+        self,
+        path: str,
+        generation: int,
+        width: int,
+        styles: dict[str, Style],
+        code_theme: SyntaxTheme,
     ) -> None:
         try:
             article = self._library.article(path)
@@ -497,7 +517,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self._Rendered(generation, _Chunk([], [], []), True, message))
 
     def _chunks(
-        self, doc: _Document, generation: int, styles: dict[str, Style], code_theme: str
+        self, doc: _Document, generation: int, styles: dict[str, Style], code_theme: SyntaxTheme
     ) -> Iterator[tuple[_Chunk, bool]]:
         """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
         fills a screen, then about 400 lines each. Stops early once another post is shown."""
@@ -690,8 +710,8 @@ class ArticleView(ScrollView, can_focus=True):
             line = Strip(doc.lines[index], doc.width)
             hits = self._hit_lines.get(index)
             if hits:
-                plain = self.get_component_rich_style("article--find", partial=True)
-                current = self.get_component_rich_style("article--find-current", partial=True)
+                plain = solid_style(self, "article--find")
+                current = solid_style(self, "article--find-current")
                 line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
             if margin:
                 line = Strip([Segment(" " * margin), *line], margin + line.cell_length)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
@@ -14,6 +15,7 @@ from textual.widgets.tree import TreeNode
 from reader import safe
 from reader.core.library import Folder, FolderNode
 from reader.keys import bindings
+from reader.widgets.component_style import solid_style
 
 ALL = Folder("all")
 
@@ -48,6 +50,8 @@ class FolderTree(Tree[Folder]):
         self._folder_nodes: dict[Folder, TreeNode[Folder]] = {}
         self._shape: list[tuple[Folder, int]] = []
         self._folders: list[FolderNode] = []
+        self._count_styles: dict[str, Style] = {}
+        """Resolved count styles, made once per `set_folders` (thousands of folders)."""
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._restyle, init=False)
@@ -66,6 +70,7 @@ class FolderTree(Tree[Folder]):
     def set_folders(self, folders: list[FolderNode]) -> None:
         """Show `folders`; keep expansion and the cursor when the shape did not change."""
         self._folders = folders
+        self._count_styles.clear()
         shape = list(_walk(folders))
         if shape == self._shape:
             for node, _depth in _walk_nodes(folders):
@@ -105,9 +110,10 @@ class FolderTree(Tree[Folder]):
 
     def _label(self, node: FolderNode) -> Text:
         label = safe.text(node.label)
-        count_style = self.get_component_rich_style(
-            "folder-tree--unread" if node.unread else "folder-tree--count", partial=True
-        )
+        name = "folder-tree--unread" if node.unread else "folder-tree--count"
+        count_style = self._count_styles.get(name)
+        if count_style is None:
+            count_style = self._count_styles[name] = solid_style(self, name)
         if node.unread:
             label.append(f"  {node.unread}/{node.total}", count_style)
         else:
