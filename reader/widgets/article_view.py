@@ -31,10 +31,10 @@ from reader.core.sanitize import REPLACEMENT, sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify, open_external
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
-from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.code_theme import code_theme
 from reader.widgets.component_style import solid_style
+from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Bookmark, Library
