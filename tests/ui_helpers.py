@@ -100,3 +100,8 @@ def main_screen(app: ReaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+def screen_lines(app: ReaderApp) -> list[str]:
+    """The text of every row of the screen on top, as the terminal would show it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

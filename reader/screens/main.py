@@ -80,6 +80,7 @@ class MainScreen(Screen[None]):
         self._last_stream = 0.0
         self._notices_shown: set[str] = set()
         self._status_timer: Timer | None = None
+        self._sync_progress: SyncProgress | None = None  # the last report of a running sync
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -157,10 +158,19 @@ class MainScreen(Screen[None]):
         selection = self.library.posts(
             self.folder, sort=self.sort, filter_text=self.filter_input.value
         )
-        self.posts.empty_message = (
-            "No titles match the filter." if self.filter_input.value else "No posts here."
-        )
+        self.posts.empty_message = self._empty_message()
         self.posts.set_posts(selection, keep=keep)
+
+    def _empty_message(self) -> str:
+        """What an empty list says: a library still being read is not an empty one."""
+        if self.filter_input.value:
+            return "No titles match the filter."
+        progress = self._sync_progress
+        if progress is not None and not progress.done:
+            if progress.total is None:
+                return f"Reading the library… {progress.seen:,} files found"
+            return f"Reading the library… {progress.parsed:,} posts so far"
+        return "No posts here."
 
     def refresh_marks(self) -> None:
         """Repaint rows at once and the folder counts when recounted (off the UI thread:
@@ -425,6 +435,10 @@ class MainScreen(Screen[None]):
         status.update_progress(event.progress)
         now = time.monotonic()
         progress = event.progress
+        self._sync_progress = progress
+        if not len(self.posts):
+            self.posts.empty_message = self._empty_message()
+            self.posts.refresh()
         if progress.done and not (progress.parsed or progress.removed or progress.relinked):
             pass  # a no-change resync: the list and the counts on screen are current
         elif progress.done or now - self._last_stream >= _STREAM_EVERY:
@@ -444,5 +458,8 @@ class MainScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "sync" and event.state == WorkerState.ERROR:
+            self._sync_progress = None
+            self.posts.empty_message = self._empty_message()
+            self.posts.refresh()
             self.query_one(SyncStatus).hide()
             safe.notify(self.app, f"Sync failed: {event.worker.error}", severity="error")

@@ -195,18 +195,19 @@ class SearchScreen(Screen[SearchResult | None]):
 
     def _show_status(self) -> None:
         status = self.query_one("#search-status", Static)
-        parts: list[str] = []
+        parts: list[str] = []  # short: the line must fit at 80 columns
+        incomplete = self.results is not None and not self.results.complete
         if self.error:
             parts.append(self.error)
         elif self.results is not None and self.query_text.strip():
             total = self.results.total
-            parts.append(f"{total} result{'s' * (total != 1)}")
+            parts.append(f"{total:,} result{'s' * (total != 1)}{' so far' * incomplete}")
             if total > len(self.hits):
-                parts.append(f"showing the first {len(self.hits)}")
+                parts.append(f"first {len(self.hits):,} shown")
         if self.indexing is not None:
-            parts.append(f"indexing {self.indexing.done}/{self.indexing.total}")
-        if self.results is not None and not self.results.complete:
-            parts.append("the index is being built: results may be incomplete")
+            parts.append(f"indexing {self.indexing.done:,}/{self.indexing.total:,}")
+        elif incomplete:
+            parts.append("index incomplete: results may be missing")
         status.update(safe.content(" · ".join(parts)))
         status.set_class(bool(self.error), "-error")
 
