@@ -10,6 +10,7 @@ a change of width.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -18,15 +19,17 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
+from textual.app import SuspendNotSupported
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader import linkopen
 from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
-from reader.linkopen import LinkTarget, classify, open_external
+from reader.linkopen import LinkTarget, classify
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
 
 if TYPE_CHECKING:
@@ -843,12 +846,33 @@ class ArticleView(ScrollView, can_focus=True):
             if not self.scroll_to_anchor(target.value):
                 self.notify(f"No section #{target.value} here", markup=False)
         elif target.kind == "external":
-            self.notify(open_external(target.value), markup=False)
+            self._open_outside(target.value)
         elif target.kind == "post":
             self.show(target.value)
             if target.anchor:
                 self._pending_anchor = target.anchor
             self.post_message(self.OpenPost(target.value))
+
+    def _open_outside(self, url: str) -> None:
+        """A background opener, a terminal browser in the app's place, or an offer to copy."""
+        opener = None if linkopen.refused(url) else linkopen.opener_for(url)
+        if opener is None or not opener.foreground:
+            if opener is None and not linkopen.refused(url):
+                from reader.screens.copy_link import CopyLinkScreen
+
+                self.app.push_screen(CopyLinkScreen(url))
+                return
+            self.notify(linkopen.open_external(url), markup=False)
+            return
+        try:
+            with self.app.suspend():
+                code = linkopen.run_foreground(opener.command)
+        except SuspendNotSupported:
+            self.notify(f"Cannot hand over the terminal here; the link is {url}", markup=False)
+            return
+        if code:
+            name = sanitize_line(os.path.basename(opener.command[0]))
+            self.notify(f"{name} ended with status {code}", severity="warning", markup=False)
 
     def on_article_view_opened(self, message: Opened) -> None:
         anchor, self._pending_anchor = self._pending_anchor, None
