@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from reader.core.model import Post
 from reader.core.paths import StorePaths
+from reader.core.permalink import SiteLinks
+from reader.core.permalink_lookup import find_post
 from reader.core.scan import FileRef, Site, detect_site, post_file_path, scan
 from reader.core.store.db import chunks, marks, path_from_db, path_to_db, write
 from reader.core.store.index import (
@@ -279,6 +281,33 @@ class Library:
             "CREATE TEMP TABLE IF NOT EXISTS st_bookmarks (path TEXT PRIMARY KEY, note TEXT) "
             "WITHOUT ROWID"
         )
+
+    # ---------------------------------------------------------------- site links
+    @property
+    def site_links(self) -> SiteLinks | None:
+        """The Hexo site's `url` + `permalink` (None for other sites or unknown patterns)."""
+        if self.site.kind != "hexo":
+            return None
+        return SiteLinks.make(self.site.url, self.site.permalink, self.site.timezone)
+
+    def post_for_link(self, href: str) -> tuple[str, str | None] | None:
+        """(relpath, anchor) of the post a link to the site's own permalink names, or None."""
+        links = self.site_links
+        link = links.match(href) if links is not None else None
+        if link is None:
+            return None
+        with self._lock:
+            path = find_post(self._db, link.values, self.site.timezone)
+        return None if path is None else (path, link.anchor)
+
+    def source_url(self, row: PostRow) -> str | None:
+        """The post's source URL: its `link`, else built from the site's `url` + `permalink`."""
+        if row.url:
+            return row.url
+        links = self.site_links
+        if links is None:
+            return None
+        return links.post_url(row.path, row.title, row.date, row.categories)
 
     # ---------------------------------------------------------------- opening
     @classmethod

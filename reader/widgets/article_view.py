@@ -750,7 +750,7 @@ class ArticleView(ScrollView, can_focus=True):
         doc = self._doc
         if doc is None:
             return
-        url = doc.article.row.url
+        url = self._library.source_url(doc.article.row)
         if not url:
             self.notify("This post has no source URL", severity="warning", markup=False)
             return
@@ -805,7 +805,10 @@ class ArticleView(ScrollView, can_focus=True):
         targets = []
         for link in links:
             slug = slugs[link.href]
-            if slug is None:
+            own = self._site_link(link.href) if slug is None else None
+            if own is not None:  # the site's own permalink: the post, inside reader
+                targets.append(LinkTarget("post", own[0], anchor=own[1]))
+            elif slug is None:
                 targets.append(classify(link.href, root=root, post_path=post_path))
             elif found.get(slug) is not None:
                 targets.append(LinkTarget("post", found[slug] or ""))
@@ -813,6 +816,13 @@ class ArticleView(ScrollView, can_focus=True):
                 shown = sanitize_line(slug)
                 targets.append(LinkTarget("refused", shown, f"no post {shown!r} in this library"))
         return targets
+
+    def _site_link(self, href: str) -> tuple[str, str | None] | None:
+        try:
+            return self._library.post_for_link(href)
+        except Exception as error:  # a broken index must not stop the link list
+            self.notify(f"Could not look up a site link: {error}", markup=False)
+            return None
 
     def _find_slugs(self, slugs: set[str]) -> dict[str, str | None]:
         """The post path each post_link slug names (None when no post matches)."""

@@ -1,0 +1,92 @@
+"""Find the post a site permalink names, with indexed queries of the library's index.
+
+A pattern with a date narrows the posts to that day, month or year through the date index;
+one without a date looks the file up by path (the unique index) from `:title`, or by title
+(the title index) from `:post_title`. The few candidates are then checked token by token.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from reader.core.permalink import post_tokens
+from reader.core.scan import POST_SUFFIXES
+from reader.core.store.db import chunks, marks, path_from_db, path_to_db
+from reader.core.store.index import from_iso
+
+_DATE_PREFIX = re.compile(r"^(?:.*/)?\d{4}-\d{1,2}-\d{1,2}-")  # `new_post_name` dated files
+_SLACK = timedelta(days=1)  # naive dates and time zones: look a day either side, then check
+_CHECKED = ("year", "month", "day", "i_month", "i_day", "name", "post_title")
+_Row = tuple[str, str, str | None, str]
+
+
+def find_post(
+    conn: sqlite3.Connection, values: dict[str, str], timezone: tzinfo | None
+) -> str | None:
+    """The relpath of the post whose permalink has these token values, or None."""
+    rows = _candidates(conn, values, timezone)
+    for path, title, date_iso, categories in sorted(rows):
+        del categories  # a category slug is not checked: Hexo's slugs vary with its settings
+        tokens = post_tokens(path, title, from_iso(date_iso), (), timezone)
+        if any(tokens.get(key) != values[key] for key in _CHECKED if key in values):
+            continue
+        wanted = values.get("title")
+        if wanted is not None and wanted not in _titles(tokens["title"]):
+            continue
+        return path
+    return None
+
+
+def _titles(stem: str) -> set[str]:
+    """What `:title` may be for a file: its path without suffix, without a date prefix."""
+    undated = _DATE_PREFIX.sub(lambda m: m[0][: m[0].rfind("/") + 1], stem)
+    return {stem, undated}
+
+
+def _candidates(
+    conn: sqlite3.Connection, values: dict[str, str], timezone: tzinfo | None
+) -> list[_Row]:
+    columns = "SELECT path, title, date, categories FROM posts"
+    span = _date_span(values, timezone)
+    if span is not None:
+        start, end = span
+        query = f"{columns} WHERE date_key >= ? AND date_key < ?"
+        rows = conn.execute(query, (start.timestamp(), end.timestamp())).fetchall()
+    elif "title" in values or "name" in values:
+        stem = values.get("title") or values["name"]
+        suffixes = sorted(POST_SUFFIXES)
+        paths = [stem + suffix for suffix in suffixes]
+        paths += [f"{stem}/index{suffix}" for suffix in suffixes]
+        rows = []
+        for part in chunks([path_to_db(p) for p in paths]):
+            rows += conn.execute(f"{columns} WHERE path IN ({marks(len(part))})", part).fetchall()
+    elif "post_title" in values:
+        query = f"{columns} WHERE title_fold = ?"
+        rows = conn.execute(query, (values["post_title"].casefold(),)).fetchall()
+    else:
+        return []  # :id, :hash: reader does not keep them
+    return [(path_from_db(p), t, d, c) for p, t, d, c in rows]
+
+
+def _date_span(values: dict[str, str], timezone: tzinfo | None) -> tuple[datetime, datetime] | None:
+    """The instants the URL's date covers, a day wider on each side."""
+    if "year" not in values:
+        return None
+    year = int(values["year"])
+    month = values.get("month") or values.get("i_month")
+    day = values.get("day") or values.get("i_day")
+    zone = timezone or UTC
+    try:
+        if month is None:
+            start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+        elif day is None:
+            start = datetime(year, int(month), 1, tzinfo=zone)
+            end = (start + timedelta(days=32)).replace(day=1)
+        else:
+            start = datetime(year, int(month), int(day), tzinfo=zone)
+            end = start + timedelta(days=1)
+    except ValueError:
+        return None
+    return start - _SLACK, end + _SLACK
