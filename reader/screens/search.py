@@ -27,6 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader import safe
+from reader.core.model import category_label
 from reader.core.search import IndexProgress, QueryError, SearchHit, SearchResults, fold
 
 LIMIT = 100
@@ -224,7 +225,7 @@ class SearchScreen(Screen[SearchResult | None]):
         if hit.date is not None:
             meta.append(hit.date.strftime("%Y-%m-%d"))
         if hit.categories:
-            meta.append(" / ".join(hit.categories[0]))
+            meta.append(category_label(hit.categories[0]))
         if meta:
             prompt.append("  " + safe.line("  ".join(meta)), style=style("meta"))
         prompt.append("\n")

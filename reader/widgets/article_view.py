@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader import linkopen
+from reader.core.model import category_label
 from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget, classify
@@ -982,7 +983,7 @@ def _header(article: Article, styles: dict[str, Style]) -> Text:
     if meta:
         text.append("\n" + " · ".join(meta), styles["reader.meta"])
     if row.categories:
-        paths = (" › ".join(sanitize_line(part) for part in path) for path in row.categories)
+        paths = (category_label(path, sanitize_line) for path in row.categories)
         text.append("\n" + "  ·  ".join(paths), styles["reader.meta"])
     if row.url:
         text.append("\n" + sanitize_line(row.url), styles["reader.source"])
