@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import OptionList
+from ui_helpers import async_test, main_screen, make_site, running_app, settle
 
+from reader.screens.main import PREVIEW_DELAY
 from reader.screens.search import SearchScreen
-from tests.ui_helpers import async_test, main_screen, make_site, running_app, settle
+from reader.widgets.folder_tree import ALL
 
 
 @async_test
@@ -25,3 +27,59 @@ async def test_search_results_separate_categories_as_everywhere_else(tmp_path: P
         assert isinstance(screen, SearchScreen) and screen.hits
         prompt = str(screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "Tech › Python" in prompt and "Tech / Python" not in prompt
+
+
+async def wait_preview(app: object, pilot: object) -> None:
+    """Past the preview's pause, then the article's loading worker."""
+    await pilot.pause(PREVIEW_DELAY * 2)  # type: ignore[attr-defined]
+    await settle(app, pilot)  # type: ignore[arg-type]
+
+
+@async_test
+async def test_a_wide_screen_previews_the_post_under_the_cursor_unread(tmp_path: Path) -> None:
+    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(120, 30)) as (
+        app,
+        pilot,
+    ):
+        screen = main_screen(app)
+        await wait_preview(app, pilot)
+        first = screen.posts.current
+        assert first is not None and screen.article.path == first.path
+        await pilot.press("down")
+        await wait_preview(app, pilot)
+        second = screen.posts.current
+        assert second is not None and second.path != first.path
+        assert screen.article.path == second.path
+        assert screen.posts.has_focus and not screen.reading
+        everything = app.library.posts(ALL)
+        assert not any(row.read for row in everything.rows(0, len(everything)))
+        assert app.library.position(first.path) == 0
+        await pilot.press("enter")  # opening it for real marks it read
+        await settle(app, pilot)
+        assert screen.reading and app.library.posts(ALL).rows(1, 1)[0].read
+
+
+@async_test
+async def test_a_narrow_screen_does_not_preview(tmp_path: Path) -> None:
+    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+        app,
+        pilot,
+    ):
+        await wait_preview(app, pilot)
+        assert main_screen(app).article.path is None
+
+
+@async_test
+async def test_focusing_a_preview_opens_it(tmp_path: Path) -> None:
+    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(120, 30)) as (
+        app,
+        pilot,
+    ):
+        screen = main_screen(app)
+        await wait_preview(app, pilot)
+        shown = screen.article.path
+        assert shown is not None
+        screen.article.focus()
+        await settle(app, pilot)
+        row = next(r for r in app.library.posts(ALL).rows(0, 10) if r.path == shown)
+        assert row.read

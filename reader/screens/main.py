@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from reader.screens.search import SearchResult
 
 WIDE = 120
+PREVIEW_DELAY = 0.25  # seconds the list cursor rests on a post before a wide screen shows it
 _STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts in
 
 
@@ -81,6 +82,7 @@ class MainScreen(Screen[None]):
         self._notices_shown: set[str] = set()
         self._status_timer: Timer | None = None
         self._sync_progress: SyncProgress | None = None  # the last report of a running sync
+        self._preview_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -228,6 +230,24 @@ class MainScreen(Screen[None]):
         self.close_filter(clear=False)
 
     # -- opening posts ------------------------------------------------------------------------
+
+    @on(PostListView.Highlighted)
+    def _post_highlighted(self, event: PostListView.Highlighted) -> None:
+        """On a wide screen the reading pane shows the post under the cursor once the cursor
+        rests (scrolling through the list does not load every post it passes)."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if self.has_class("-wide") and not self.reading:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(event.path))
+
+    def _preview(self, path: str) -> None:
+        self._preview_timer = None
+        current = self.posts.current
+        if self.reading or not self.has_class("-wide") or current is None:
+            return
+        if current.path == path and self.article.path != path:
+            self.article.show(path, preview=True)
 
     @on(PostListView.Selected)
     def _post_selected(self, event: PostListView.Selected) -> None:

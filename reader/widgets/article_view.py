@@ -196,6 +196,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._restore_line: int | None = None
         """Markdown line to scroll to once it is rendered."""
         self._history: list[str] = []
+        self._preview = False
         self._jump: tuple[str, int] | None = None
         """(anchor, line) of the last outline jump: the current section while not scrolled."""
         self._read_marked = False
@@ -298,14 +299,20 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
-    def show(self, path: str, *, find: str = "", _from_history: bool = False) -> None:
+    def show(
+        self, path: str, *, find: str = "", preview: bool = False, _from_history: bool = False
+    ) -> None:
         """Load `path` in a worker, restore its saved position, mark it read per config.
 
-        With `find`, highlight its hits instead and open at the first one (search results)."""
+        With `find`, highlight its hits instead and open at the first one (search results).
+        A `preview` (the post under the list's cursor on a wide screen) is not marked read,
+        saves no position and goes in no history: the reader has not opened it."""
         self.save_position()
-        if not _from_history and self._doc is not None and self._doc.path != path:
-            self._history.append(self._doc.path)
+        previous = self._doc.path if self._doc is not None else None
+        if not (_from_history or self._preview) and previous not in (None, path):
+            self._history.append(previous)
             del self._history[:-100]
+        self._preview = preview
         self._generation += 1
         self._loading_path = path
         self._read_marked = False
@@ -340,7 +347,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def save_position(self) -> None:
         doc = self._doc
-        if doc is None or not doc.lines or self._hidden or self._restore_line is not None:
+        if (
+            doc is None
+            or not doc.lines
+            or self._hidden
+            or self._restore_line is not None
+            or self._preview
+        ):
             # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
             # either way the position saved before is still the right one.
             return
@@ -592,7 +605,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._follow_end = not done
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self.refresh()
-        if first:
+        if first and not self._preview:
             self.post_message(self.Opened(doc.path))
             if getattr(self._config(), "mark_read_on", "open") != "end":
                 # After the first screen is painted: a read mark waits for the disk.
@@ -600,13 +613,22 @@ class ArticleView(ScrollView, can_focus=True):
         if done:
             self._check_end()
 
+    def on_focus(self) -> None:
+        """Focusing a preview (Tab from the list) is opening it: from here it counts as read."""
+        doc = self._doc
+        if self._preview and doc is not None:
+            self._preview = False
+            self.post_message(self.Opened(doc.path))
+            if getattr(self._config(), "mark_read_on", "open") != "end":
+                self._mark_read()
+
     def _mark_read_if_showing(self, doc: _Document, generation: int) -> None:
         if self._doc is doc and self._generation == generation:  # not another post meanwhile
             self._mark_read()
 
     def _mark_read(self) -> None:
         doc = self._doc
-        if doc is None or self._read_marked:
+        if doc is None or self._read_marked or self._preview:
             return
         self._read_marked = True
         try:
