@@ -6,9 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import OptionList
-from ui_helpers import async_test, main_screen, make_site, running_app, settle
+from ui_helpers import (
+    async_test,
+    main_screen,
+    make_site,
+    open_library,
+    running_app,
+    screen_lines,
+    settle,
+)
 
 from reader.screens.main import PREVIEW_DELAY
+from reader.screens.open_library import OpenLibraryScreen
 from reader.screens.search import SearchScreen
 from reader.widgets.folder_tree import ALL
 
@@ -83,3 +92,27 @@ async def test_focusing_a_preview_opens_it(tmp_path: Path) -> None:
         await settle(app, pilot)
         row = next(r for r in app.library.posts(ALL).rows(0, 10) if r.path == shown)
         assert row.read
+
+
+@async_test
+async def test_the_open_library_list_keeps_one_line_per_library_at_80_columns(
+    tmp_path: Path,
+) -> None:
+    deep = tmp_path / "a-rather-long-folder-name-for-the-archives" / "of-a-blog-kept-for-years"
+    others = [make_site(deep / f"blog-{n}") for n in range(3)]
+    for site in others:
+        open_library(site, tmp_path / "data").close()  # now known
+    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+        app,
+        pilot,
+    ):
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenLibraryScreen)
+        known = screen.query_one("#known", OptionList)
+        assert known.option_count == 4
+        assert known.size.height == known.option_count  # no library wraps onto a second line
+        text = "\n".join(screen_lines(app))
+        for n in range(3):
+            assert f"blog-{n}" in text  # the distinctive end of each path stays visible
