@@ -16,6 +16,7 @@ from ui_helpers import (
     settle,
 )
 
+from reader.core.library import Folder
 from reader.screens.main import PREVIEW_DELAY
 from reader.screens.open_library import OpenLibraryScreen
 from reader.screens.search import SearchScreen
@@ -116,3 +117,26 @@ async def test_the_open_library_list_keeps_one_line_per_library_at_80_columns(
         text = "\n".join(screen_lines(app))
         for n in range(3):
             assert f"blog-{n}" in text  # the distinctive end of each path stays visible
+
+
+@async_test
+async def test_every_bookmark_note_of_a_post_shows_in_the_list(tmp_path: Path) -> None:
+    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+        app,
+        pilot,
+    ):
+        library = app.library
+        library.add_bookmark("alpha.md", heading="First", anchor="first", note="one")
+        library.add_bookmark("alpha.md", note="whole")
+        library.add_bookmark("alpha.md", heading="Second", anchor="second", note="two")
+        screen = main_screen(app)
+        screen.refresh_marks()
+        screen.reload_posts()
+        await settle(app, pilot)
+        for folder in (ALL, Folder("bookmarked")):
+            row = next(r for r in library.posts(folder).rows(0, 10) if r.path == "alpha.md")
+            assert row.note is not None
+            assert [row.note.find(n) >= 0 for n in ("whole", "one", "two")] == [True] * 3
+            assert row.note.index("whole") < row.note.index("one") < row.note.index("two")
+        line = next(t for t in screen_lines(app) if "Alpha post" in t)
+        assert "whole" in line and "one" in line and "two" in line

@@ -37,7 +37,13 @@ from reader.core.store.index import (
     stored_files,
 )
 from reader.core.store.migrations import INDEX_VERSION
-from reader.core.store.state import BookmarkRecord, PostInfo, StateStore, known_roots
+from reader.core.store.state import (
+    BookmarkRecord,
+    PostInfo,
+    StateStore,
+    combined_note,
+    known_roots,
+)
 
 if TYPE_CHECKING:  # imported where used: start-up needs none of them
     from reader.core.outline import Heading
@@ -669,11 +675,13 @@ class Library:
     def _bookmark_rows(self, sort: str, words: list[str]) -> list[PostRow]:
         records = self._state.bookmarks(self._lib)
         present = {r.path: r for r in self._rows_for_paths(sorted({b.path for b in records}))}
+        by_path: dict[str, list[BookmarkRecord]] = {}
+        for record in records:
+            by_path.setdefault(record.path, []).append(record)
         rows: dict[str, PostRow] = {}
-        for record in reversed(records):  # oldest first: a whole-post note wins below
-            if record.path in rows and record.anchor is not None:
-                continue
-            row = present.get(record.path)
+        for path, of_path in by_path.items():
+            record = min(of_path, key=lambda r: (r.anchor is not None, r.created))
+            row = present.get(path)
             if row is None:
                 row = PostRow(
                     path=record.path,
@@ -687,7 +695,7 @@ class Library:
                     updated=False,
                     error=MISSING,
                 )
-            rows[record.path] = _with_note(row, record.note)
+            rows[path] = _with_note(row, combined_note(of_path))
         result = [r for r in rows.values() if all(w in r.title.casefold() for w in words)]
         if sort == "title":
             result.sort(key=lambda r: (r.title.casefold(), r.path))
