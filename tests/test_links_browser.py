@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_ui_article import async_test, hosted, settle, show
+from test_ui_article import all_text, async_test, hosted, settle, show
 from test_ui_article import site as site
 
 from reader import linkopen
@@ -163,6 +163,7 @@ async def test_image_urls_are_in_the_link_list(
     )
     async with hosted(site, tmp_path / "data", size=(80, 24)) as (app, pilot, view):
         await show(pilot, view, "pics.md")
+        assert "A cat: [image: a cat][1] and a page[2]" in all_text(view)  # where it stands
         await pilot.press("l")
         screen = app.screen
         assert isinstance(screen, LinksScreen)
