@@ -47,6 +47,14 @@ def _open_the_link(app: TmuxApp) -> None:
     app.keys("Enter")
 
 
+def _quit(app: TmuxApp) -> None:
+    app.keys("q")  # back to the list
+    app.wait_for(r"Unread\s+0")
+    app.settle()
+    app.keys("q")
+    assert app.wait_exit(30) == 0
+
+
 def _children(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -67,8 +75,7 @@ def test_a_terminal_browser_takes_the_terminal_and_gives_it_back(tmp_path: Path)
         app.wait_for("See the web")  # and the app is back, drawn again
         assert log.read_text().strip() == URL
         assert _children(app.pid()) == set()  # the browser was waited for
-        app.keys("q", "q")
-        assert app.wait_exit(30) == 0
+        _quit(app)
 
 
 def test_with_no_browser_the_link_is_copied_over_osc52(tmp_path: Path) -> None:
@@ -79,5 +86,4 @@ def test_with_no_browser_the_link_is_copied_over_osc52(tmp_path: Path) -> None:
         app.wait_for("Copied")
         assert URL in app.buffers()
         assert _children(app.pid()) == set()
-        app.keys("q", "q")
-        assert app.wait_exit(30) == 0
+        _quit(app)
