@@ -181,3 +181,20 @@ def test_the_index_has_no_table_scan_for_a_path_lookup(tmp_path: Path) -> None:
     library._db.set_trace_callback(None)
     assert_indexed(library, statements)
     library.close()
+
+
+def test_post_link_slugs_are_found_without_reading_every_post(tmp_path: Path) -> None:
+    library = opened(hexo_site(tmp_path / "site", "title: t\n"), tmp_path / "data")
+    statements: list[str] = []
+    library._db.set_trace_callback(statements.append)
+    assert library.post_for_slug("Guide/nested") == "Guide/nested.md"
+    assert library.post_for_slug("nested") == "Guide/nested.md"
+    assert library.post_for_slug("dated") == "2023-01-05-dated.md"  # new_post_name's date
+    assert library.post_for_slug("中文") == "中文.md"
+    assert library.post_for_slug("nest") is None
+    assert library.post_for_slug("100%_sure") is None  # LIKE wildcards are literal
+    library._db.set_trace_callback(None)
+    for statement in [s for s in statements if s.lstrip().upper().startswith("SELECT")]:
+        plan = " ".join(str(r[-1]) for r in library._db.execute("EXPLAIN QUERY PLAN " + statement))
+        assert "SCAN posts" not in plan or "COVERING INDEX" in plan, plan
+    library.close()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from reader.core.model import Post
 from reader.core.paths import StorePaths
 from reader.core.permalink import SiteLinks
-from reader.core.permalink_lookup import find_post
+from reader.core.permalink_lookup import find_post, find_post_link
 from reader.core.scan import FileRef, Site, detect_site, post_file_path, scan
 from reader.core.store.db import chunks, marks, path_from_db, path_to_db, write
 from reader.core.store.index import (
@@ -305,6 +305,11 @@ class Library:
         with self._lock:
             path = find_post(self._db, link.values, self.site.timezone)
         return None if path is None else (path, link.anchor)
+
+    def post_for_slug(self, slug: str) -> str | None:
+        """The post a `{% post_link slug %}` names, or None (see `find_post_link`)."""
+        with self._lock:
+            return find_post_link(self._db, slug)
 
     def source_url(self, row: PostRow) -> str | None:
         """The post's source URL: its `link`, else built from the site's `url` + `permalink`."""

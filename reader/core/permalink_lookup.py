@@ -90,3 +90,31 @@ def _date_span(values: dict[str, str], timezone: tzinfo | None) -> tuple[datetim
     except ValueError:
         return None
     return start - _SLACK, end + _SLACK
+
+
+def find_post_link(conn: sqlite3.Connection, slug: str) -> str | None:
+    """The post a `{% post_link slug %}` names (`convert.slug_matches`): its path through the
+    unique path index when the slug spells it, else among the paths that hold the slug's file
+    name (a scan of that index inside SQLite, not of the posts); the newest post wins."""
+    from reader.core.convert import slug_matches  # html2text is not needed before a link list
+
+    slug = slug.strip().strip("/")
+    if not slug:
+        return None
+    suffixes = sorted(POST_SUFFIXES)
+    exact = [path_to_db(slug + suffix) for suffix in suffixes]
+    query = f"SELECT path FROM posts WHERE path IN ({marks(len(exact))})"
+    paths = [path_from_db(p) for (p,) in conn.execute(query, exact)]
+    if not paths:
+        name = slug.rsplit("/", 1)[-1]
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"
+        query = "SELECT path FROM posts WHERE path LIKE ? ESCAPE '\\'"
+        found = [path_from_db(p) for (p,) in conn.execute(query, (pattern,))]
+        paths = [p for p in found if slug_matches(slug, p)]
+    if len(paths) > 1:
+        query = f"SELECT path FROM posts WHERE path IN ({marks(len(paths))})"
+        order = " ORDER BY date_key DESC, id DESC"
+        paths = [
+            path_from_db(p) for (p,) in conn.execute(query + order, [path_to_db(p) for p in paths])
+        ]
+    return paths[0] if paths else None

@@ -849,22 +849,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _find_slugs(self, slugs: set[str]) -> dict[str, str | None]:
         """The post path each post_link slug names (None when no post matches)."""
-        found: dict[str, str | None] = {slug: None for slug in slugs}
-        if not slugs:
-            return found
-        from reader.core.convert import slug_matches
-        from reader.core.library import Folder
-
+        found: dict[str, str | None] = dict.fromkeys(slugs)
         try:
-            posts = self._library.posts(Folder("all"))
-            page = 2000
-            for start in range(0, len(posts), page):
-                for row in posts.rows(start, page):
-                    for slug in slugs:
-                        if found[slug] is None and slug_matches(slug, row.path):
-                            found[slug] = row.path
-                if all(path is not None for path in found.values()):
-                    break
+            for slug in slugs:
+                found[slug] = self._library.post_for_slug(slug)
         except Exception as error:  # a broken index must not stop the link list
             self.notify(f"Could not look up post links: {error}", markup=False)
         return found
