@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from reader.core.permalink import post_tokens
 from reader.core.scan import POST_SUFFIXES
-from reader.core.store.db import chunks, marks, path_from_db, path_to_db
+from reader.core.store.db import marks, path_from_db, path_to_db
 from reader.core.store.index import from_iso
 
 _DATE_PREFIX = re.compile(r"^(?:.*/)?\d{4}-\d{1,2}-\d{1,2}-")  # `new_post_name` dated files
@@ -26,14 +26,20 @@ def find_post(
     conn: sqlite3.Connection, values: dict[str, str], timezone: tzinfo | None
 ) -> str | None:
     """The relpath of the post whose permalink has these token values, or None."""
-    rows = _candidates(conn, values, timezone)
-    for path, title, date_iso, categories in sorted(rows):
-        del categories  # a category slug is not checked: Hexo's slugs vary with its settings
+    if "title" in values or "name" in values:  # the file named by the link, if it is there
+        found = _first_match(_by_path(conn, values), values, timezone)
+        if found is not None:
+            return found
+    return _first_match(_candidates(conn, values, timezone), values, timezone)
+
+
+def _first_match(rows: list[_Row], values: dict[str, str], timezone: tzinfo | None) -> str | None:
+    wanted = values.get("title")
+    for path, title, date_iso, _categories in sorted(rows):
+        if wanted is not None and wanted not in _titles(path.rsplit(".", 1)[0]):
+            continue  # (cheap: before the date is parsed)
         tokens = post_tokens(path, title, from_iso(date_iso), (), timezone)
         if any(tokens.get(key) != values[key] for key in _CHECKED if key in values):
-            continue
-        wanted = values.get("title")
-        if wanted is not None and wanted not in _titles(tokens["title"]):
             continue
         return path
     return None
@@ -55,18 +61,22 @@ def _candidates(
         query = f"{columns} WHERE date_key >= ? AND date_key < ?"
         rows = conn.execute(query, (start.timestamp(), end.timestamp())).fetchall()
     elif "title" in values or "name" in values:
-        stem = values.get("title") or values["name"]
-        suffixes = sorted(POST_SUFFIXES)
-        paths = [stem + suffix for suffix in suffixes]
-        paths += [f"{stem}/index{suffix}" for suffix in suffixes]
-        rows = []
-        for part in chunks([path_to_db(p) for p in paths]):
-            rows += conn.execute(f"{columns} WHERE path IN ({marks(len(part))})", part).fetchall()
+        return []  # looked up by path already
     elif "post_title" in values:
         query = f"{columns} WHERE title_fold = ?"
         rows = conn.execute(query, (values["post_title"].casefold(),)).fetchall()
     else:
         return []  # :id, :hash: reader does not keep them
+    return [(path_from_db(p), t, d, c) for p, t, d, c in rows]
+
+
+def _by_path(conn: sqlite3.Connection, values: dict[str, str]) -> list[_Row]:
+    """Posts at the path `:title` (or `:name`) spells, under any post suffix."""
+    stem = values.get("title") or values["name"]
+    suffixes = sorted(POST_SUFFIXES)
+    paths = [stem + suffix for suffix in suffixes] + [f"{stem}/index{s}" for s in suffixes]
+    query = f"SELECT path, title, date, categories FROM posts WHERE path IN ({marks(len(paths))})"
+    rows = conn.execute(query, [path_to_db(p) for p in paths]).fetchall()
     return [(path_from_db(p), t, d, c) for p, t, d, c in rows]
 
 
