@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from test_ui_article import all_text, async_test, hosted, settle, show
 from test_ui_article import site as site
+from textual.widgets import Label
 
 from reader import linkopen
 from reader.screens.copy_link import CopyLinkScreen
@@ -173,3 +174,28 @@ async def test_image_urls_are_in_the_link_list(
             ("image: logo", "https://example.org/l.png"),
             ("badge", "https://example.org/ci"),
         ]
+
+
+@async_test
+async def test_a_browser_that_fails_leaves_the_offer_to_copy(
+    site: Path,
+    tmp_path: Path,
+    no_openers: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = tmp_path / "apps" / "firefox"  # a desktop browser over SSH: it cannot start
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(broken))
+    async with hosted(site, tmp_path / "data", size=(80, 24)) as (app, pilot, view):
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        await show(pilot, view, "long.md")
+        await pilot.press("l", "1", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CopyLinkScreen)
+        assert "firefox" in str(screen.query_one("#copy-link-why", Label).content)
+        await pilot.press("y")
+        assert app.clipboard == URL
+    assert children() == set()

@@ -1,4 +1,5 @@
-"""Shown when a link cannot be opened here (no browser, say over SSH): offers to copy it.
+"""Shown when a link cannot be opened here (no browser, say over SSH, or one that failed):
+offers to copy it.
 
 The copy goes through OSC 52 (`App.copy_to_clipboard`), which reaches the clipboard of the
 machine the terminal runs on, across SSH.
@@ -26,13 +27,14 @@ class CopyLinkScreen(ModalScreen[None]):
         Binding("escape,q", "dismiss_none", "Close", id="reader.copy_link_close"),
     ]
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, why: str = NO_OPENER) -> None:
         super().__init__(classes="copy-link-dialog")
         self._url = sanitize_line(url)
+        self._why = sanitize_line(why)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-link-box"):
-            yield Label(NO_OPENER + ".", id="copy-link-why", markup=False)
+            yield Label(self._why + ".", id="copy-link-why", markup=False)
             yield Label(self._url, id="copy-link-url", markup=False)
             yield Label("y copy the link   Esc close", id="copy-link-keys", markup=False)
 

@@ -876,11 +876,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _open_outside(self, url: str) -> None:
         """A background opener, a terminal browser in the app's place, or an offer to copy."""
+        from reader.screens.copy_link import CopyLinkScreen
+
         opener = None if linkopen.refused(url) else linkopen.opener_for(url)
         if opener is None or not opener.foreground:
             if opener is None and not linkopen.refused(url):
-                from reader.screens.copy_link import CopyLinkScreen
-
                 self.app.push_screen(CopyLinkScreen(url))
                 return
             self.notify(linkopen.open_external(url), markup=False)
@@ -891,9 +891,9 @@ class ArticleView(ScrollView, can_focus=True):
         except SuspendNotSupported:
             self.notify(f"Cannot hand over the terminal here; the link is {url}", markup=False)
             return
-        if code:
+        if code:  # it could not show the page (a desktop browser over SSH): copying still can
             name = sanitize_line(os.path.basename(opener.command[0]))
-            self.notify(f"{name} ended with status {code}", severity="warning", markup=False)
+            self.app.push_screen(CopyLinkScreen(url, f"{name} ended with status {code}"))
 
     def on_article_view_opened(self, message: Opened) -> None:
         anchor, self._pending_anchor = self._pending_anchor, None
