@@ -70,13 +70,18 @@ async def test_a_wide_screen_previews_the_post_under_the_cursor_unread(tmp_path:
 
 
 @async_test
-async def test_a_narrow_screen_does_not_preview(tmp_path: Path) -> None:
+async def test_a_narrow_screen_previews_only_once_widened(tmp_path: Path) -> None:
     async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
         app,
         pilot,
     ):
         await wait_preview(app, pilot)
-        assert main_screen(app).article.path is None
+        screen = main_screen(app)
+        assert screen.article.path is None
+        await pilot.resize_terminal(120, 30)  # the reading pane appears: it shows the post
+        await wait_preview(app, pilot)
+        current = screen.posts.current
+        assert current is not None and screen.article.path == current.path
 
 
 @async_test

@@ -136,7 +136,11 @@ class MainScreen(Screen[None]):
         self._sync_cancel.set()
 
     def on_resize(self, event: Resize) -> None:
+        was_wide = self.has_class("-wide")
         self._apply_layout(event.size.width)
+        current = self.posts.current
+        if not was_wide and self.has_class("-wide") and current is not None:
+            self._schedule_preview(current.path)  # the reading pane just appeared
 
     def _apply_layout(self, width: int) -> None:
         wide = width >= WIDE
@@ -233,13 +237,16 @@ class MainScreen(Screen[None]):
 
     @on(PostListView.Highlighted)
     def _post_highlighted(self, event: PostListView.Highlighted) -> None:
+        self._schedule_preview(event.path)
+
+    def _schedule_preview(self, path: str) -> None:
         """On a wide screen the reading pane shows the post under the cursor once the cursor
         rests (scrolling through the list does not load every post it passes)."""
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
         if self.has_class("-wide") and not self.reading:
-            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(event.path))
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(path))
 
     def _preview(self, path: str) -> None:
         self._preview_timer = None
