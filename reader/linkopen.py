@@ -1,17 +1,21 @@
 """Decide what a link in a post may do, and open the allowed ones without a shell.
 
-Only http, https and mailto leave the app, through the system opener called with an argument
-list (never a shell string). A relative link opens another post of the library when it resolves
-to a file inside the library root; `#anchor` jumps inside the article. Everything else
-(`file:`, `javascript:`, `data:`, scheme-relative `//host`, ...) is refused with a reason.
+Only http, https and mailto leave the app, through `$BROWSER` or the desktop's opener called
+with an argument list (never a shell string); a terminal browser runs in the foreground while
+the app is suspended, and a background opener is reaped when it ends. A relative link opens
+another post of the library when it resolves to a file inside the library root; `#anchor`
+jumps inside the article. Everything else (`file:`, `javascript:`, `data:`, scheme-relative
+`//host`, ...) is refused with a reason.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -109,8 +113,58 @@ def _resolve_relative(path: str, *, root: str, post_path: str) -> str | None:
     return None
 
 
+TERMINAL_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl"})
+"""Browsers that draw in the terminal: the app must step aside while one runs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opener:
+    """How to open a URL here: the command (URL included) and whether it takes the terminal."""
+
+    command: list[str]
+    foreground: bool
+
+
+def _has_display() -> bool:
+    """A graphical session this process can reach (over plain SSH there is none)."""
+    if sys.platform == "darwin" or os.name == "nt":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _from_browser_variable(url: str, display: bool) -> Opener | None:
+    """The first usable entry of `$BROWSER` (commands separated by ':', `%s` for the URL)."""
+    for entry in os.environ.get("BROWSER", "").split(os.pathsep):
+        try:
+            words = shlex.split(entry)
+        except ValueError:
+            continue
+        if not words or shutil.which(words[0]) is None:
+            continue
+        if any("%s" in word for word in words):
+            command = [word.replace("%s", url) for word in words]
+        else:
+            command = [*words, url]
+        name = os.path.basename(words[0])
+        return Opener(command, foreground=name in TERMINAL_BROWSERS or not display)
+    return None
+
+
+def opener_for(url: str) -> Opener | None:
+    """How this machine opens `url`: `$BROWSER` first, then the desktop's opener when there is
+    a display (over SSH xdg-open and gio start, fail and linger), else None."""
+    display = _has_display()
+    chosen = _from_browser_variable(url, display)
+    if chosen is not None:
+        return chosen
+    if not display:
+        return None
+    command = opener_command()
+    return Opener([*command, url], foreground=False) if command is not None else None
+
+
 def opener_command() -> list[str] | None:
-    """The system opener as an argument-list prefix, or None when there is none."""
+    """The desktop's opener as an argument-list prefix, or None when there is none."""
     if sys.platform == "darwin":
         found = shutil.which("open")
         return [found] if found else None
@@ -122,7 +176,7 @@ def opener_command() -> list[str] | None:
 
 
 def _spawn(command: list[str]) -> None:
-    subprocess.Popen(  # an argument list, never a shell
+    process = subprocess.Popen(  # an argument list, never a shell
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -130,22 +184,40 @@ def _spawn(command: list[str]) -> None:
         start_new_session=True,
         close_fds=True,
     )
+    # Reap it when it ends: an opener nobody waits for stays a zombie while reader runs.
+    threading.Thread(target=process.wait, name="reap-opener", daemon=True).start()
 
 
 launch: Callable[[list[str]], None] = _spawn
 """How a command is started; tests replace it to record instead of opening a browser."""
 
 
-def open_external(url: str) -> str:
-    """Open an allowed URL with the system opener; return the message to show."""
-    target = urlsplit(url)
-    if target.scheme.lower() not in ALLOWED_SCHEMES or url.startswith("-"):
-        return f"Refused: {sanitize_line(url)}"
-    command = opener_command()
-    if command is None:
-        return f"No system opener found; the link is {url}"
+def run_foreground(command: list[str]) -> int:
+    """Run a terminal browser to its end on this terminal (the app suspends around it)."""
     try:
-        launch([*command, url])
+        return subprocess.run(command, check=False).returncode  # waits: nothing left behind
+    except OSError:
+        return 127
+
+
+NO_OPENER = "No browser to open links here (set $BROWSER, say to w3m)"
+
+
+def refused(url: str) -> bool:
+    """A URL that must not reach an opener (another scheme, or one read as an option)."""
+    return urlsplit(url).scheme.lower() not in ALLOWED_SCHEMES or url.startswith("-")
+
+
+def open_external(url: str) -> str:
+    """Open an allowed URL with a background opener; return the message to show."""
+    if refused(url):
+        return f"Refused: {sanitize_line(url)}"
+    opener = opener_for(url)
+    if opener is None:
+        return f"{NO_OPENER}; the link is {url}"
+    try:
+        launch(opener.command)
     except OSError as error:
-        return f"Could not start {command[0]}: {error.strerror or error}; the link is {url}"
+        name = opener.command[0]
+        return f"Could not start {name}: {error.strerror or error}; the link is {url}"
     return f"Opening {url}"

@@ -45,12 +45,30 @@ def test_html_basics_no_hard_wrap_inline_links() -> None:
 
 def test_html_images_are_visible_lines() -> None:
     out = html('<p>before</p><img src="https://x.example/pics/cat%20one.jpg?w=1"><p>after</p>')
-    assert "\n[image: cat one.jpg]\n" in out
+    assert "\n[image: cat one.jpg](https://x.example/pics/cat%20one.jpg?w=1)\n" in out
     assert "[image: A cat]" in html('<img src="a.png" alt="A cat">')
     assert "[image: lazy.png]" in html('<img data-src="/img/lazy.png">')
     assert "[image]" in html('<img src="">')
     # brackets in alt text cannot break the line's Markdown
     assert "[image: a \\[b\\] c]" in html('<img src="x.png" alt="a [b] c">')
+
+
+def test_html_images_with_a_web_address_are_links_for_the_link_list() -> None:
+    """Issue 12.8: the `l` list offers image URLs too (to open or copy)."""
+    assert "[image: A cat](https://x.example/c.png)" in html(
+        '<p>see <img src="https://x.example/c.png" alt="A cat"></p>'
+    )
+    assert "[image: A cat](https://x.example/c.png)" in md(
+        'see <img src="https://x.example/c.png" alt="A cat"> here'
+    )
+    assert "[image: A cat](http://x.example/a%20b.png)" in md(
+        '<img src="http://x.example/a b.png" alt="A cat">'
+    )
+    assert md('<img src="javascript:alert(1)" alt="x">') == "[image: x]\n"
+    assert md('<img src="rel/a.png" alt="x">') == "[image: x]\n"  # no address to open
+    linked = md('<a href="https://home.example/"><img src="https://x.example/l.png"></a>')
+    assert "](https://x.example/l.png)" not in linked  # no link inside a link
+    assert "(https://home.example/)" in linked
 
 
 def test_html_image_inside_link_list_and_table() -> None:

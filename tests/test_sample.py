@@ -65,3 +65,21 @@ def test_key_reference_names_every_binding_id_and_no_other() -> None:
     text = (POSTS / "Reference" / "Keys" / "keys.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`(reader\.[a-z_]+)`", text))
     assert named == {spec.id for spec in KEYS}
+
+
+def test_the_guide_starts_with_welcome_in_the_default_order(tmp_path: Path) -> None:
+    """Issue 12.12: newest first put Welcome last; the guide reads top down in its own order."""
+    from reader.core.library import Folder, Library
+    from reader.core.paths import StorePaths
+
+    library = Library.open(SAMPLE, paths=StorePaths.default(tmp_path))
+    try:
+        for _ in library.sync():
+            pass
+        everything = library.posts(Folder("all"))
+        titles = [row.title for row in everything.rows(0, len(everything))]
+    finally:
+        library.close()
+    assert titles[0] == "Welcome to reader"
+    guide = ["Welcome to reader", "Navigating the library", "Reading a post", "Finding things"]
+    assert [t for t in titles if t in guide] == guide

@@ -38,3 +38,20 @@ def test_a_symlink_in_place_of_the_fallback_dir_is_not_followed(tmp_path: Path) 
         chosen.rmdir()
     finally:
         link.unlink()
+
+
+def test_conversions_made_by_an_older_converter_are_not_used(tmp_path: Path) -> None:
+    """A change in what a post converts to (image links, issue 12.8) must reach posts whose
+    Markdown was cached before it: the cache key carries the converter's version."""
+    from reader.core.store.db import connect
+    from reader.core.store.index import get_converted, put_converted
+    from reader.core.store.migrations import create_index_schema
+
+    conn = connect(tmp_path / "index.db")
+    create_index_schema(conn, str(tmp_path))
+    conn.execute("INSERT INTO converted VALUES ('abc', 'old markdown', NULL, 0)")
+    conn.commit()
+    assert get_converted(conn, "abc") is None  # cached by the previous converter
+    put_converted(conn, "abc", "new markdown", None)
+    assert get_converted(conn, "abc") == ("new markdown", None)
+    conn.close()

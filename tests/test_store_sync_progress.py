@@ -130,3 +130,22 @@ def test_killed_cold_sync_resumes_where_it_stopped(tmp_path: Path) -> None:
     assert final.unchanged == committed and final.removed == 0
     assert indexed_count(library.index_path) == total
     library.close()
+
+
+def test_a_cold_sync_reports_the_files_counted_and_a_bar_that_is_not_full_at_once(
+    tmp_path: Path,
+) -> None:
+    """Issue 12.7: on a cold sync the total was the count seen so far (the bar always full)."""
+    root = tmp_path / "posts"
+    files = BATCH * 2 + 10
+    make_posts(root, files)
+    library = Library.open(root)
+    events = list(library.sync())
+    library.close()
+    counted = [e for e in events if e.total is not None]
+    assert all(e.total is None and e.parsed == 0 for e in events[: len(events) - len(counted)])
+    assert counted and all(e.total == files for e in counted)
+    first = counted[0]
+    assert first.handled < files  # a real bar: part of the way, not full
+    assert [e.handled for e in counted] == sorted(e.handled for e in counted)
+    assert events[-1].done and events[-1].handled == files

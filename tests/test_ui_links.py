@@ -86,6 +86,8 @@ def test_external_links_start_the_opener_with_an_argument_list(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started: list[list[str]] = []
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("BROWSER", raising=False)
     monkeypatch.setattr(linkopen, "opener_command", lambda: ["/usr/bin/xdg-open"])
     monkeypatch.setattr(linkopen, "launch", started.append)
     url = "https://example.org/a;b&c=$(touch x)`id`"
@@ -96,9 +98,11 @@ def test_external_links_start_the_opener_with_an_argument_list(
 
 
 def test_without_an_opener_the_url_is_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("BROWSER", raising=False)
     monkeypatch.setattr(linkopen, "opener_command", lambda: None)
     message = open_external("https://example.org/x")
-    assert "https://example.org/x" in message and "No system opener" in message
+    assert "https://example.org/x" in message and "No browser" in message
 
 
 # -- the link list in the app -------------------------------------------------------------
@@ -117,6 +121,8 @@ def _notes(app: object) -> list[str]:
 @pytest.fixture
 def launched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     started: list[list[str]] = []
+    monkeypatch.setenv("DISPLAY", ":0")  # a desktop session, with its opener
+    monkeypatch.delenv("BROWSER", raising=False)
     monkeypatch.setattr(linkopen, "opener_command", lambda: ["/usr/bin/xdg-open"])
     monkeypatch.setattr(linkopen, "launch", started.append)
     return started

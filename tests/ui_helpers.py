@@ -113,3 +113,8 @@ def send_batch(app: ReaderApp, *keys: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         driver.send_message(event)
+
+
+def screen_lines(app: ReaderApp) -> list[str]:
+    """The text of every row of the screen on top, as the terminal would show it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

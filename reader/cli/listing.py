@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from reader.core.model import Post
+from reader.core.model import CATEGORIES_SEPARATOR, Post, category_label
 from reader.core.parse import read_post
 from reader.core.sanitize import sanitize_line
 from reader.core.scan import (
@@ -177,7 +177,7 @@ def _table(rows: Iterable[tuple[str, Post]]) -> Iterator[str]:
         date = post.date.strftime("%Y-%m-%d") if post.date is not None else "-"
         if post.date_source == "mtime" and post.date is not None:
             date += "*"
-        category = " / ".join(" › ".join(path) for path in post.categories) or "-"
+        category = CATEGORIES_SEPARATOR.join(map(category_label, post.categories)) or "-"
         category = _clip(category, 40)
         title = post.title
         if post.error:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from reader.cli import UsageError
 from reader.core.convert import to_markdown
-from reader.core.model import Post
+from reader.core.model import CATEGORIES_SEPARATOR, Post, category_label
 from reader.core.names import library_label
 from reader.core.parse import ParsedPost, read_post
 from reader.core.paths import StorePaths
@@ -87,8 +87,8 @@ def metadata(post: Post) -> list[tuple[str, str]]:
     if post.author:
         items.append(("Author", sanitize_line(post.author)))
     if post.categories:
-        paths = (" › ".join(sanitize_line(s) for s in path) for path in post.categories)
-        items.append(("Categories", "; ".join(p for p in paths if p)))
+        paths = (category_label(path, sanitize_line) for path in post.categories)
+        items.append(("Categories", CATEGORIES_SEPARATOR.join(p for p in paths if p)))
     if post.tags:
         items.append(("Tags", ", ".join(sanitize_line(t) for t in post.tags)))
     if post.url:

@@ -76,10 +76,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _bar(stream: TextIO, event: SyncProgress) -> None:
-    total = max(event.estimated_total, event.seen, 1)
-    filled = min(BAR_WIDTH, BAR_WIDTH * event.seen // total)
+    if event.total is None:  # still walking the folders: a count, no bar yet
+        stream.write(f"\rfinding files: {event.seen}\x1b[K")
+        stream.flush()
+        return
+    total = max(event.total, 1)
+    filled = min(BAR_WIDTH, BAR_WIDTH * event.handled // total)
     stream.write(
-        f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {event.seen}/{total} "
+        f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {event.handled}/{event.total} "
         f"parsed {event.parsed}, errors {event.errors}\x1b[K"
     )
     stream.flush()

@@ -222,9 +222,23 @@ def _file_name(src: str) -> str:
 
 
 def _image_label(attrs: dict[str, str | None]) -> str:
-    src = attrs.get("src") or attrs.get("data-src") or attrs.get("data-original") or ""
+    src = _image_src(attrs)
     alt = (attrs.get("alt") or attrs.get("title") or "").strip() or _file_name(src)
     return f"image: {_escape_label(alt)}" if alt.strip() else "image"
+
+
+def _image_src(attrs: dict[str, str | None]) -> str:
+    return attrs.get("src") or attrs.get("data-src") or attrs.get("data-original") or ""
+
+
+def _image(attrs: dict[str, str | None], *, in_link: bool) -> str:
+    """`[image: alt]`, a link to the image when it has a web address (so the link list offers
+    it) and is not inside a link already."""
+    label = "[" + _image_label(attrs) + "]"
+    src = _image_src(attrs).strip()
+    if in_link or not src.lower().startswith(("https://", "http://")):
+        return label
+    return f"{label}({_escape_url(src)})"
 
 
 def _embed_label(kind: str, src: str) -> str:
@@ -260,7 +274,7 @@ class _Reader(html2text.HTML2Text):
         if not start or tag not in ("img", "iframe", "video", "audio", "source", "embed"):
             return False
         if tag == "img":
-            parser._emit("[" + _image_label(attrs) + "]", _image_label(attrs))
+            parser._emit(_image(attrs, in_link=False), _image_label(attrs))
             return True
         src = attrs.get("src") or ""
         if not src:
@@ -760,7 +774,7 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
                 pos = skip_until = close.end()
             continue
         if name == "img":
-            out.append("[" + _image_label(attrs) + "]")
+            out.append(_image(attrs, in_link=any(link_href)))
         elif name == "a":
             if closing:
                 href = link_href.pop() if link_href else None

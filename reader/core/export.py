@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import platformdirs
 
+from reader.core.model import CATEGORIES_SEPARATOR, category_label
 from reader.core.names import library_label
 from reader.core.sanitize import sanitize, sanitize_line
 from reader.core.words import counted
@@ -37,7 +38,6 @@ COMMENT_TAG = "reader-bookmark"
 FORMAT_VERSION = 1
 UNCATEGORIZED = "Uncategorized"
 UNDATED = "Undated"
-CATEGORY_SEPARATOR = " › "
 
 # Characters that can start Markdown syntax anywhere in a line: escaped everywhere.
 _INLINE_SPECIAL = frozenset("\\`*_[]<>#!|~&$")
@@ -266,7 +266,7 @@ def _category_key(bookmark: Bookmark) -> tuple[int, str, str]:
     path = next((p for p in bookmark.categories if p), None)
     if path is None:
         return (1, "", UNCATEGORIZED)
-    label = CATEGORY_SEPARATOR.join(escape_inline(segment) for segment in path)
+    label = category_label(path, escape_inline)
     return (0, "\x00".join(s.casefold() for s in path), label)
 
 
@@ -292,8 +292,8 @@ def _item(
         facts.append(_utc(bookmark.date).strftime("%Y-%m-%d"))
     if bookmark.author:
         facts.append(escape_inline(bookmark.author))
-    categories = "; ".join(
-        CATEGORY_SEPARATOR.join(escape_inline(s) for s in path) for path in bookmark.categories
+    categories = CATEGORIES_SEPARATOR.join(
+        category_label(path, escape_inline) for path in bookmark.categories
     )
     if categories:
         facts.append(categories)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from reader.core.model import Post
 from reader.core.paths import StorePaths
+from reader.core.permalink import SiteLinks
+from reader.core.permalink_lookup import find_post, find_post_link
 from reader.core.scan import FileRef, Site, post_file_path, scan, site_at
 from reader.core.store.db import chunks, marks, path_from_db, path_to_db, write
 from reader.core.store.index import (
@@ -36,7 +38,13 @@ from reader.core.store.index import (
     stored_files,
 )
 from reader.core.store.migrations import INDEX_VERSION
-from reader.core.store.state import BookmarkRecord, PostInfo, StateStore, known_roots
+from reader.core.store.state import (
+    BookmarkRecord,
+    PostInfo,
+    StateStore,
+    combined_note,
+    known_roots,
+)
 
 if TYPE_CHECKING:  # imported where used: start-up needs none of them
     from reader.core.outline import Heading
@@ -299,6 +307,38 @@ class Library:
             "CREATE TEMP TABLE IF NOT EXISTS st_bookmarks (path TEXT PRIMARY KEY, note TEXT) "
             "WITHOUT ROWID"
         )
+
+    # ---------------------------------------------------------------- site links
+    @property
+    def site_links(self) -> SiteLinks | None:
+        """The Hexo site's `url` + `permalink` (None for other sites or unknown patterns)."""
+        if self.site.kind != "hexo":
+            return None
+        return SiteLinks.make(self.site.url, self.site.permalink, self.site.timezone)
+
+    def post_for_link(self, href: str) -> tuple[str, str | None] | None:
+        """(relpath, anchor) of the post a link to the site's own permalink names, or None."""
+        links = self.site_links
+        link = links.match(href) if links is not None else None
+        if link is None:
+            return None
+        with self._lock:
+            path = find_post(self._db, link.values, self.site.timezone)
+        return None if path is None else (path, link.anchor)
+
+    def post_for_slug(self, slug: str) -> str | None:
+        """The post a `{% post_link slug %}` names, or None (see `find_post_link`)."""
+        with self._lock:
+            return find_post_link(self._db, slug)
+
+    def source_url(self, row: PostRow) -> str | None:
+        """The post's source URL: its `link`, else built from the site's `url` + `permalink`."""
+        if row.url:
+            return row.url
+        links = self.site_links
+        if links is None:
+            return None
+        return links.post_url(row.path, row.title, row.date, row.categories)
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -708,11 +748,13 @@ class Library:
     def _bookmark_rows(self, sort: str, words: list[str]) -> list[PostRow]:
         records = self._state.bookmarks(self._lib)
         present = {r.path: r for r in self._rows_for_paths(sorted({b.path for b in records}))}
+        by_path: dict[str, list[BookmarkRecord]] = {}
+        for record in records:
+            by_path.setdefault(record.path, []).append(record)
         rows: dict[str, PostRow] = {}
-        for record in reversed(records):  # oldest first: a whole-post note wins below
-            if record.path in rows and record.anchor is not None:
-                continue
-            row = present.get(record.path)
+        for path, of_path in by_path.items():
+            record = min(of_path, key=lambda r: (r.anchor is not None, r.created))
+            row = present.get(path)
             if row is None:
                 row = PostRow(
                     path=record.path,
@@ -726,7 +768,7 @@ class Library:
                     updated=False,
                     error=MISSING,
                 )
-            rows[record.path] = _with_note(row, record.note)
+            rows[path] = _with_note(row, combined_note(of_path))
         result = [r for r in rows.values() if all(w in r.title.casefold() for w in words)]
         if sort == "title":
             result.sort(key=lambda r: (r.title.casefold(), r.path))

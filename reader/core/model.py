@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -9,6 +10,16 @@ from typing import Literal
 BodyFormat = Literal["html", "markdown"]
 DateSource = Literal["front-matter", "filename", "mtime"]
 CategoryPath = tuple[str, ...]
+
+CATEGORY_SEPARATOR = " › "
+"""Between the levels of a category path, wherever one is shown (`Tech › Python`)."""
+CATEGORIES_SEPARATOR = "; "
+"""Between two category paths of one post."""
+
+
+def category_label(path: Sequence[str], clean: Callable[[str], str] = str) -> str:
+    """One category path as shown everywhere: its levels (each passed through `clean`)."""
+    return CATEGORY_SEPARATOR.join(clean(part) for part in path)
 
 
 @dataclass(frozen=True, slots=True)

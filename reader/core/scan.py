@@ -45,7 +45,6 @@ _HUGO_MARKERS = (
     "archetypes",
 )
 _CONFIG_LIMIT = 1024 * 1024
-_TIMEZONE_LINE = re.compile(r"^timezone:[ \t]*(.*?)[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 class SiteError(Exception):
@@ -61,6 +60,10 @@ class Site:
     """Only when drafts were asked for and the folder exists."""
     timezone: tzinfo | None
     """From Hexo `_config.yml` `timezone`; None means naive times are UTC."""
+    url: str | None = None
+    """Hexo `_config.yml` `url`: where the site is published."""
+    permalink: str | None = None
+    """Hexo `_config.yml` `permalink` (None: not set, Hexo's default applies)."""
     only: str | None = None
     """A lone post read on its own (`reader FILE.md`): its file name in `posts_root`, the one
     post of the library."""
@@ -101,8 +104,17 @@ def detect_site(path: str | os.PathLike[str], *, drafts: bool = False) -> Site:
     drafts_root = None
     if drafts and draft_dir is not None and draft_dir.is_dir():
         drafts_root = draft_dir.resolve()
-    timezone = _hexo_timezone(site_root / "_config.yml") if kind == "hexo" else None
-    return Site(kind, posts_root, drafts_root, timezone)
+    if kind != "hexo":
+        return Site(kind, posts_root, drafts_root, None)
+    config = _read_config(site_root / "_config.yml")
+    return Site(
+        kind,
+        posts_root,
+        drafts_root,
+        _hexo_timezone(config),
+        _config_scalar(config, "url"),
+        _config_scalar(config, "permalink"),
+    )
 
 
 def lone_post_site(path: str | os.PathLike[str]) -> Site:
@@ -170,19 +182,29 @@ def _looks_hexo(site_root: Path) -> bool:
     return any((site_root / m).exists() for m in ("_config.yml", "scaffolds", "package.json"))
 
 
-def _hexo_timezone(config: Path) -> tzinfo | None:
-    """The `timezone` of a Hexo `_config.yml`, read by a line match (the file may be huge or
-    hostile; only one scalar is wanted). Empty or unknown zones give None (UTC)."""
+def _read_config(config: Path) -> str:
+    """The start of a Hexo `_config.yml` (the file may be huge or hostile; only a few top-level
+    scalars are wanted, read by line matches)."""
     try:
         with config.open("rb") as handle:
-            text = handle.read(_CONFIG_LIMIT).decode("utf-8", errors="replace")
+            return handle.read(_CONFIG_LIMIT).decode("utf-8", errors="replace")
     except OSError:
-        return None
-    match = _TIMEZONE_LINE.search(text)
+        return ""
+
+
+def _config_scalar(text: str, key: str) -> str | None:
+    """A top-level scalar of the config, unquoted; None when absent or empty."""
+    match = re.search(rf"^{re.escape(key)}:[ \t]*(.*?)[ \t]*(?:#.*)?$", text, re.MULTILINE)
     if not match:
         return None
-    name = match[1].strip().strip("'\"").strip()
-    if not name:
+    value = match[1].strip().strip("'\"").strip()
+    return value or None
+
+
+def _hexo_timezone(text: str) -> tzinfo | None:
+    """The config's `timezone`; empty or unknown zones give None (UTC)."""
+    name = _config_scalar(text, "timezone")
+    if name is None:
         return None
     try:
         return ZoneInfo(name)

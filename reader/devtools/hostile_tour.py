@@ -48,6 +48,8 @@ INDEXING = "Indexing for search"
 """The status line while the search index is built."""
 INDEX_DONE = "Search index up to date"
 SYNCING = "Syncing"
+READING = "Reading the library"
+"""The status line while a sync is still finding the files (before `Syncing n/total`)."""
 
 
 @dataclass
@@ -323,7 +325,7 @@ def _wait_for_background_work(app: TmuxApp, limit: float = 900.0) -> float:
         screen = app.screen()
         if INDEX_DONE in screen:
             break
-        if INDEXING in screen or SYNCING in screen:
+        if INDEXING in screen or SYNCING in screen or READING in screen:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()

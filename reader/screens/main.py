@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from reader.screens.search import SearchResult
 
 WIDE = 120
+PREVIEW_DELAY = 0.25  # seconds the list cursor rests on a post before a wide screen shows it
 _STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts in
 
 
@@ -84,6 +85,8 @@ class MainScreen(Screen[None]):
         self._notices_shown: set[str] = set()
         self._listed_generation: tuple[int, int] | None = None
         self._status_timer: Timer | None = None
+        self._sync_progress: SyncProgress | None = None  # the last report of a running sync
+        self._preview_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -138,7 +141,11 @@ class MainScreen(Screen[None]):
         self._sync_cancel.set()
 
     def on_resize(self, event: Resize) -> None:
+        was_wide = self.has_class("-wide")
         self._apply_layout(event.size.width)
+        current = self.posts.current
+        if not was_wide and self.has_class("-wide") and current is not None:
+            self._schedule_preview(current.path)  # the reading pane just appeared
 
     def _apply_layout(self, width: int) -> None:
         wide = width >= WIDE
@@ -163,10 +170,19 @@ class MainScreen(Screen[None]):
         selection = self.library.posts(
             self.folder, sort=self.sort, filter_text=self.filter_input.value
         )
-        self.posts.empty_message = (
-            "No titles match the filter." if self.filter_input.value else "No posts here."
-        )
+        self.posts.empty_message = self._empty_message()
         self.posts.set_posts(selection, keep=keep)
+
+    def _empty_message(self) -> str:
+        """What an empty list says: a library still being read is not an empty one."""
+        if self.filter_input.value:
+            return "No titles match the filter."
+        progress = self._sync_progress
+        if progress is not None and not progress.done:
+            if progress.total is None:
+                return f"Reading the library… {progress.seen:,} files found"
+            return f"Reading the library… {progress.parsed:,} posts so far"
+        return "No posts here."
 
     def refresh_marks(self) -> None:
         """Repaint rows at once and the folder counts when recounted (off the UI thread:
@@ -227,6 +243,27 @@ class MainScreen(Screen[None]):
         self.close_filter(clear=False)
 
     # -- opening posts ------------------------------------------------------------------------
+
+    @on(PostListView.Highlighted)
+    def _post_highlighted(self, event: PostListView.Highlighted) -> None:
+        self._schedule_preview(event.path)
+
+    def _schedule_preview(self, path: str) -> None:
+        """On a wide screen the reading pane shows the post under the cursor once the cursor
+        rests (scrolling through the list does not load every post it passes)."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if self.has_class("-wide") and not self.reading:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(path))
+
+    def _preview(self, path: str) -> None:
+        self._preview_timer = None
+        current = self.posts.current
+        if self.reading or not self.has_class("-wide") or current is None:
+            return
+        if current.path == path and self.article.path != path:
+            self.article.show(path, preview=True)
 
     @on(PostListView.Selected)
     def _post_selected(self, event: PostListView.Selected) -> None:
@@ -468,6 +505,10 @@ class MainScreen(Screen[None]):
         status.update_progress(event.progress)
         now = time.monotonic()
         progress = event.progress
+        self._sync_progress = progress
+        if not len(self.posts):
+            self.posts.empty_message = self._empty_message()
+            self.posts.refresh()
         if (
             progress.done
             and not (progress.parsed or progress.removed or progress.relinked)
@@ -492,5 +533,8 @@ class MainScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "sync" and event.state == WorkerState.ERROR:
+            self._sync_progress = None
+            self.posts.empty_message = self._empty_message()
+            self.posts.refresh()
             self.query_one(SyncStatus).hide()
             safe.notify(self.app, f"Sync failed: {event.worker.error}", severity="error")

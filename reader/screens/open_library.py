@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path, PurePath
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +16,6 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader import safe
-from reader.core.names import library_label
 
 
 class OpenLibraryScreen(ModalScreen[str | None]):
@@ -33,10 +35,7 @@ class OpenLibraryScreen(ModalScreen[str | None]):
                 id="path",
             )
             yield OptionList(
-                *(
-                    Option(safe.content(library_label(root)), id=str(i))
-                    for i, root in enumerate(self.known)
-                ),
+                *(Option(_prompt(root), id=str(i)) for i, root in enumerate(self.known)),
                 id="known",
             )
 
@@ -57,3 +56,26 @@ class OpenLibraryScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+_POSTS_FOLDERS = (("source", "_posts"), ("_posts",), ("content",))
+
+
+def library_name(root: str) -> str:
+    """The site's folder name: `blog` for /home/me/blog/source/_posts."""
+    parts = PurePath(root).parts
+    for tail in _POSTS_FOLDERS:
+        if len(parts) > len(tail) and parts[-len(tail) :] == tail:
+            return parts[-len(tail) - 1]
+    return parts[-1] if parts else root
+
+
+def _prompt(root: str) -> Text:
+    """One line per library (a long path must not wrap at 80 columns): its name first, then
+    the path with the home folder as `~`, cut at the right."""
+    home = str(Path.home())
+    shown = "~" + root[len(home) :] if root == home or root.startswith(home + os.sep) else root
+    prompt = Text(no_wrap=True, overflow="ellipsis", end="")
+    prompt.append(safe.line(library_name(root)), style="bold")
+    prompt.append("  " + safe.line(shown), style="dim")
+    return prompt

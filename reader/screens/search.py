@@ -27,6 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader import safe
+from reader.core.model import category_label
 from reader.core.search import IndexProgress, QueryError, SearchHit, SearchResults, fold
 from reader.core.words import counted
 from reader.widgets.component_style import solid_style
@@ -199,18 +200,19 @@ class SearchScreen(Screen[SearchResult | None]):
 
     def _show_status(self) -> None:
         status = self.query_one("#search-status", Static)
-        parts: list[str] = []
+        parts: list[str] = []  # short: the line must fit at 80 columns
+        incomplete = self.results is not None and not self.results.complete
         if self.error:
             parts.append(self.error)
         elif self.results is not None and self.query_text.strip():
             total = self.results.total
-            parts.append(counted(total, "result"))
+            parts.append(counted(total, "result") + " so far" * incomplete)
             if total > len(self.hits):
-                parts.append(f"showing the first {len(self.hits)}")
+                parts.append(f"first {len(self.hits):,} shown")
         if self.indexing is not None:
-            parts.append(f"indexing {self.indexing.done}/{self.indexing.total}")
-        if self.results is not None and not self.results.complete:
-            parts.append("the index is being built: results may be incomplete")
+            parts.append(f"indexing {self.indexing.done:,}/{self.indexing.total:,}")
+        elif incomplete:
+            parts.append("index incomplete: results may be missing")
         status.update(safe.content(" · ".join(parts)))
         status.set_class(bool(self.error), "-error")
 
@@ -227,7 +229,7 @@ class SearchScreen(Screen[SearchResult | None]):
         if hit.date is not None:
             meta.append(hit.date.strftime("%Y-%m-%d"))
         if hit.categories:
-            meta.append(" / ".join(hit.categories[0]))
+            meta.append(category_label(hit.categories[0]))
         if meta:
             prompt.append("  " + safe.line("  ".join(meta)), style=style("meta"))
         prompt.append("\n")

@@ -397,6 +397,18 @@ def _number_links(tokens: Sequence[Token], links: list[RenderedLink]) -> None:
                 stack[-1][1].append(child.content)
             if stack and child.type == "image":
                 stack[-1][1].append(child.content or "image")
+            if not stack and child.type == "image" and child.attrs.get("src"):
+                # An image outside a link: shown where it stands as `[image: alt]`, the way
+                # HTML images are, and its URL goes in the link list (to open or copy).
+                number = len(links) + 1
+                alt = sanitize_line(child.content)
+                label = f"image: {alt}" if alt else "image"
+                links.append(RenderedLink(number, label, str(child.attrs["src"])))
+                out.append(Token("text", "", 0, content=f"[{label}]"))
+                out.append(Token("html_inline", "", 0, content="<kbd>"))
+                out.append(Token("text", "", 0, content=f"[{number}]"))
+                out.append(Token("html_inline", "", 0, content="</kbd>"))
+                continue
             out.append(child)
             if child.type == "link_close" and stack:
                 slot, parts = stack.pop()

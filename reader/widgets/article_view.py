@@ -10,6 +10,7 @@ a change of width.
 from __future__ import annotations
 
 import bisect
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,16 +21,19 @@ from rich.style import Style
 from rich.syntax import SyntaxTheme
 from rich.text import Text
 from textual import events, work
+from textual.app import SuspendNotSupported
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader import linkopen
 from reader.core.library import NOT_SAVED
+from reader.core.model import category_label
 from reader.core.sanitize import REPLACEMENT, sanitize_line
 from reader.keys import bindings
-from reader.linkopen import LinkTarget, classify, open_external
+from reader.linkopen import LinkTarget, classify
 from reader.widgets.article_find import FindBar, Hit, find_hits, highlight
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.code_theme import code_theme
@@ -205,6 +209,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._restore_line: int | None = None
         """Markdown line to scroll to once it is rendered."""
         self._history: list[str] = []
+        self._preview = False
         self._jump: tuple[str, int] | None = None
         """(anchor, line) of the last outline jump: the current section while not scrolled."""
         self._read_marked = False
@@ -312,14 +317,20 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
-    def show(self, path: str, *, find: str = "", _from_history: bool = False) -> None:
+    def show(
+        self, path: str, *, find: str = "", preview: bool = False, _from_history: bool = False
+    ) -> None:
         """Load `path` in a worker, restore its saved position, mark it read per config.
 
-        With `find`, highlight its hits instead and open at the first one (search results)."""
+        With `find`, highlight its hits instead and open at the first one (search results).
+        A `preview` (the post under the list's cursor on a wide screen) is not marked read,
+        saves no position and goes in no history: the reader has not opened it."""
         self.save_position()
-        if not _from_history and self._doc is not None and self._doc.path != path:
-            self._history.append(self._doc.path)
+        previous = self._doc.path if self._doc is not None else None
+        if not (_from_history or self._preview) and previous not in (None, path):
+            self._history.append(previous)
             del self._history[:-100]
+        self._preview = preview
         self._generation += 1
         self._loading_path = path
         self._read_marked = False
@@ -353,7 +364,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def save_position(self) -> None:
         doc = self._doc
-        if doc is None or not doc.lines or self._hidden or self._restore_line is not None:
+        if (
+            doc is None
+            or not doc.lines
+            or self._hidden
+            or self._restore_line is not None
+            or self._preview
+        ):
             # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
             # either way the position saved before is still the right one.
             return
@@ -625,7 +642,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._follow_end = not done
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self.refresh()
-        if first:
+        if first and not self._preview:
             self.post_message(self.Opened(doc.path))
             if getattr(self._config(), "mark_read_on", "open") != "end":
                 # After the first screen is painted: a read mark waits for the disk.
@@ -633,13 +650,22 @@ class ArticleView(ScrollView, can_focus=True):
         if done:
             self._check_end()
 
+    def on_focus(self) -> None:
+        """Focusing a preview (Tab from the list) is opening it: from here it counts as read."""
+        doc = self._doc
+        if self._preview and doc is not None:
+            self._preview = False
+            self.post_message(self.Opened(doc.path))
+            if getattr(self._config(), "mark_read_on", "open") != "end":
+                self._mark_read()
+
     def _mark_read_if_showing(self, doc: _Document, generation: int) -> None:
         if self._doc is doc and self._generation == generation:  # not another post meanwhile
             self._mark_read()
 
     def _mark_read(self) -> None:
         doc = self._doc
-        if doc is None or self._read_marked:
+        if doc is None or self._read_marked or self._preview:
             return
         self._read_marked = True
         try:
@@ -798,7 +824,7 @@ class ArticleView(ScrollView, can_focus=True):
         doc = self._doc
         if doc is None:
             return
-        url = doc.article.row.url
+        url = self._library.source_url(doc.article.row)
         if not url:
             self.notify("This post has no source URL", severity="warning", markup=False)
             return
@@ -853,7 +879,10 @@ class ArticleView(ScrollView, can_focus=True):
         targets = []
         for link in links:
             slug = slugs[link.href]
-            if slug is None:
+            own = self._site_link(link.href) if slug is None else None
+            if own is not None:  # the site's own permalink: the post, inside reader
+                targets.append(LinkTarget("post", own[0], anchor=own[1]))
+            elif slug is None:
                 targets.append(classify(link.href, root=root, post_path=post_path))
             elif found.get(slug) is not None:
                 targets.append(LinkTarget("post", found[slug] or ""))
@@ -862,24 +891,19 @@ class ArticleView(ScrollView, can_focus=True):
                 targets.append(LinkTarget("refused", shown, f"no post {shown!r} in this library"))
         return targets
 
+    def _site_link(self, href: str) -> tuple[str, str | None] | None:
+        try:
+            return self._library.post_for_link(href)
+        except Exception as error:  # a broken index must not stop the link list
+            self.notify(f"Could not look up a site link: {error}", markup=False)
+            return None
+
     def _find_slugs(self, slugs: set[str]) -> dict[str, str | None]:
         """The post path each post_link slug names (None when no post matches)."""
-        found: dict[str, str | None] = {slug: None for slug in slugs}
-        if not slugs:
-            return found
-        from reader.core.convert import slug_matches
-        from reader.core.library import Folder
-
+        found: dict[str, str | None] = dict.fromkeys(slugs)
         try:
-            posts = self._library.posts(Folder("all"))
-            page = 2000
-            for start in range(0, len(posts), page):
-                for row in posts.rows(start, page):
-                    for slug in slugs:
-                        if found[slug] is None and slug_matches(slug, row.path):
-                            found[slug] = row.path
-                if all(path is not None for path in found.values()):
-                    break
+            for slug in slugs:
+                found[slug] = self._library.post_for_slug(slug)
         except Exception as error:  # a broken index must not stop the link list
             self.notify(f"Could not look up post links: {error}", markup=False)
         return found
@@ -894,12 +918,33 @@ class ArticleView(ScrollView, can_focus=True):
             if not self.scroll_to_anchor(target.value):
                 self.notify(f"No section #{target.value} here", markup=False)
         elif target.kind == "external":
-            self.notify(open_external(target.value), markup=False)
+            self._open_outside(target.value)
         elif target.kind == "post":
             self.show(target.value)
             if target.anchor:
                 self._pending_anchor = target.anchor
             self.post_message(self.OpenPost(target.value))
+
+    def _open_outside(self, url: str) -> None:
+        """A background opener, a terminal browser in the app's place, or an offer to copy."""
+        from reader.screens.copy_link import CopyLinkScreen
+
+        opener = None if linkopen.refused(url) else linkopen.opener_for(url)
+        if opener is None or not opener.foreground:
+            if opener is None and not linkopen.refused(url):
+                self.app.push_screen(CopyLinkScreen(url))
+                return
+            self.notify(linkopen.open_external(url), markup=False)
+            return
+        try:
+            with self.app.suspend():
+                code = linkopen.run_foreground(opener.command)
+        except SuspendNotSupported:
+            self.notify(f"Cannot hand over the terminal here; the link is {url}", markup=False)
+            return
+        if code:  # it could not show the page (a desktop browser over SSH): copying still can
+            name = sanitize_line(os.path.basename(opener.command[0]))
+            self.app.push_screen(CopyLinkScreen(url, f"{name} ended with status {code}"))
 
     def on_article_view_opened(self, message: Opened) -> None:
         anchor, self._pending_anchor = self._pending_anchor, None
@@ -1005,7 +1050,7 @@ def _header(article: Article, styles: dict[str, Style]) -> Text:
     if meta:
         text.append("\n" + " · ".join(meta), styles["reader.meta"])
     if row.categories:
-        paths = (" › ".join(sanitize_line(part) for part in path) for path in row.categories)
+        paths = (category_label(path, sanitize_line) for path in row.categories)
         text.append("\n" + "  ·  ".join(paths), styles["reader.meta"])
     if row.url:
         text.append("\n" + sanitize_line(row.url), styles["reader.source"])

@@ -1,5 +1,6 @@
-"""One line under the panes: sync progress (posts/total and a bar), then a short summary, then
-the progress of indexing new posts for search."""
+"""One line under the panes: sync progress (a count while the files are being found, then
+files/total and a bar), then a short summary, then the progress of indexing new posts for
+search."""
 
 from __future__ import annotations
 
@@ -45,9 +46,12 @@ class SyncStatus(Horizontal):
             return
         self.remove_class("-idle")
         bar.display = True
-        total = max(progress.estimated_total, progress.seen, 1)
-        label.update(f"Syncing {progress.seen:,}/{total:,}")
-        bar.update(total=total, progress=progress.seen)
+        if progress.total is None:  # still walking: a count and a bar that knows no end
+            label.update(f"Reading the library… {progress.seen:,} files found")
+            bar.update(total=None)
+            return
+        label.update(f"Syncing {progress.handled:,}/{progress.total:,}")
+        bar.update(total=max(progress.total, 1), progress=progress.handled)
 
     def update_indexing(self, progress: IndexProgress) -> None:
         """Show search indexing progress (called on the UI thread)."""

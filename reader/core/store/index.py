@@ -424,9 +424,18 @@ def readable_posts_with_hashes(conn: sqlite3.Connection) -> list[tuple[Post, str
 
 
 # -------------------------------------------------------------------- converted cache
+CONVERTER_VERSION = 2
+"""Bump when reader.core.convert makes different Markdown of the same post (2: images with a
+web address became links): conversions cached by an older converter are then not used."""
+
+
+def _converted_key(content_hash: str) -> str:
+    return f"{content_hash}:{CONVERTER_VERSION}"
+
+
 def get_converted(conn: sqlite3.Connection, content_hash: str) -> tuple[str, str | None] | None:
     row = conn.execute(
-        "SELECT markdown, notice FROM converted WHERE hash=?", (content_hash,)
+        "SELECT markdown, notice FROM converted WHERE hash=?", (_converted_key(content_hash),)
     ).fetchone()
     return None if row is None else (row[0], row[1])
 
@@ -437,7 +446,7 @@ def put_converted(
     with write(conn):
         conn.execute(
             "INSERT OR REPLACE INTO converted VALUES (?,?,?,?)",
-            (content_hash, markdown, notice, time.time()),
+            (_converted_key(content_hash), markdown, notice, time.time()),
         )
         conn.execute(
             "DELETE FROM converted WHERE hash IN (SELECT hash FROM converted "

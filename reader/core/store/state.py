@@ -57,6 +57,21 @@ class BookmarkRecord:
     categories: tuple[tuple[str, ...], ...]
 
 
+NOTE_SEPARATOR = " · "
+
+
+def combined_note(records: Sequence[BookmarkRecord]) -> str | None:
+    """The notes of one post's bookmarks for its row: the whole post's first, then each
+    section's as `Heading: note`, oldest first; None when no bookmark has a note."""
+    ordered = sorted(records, key=lambda r: (r.anchor is not None, r.created))
+    parts = [
+        f"{r.heading}: {r.note}" if r.anchor is not None and r.heading else r.note
+        for r in ordered
+        if r.note
+    ]
+    return NOTE_SEPARATOR.join(parts) if parts else None
+
+
 @dataclass(frozen=True, slots=True)
 class PostInfo:
     """The post metadata a bookmark keeps, so it can be shown after the file vanished."""
@@ -331,12 +346,11 @@ class StateStore:
         return [_bookmark(row) for row in rows]
 
     def bookmarked_paths(self, lib: int) -> dict[str, str | None]:
-        """path -> note of its whole-post bookmark (or of any bookmark in it)."""
-        result: dict[str, str | None] = {}
-        for record in reversed(self.bookmarks(lib)):
-            if record.path not in result or record.anchor is None:
-                result[record.path] = record.note
-        return result
+        """path -> the notes of all its bookmarks in one line (see `combined_note`)."""
+        by_path: dict[str, list[BookmarkRecord]] = {}
+        for record in self.bookmarks(lib):
+            by_path.setdefault(record.path, []).append(record)
+        return {path: combined_note(records) for path, records in by_path.items()}
 
     def add_bookmark(
         self,
