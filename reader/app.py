@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import traceback
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
+from textual.worker import WorkerFailed
 
 from reader import job_control, safe
 from reader.core.config import Config
@@ -21,6 +23,7 @@ from reader.key_gate import KeyGate
 from reader.keys import bindings
 from reader.screens.main import MainScreen
 from reader.themes import THEMES, theme_name
+from reader.worker_wait import wait_until_ended
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -209,12 +212,13 @@ class ReaderApp(App[int]):
     def _close_when_idle(self, library: Library) -> None:
         """Close the old library once the workers still using it (sync, search) are done."""
         busy = [worker for worker in self.workers if worker.group != "close"]
-        if not busy:  # wait_for_complete([]) would wait for every worker, this one included
+        if not busy:
             library.close()
             return
 
         async def close() -> None:
-            await self.workers.wait_for_complete(busy)
+            with contextlib.suppress(WorkerFailed):  # reported by the worker's own screen
+                await wait_until_ended(busy)
             library.close()
 
         self.run_worker(close(), group="close")

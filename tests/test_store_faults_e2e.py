@@ -34,6 +34,7 @@ from conftest import unprivileged
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.launch import sample_library
+from reader.worker_wait import wait_until_ended
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +94,7 @@ async def _app_session(site: Path, data: Path, during: Any = None, skip: int = 0
     app = ReaderApp(library, Config(), paths=paths)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await wait_until_ended(app.workers)
         await pilot.pause()
         await pilot.press(*["j"] * skip, "m")
         if during is not None:

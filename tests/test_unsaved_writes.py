@@ -16,6 +16,7 @@ from conftest import run_reader, unprivileged
 
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
+from reader.worker_wait import wait_until_ended
 
 pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve()
@@ -60,7 +61,7 @@ async def _app_writes(site: Path, data: Path) -> dict[str, Any]:
         return [str(n.message) for n in app._notifications]
 
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_until_ended(app.workers)
         await pilot.pause()
         before = len(notes())
         await pilot.press("m")
@@ -71,7 +72,7 @@ async def _app_writes(site: Path, data: Path) -> dict[str, Any]:
         await pilot.pause()
         said["u"] = notes()[before:]
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await wait_until_ended(app.workers)
         await pilot.pause()
         before = len(notes())
         await pilot.press("b")

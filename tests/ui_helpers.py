@@ -17,6 +17,7 @@ from reader.core.config import Config
 from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.screens.main import MainScreen
+from reader.worker_wait import wait_until_ended
 
 
 def async_test(function: Callable[..., Coroutine[object, object, None]]) -> Callable[..., None]:
@@ -92,7 +93,7 @@ async def running_app(
 async def settle(app: ReaderApp, pilot: Pilot[int]) -> None:
     """Wait for workers (sync, article loading) and for the screen to update."""
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await wait_until_ended(app.workers)
         await pilot.pause()
 
 

@@ -27,6 +27,7 @@ from typing import Any, TextIO
 import yaml
 
 from reader.core.paths import StorePaths
+from reader.core.words import counted
 from reader.devtools.synthetic import build_library, longest_post, post_files
 
 SCREEN_POLL_SECONDS = 0.01
@@ -338,6 +339,7 @@ async def _open_in_apps(library: Any, paths: list[str], repeats: int) -> _AppTim
     after `bottom`; and Rich rendering the same Markdown to lines at the same width."""
     from reader.app import ReaderApp
     from reader.core.config import Config
+    from reader.screens.main import MainScreen
     from reader.widgets.article_view import ArticleView
     from reader.widgets.post_list import PostListView
 
@@ -377,10 +379,14 @@ async def _open_in_apps(library: Any, paths: list[str], repeats: int) -> _AppTim
             move(post_list.action_top)
             await pilot.pause()
 
-        view = app.screen.query_one(ArticleView)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        view = screen.article
         width = view._content_width()
+        screen._show_article()  # reading: the list's preview must not replace the timed post
         for number, path in enumerate(paths):
-            # The app first: a first open converts the post (and caches it) on the way.
+            # The app first: a first open converts the post (and caches it) on the way. Opened
+            # as Enter opens it: a bare `show` on a wide screen races the list's preview.
             started = time.perf_counter()
             view.show(path)
             while (await opened.get()) != path:
@@ -511,7 +517,7 @@ def measure_memory_walk(site: Path, size: int, settings: Settings) -> Iterator[R
     data_dir = settings.work_dir / f"walk-{size}"
     rss = walk(_reader_command(site, data_dir), (base, posts))
     yield limit_result(
-        f"RSS after opening {posts:,} posts {size}",
+        f"RSS after opening {counted(posts, 'post')} {size}",
         rss[posts],
         rss[base] + 20,
         unit="MB",

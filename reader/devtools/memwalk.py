@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from reader.core.words import counted
 from reader.devtools.tmuxapp import TmuxApp, TmuxError
 
 STEP_TIMEOUT = 20.0
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     command.append(os.fspath(args.site))
     points = sorted({1, 20, 50, *range(100, args.posts + 1, 100), args.posts})
     for opened, mb in walk(command, points).items():
-        print(f"{opened:>6} posts  {mb:7.1f} MB", flush=True)
+        print(f"{counted(opened, 'post'):>12}  {mb:7.1f} MB", flush=True)
     return 0
 
 

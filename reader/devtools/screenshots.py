@@ -26,6 +26,7 @@ from reader.core.paths import StorePaths
 from reader.keys import KEYS, SCOPE_TITLES
 from reader.launch import sample_library
 from reader.widgets.sync_status import SyncStatus
+from reader.worker_wait import wait_until_ended
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ async def settle(pilot: Pilot[int]) -> None:
     """Wait for sync and loading workers, then hide the transient sync summary and toasts."""
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await wait_until_ended(app.workers)
         await pilot.pause()
     for status in app.screen.query(SyncStatus):
         status.hide()

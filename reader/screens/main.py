@@ -180,8 +180,8 @@ class MainScreen(Screen[None]):
         progress = self._sync_progress
         if progress is not None and not progress.done:
             if progress.total is None:
-                return f"Reading the library… {progress.seen:,} files found"
-            return f"Reading the library… {progress.parsed:,} posts so far"
+                return f"Reading the library… {counted(progress.seen, 'file')} found"
+            return f"Reading the library… {counted(progress.parsed, 'post')} so far"
         return "No posts here."
 
     def refresh_marks(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader import safe
+from reader.core.names import library_name, site_folder
 
 
 class OpenLibraryScreen(ModalScreen[str | None]):
@@ -58,24 +59,14 @@ class OpenLibraryScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-_POSTS_FOLDERS = (("source", "_posts"), ("_posts",), ("content",))
-
-
-def library_name(root: str) -> str:
-    """The site's folder name: `blog` for /home/me/blog/source/_posts."""
-    parts = PurePath(root).parts
-    for tail in _POSTS_FOLDERS:
-        if len(parts) > len(tail) and parts[-len(tail) :] == tail:
-            return parts[-len(tail) - 1]
-    return parts[-1] if parts else root
-
-
 def _prompt(root: str) -> Text:
     """One line per library (a long path must not wrap at 80 columns): its name first, then
-    the path with the home folder as `~`, cut at the right."""
+    its site folder with the home folder as `~`, cut at the right."""
     home = str(Path.home())
-    shown = "~" + root[len(home) :] if root == home or root.startswith(home + os.sep) else root
+    folder = str(site_folder(root))
+    under_home = folder == home or folder.startswith(home + os.sep)
+    shown = "~" + folder[len(home) :] if under_home else folder
     prompt = Text(no_wrap=True, overflow="ellipsis", end="")
-    prompt.append(safe.line(library_name(root)), style="bold")
+    prompt.append(library_name(root), style="bold")
     prompt.append("  " + safe.line(shown), style="dim")
     return prompt

@@ -47,7 +47,7 @@ class SyncStatus(Horizontal):
         self.remove_class("-idle")
         bar.display = True
         if progress.total is None:  # still walking: a count and a bar that knows no end
-            label.update(f"Reading the library… {progress.seen:,} files found")
+            label.update(f"Reading the library… {counted(progress.seen, 'file')} found")
             bar.update(total=None)
             return
         label.update(f"Syncing {progress.handled:,}/{progress.total:,}")
