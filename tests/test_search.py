@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.sanitize import sanitize_line
 from reader.core.search import (
     SCHEMA_VERSION,
     IndexEntry,
@@ -22,7 +23,7 @@ from reader.core.search import (
 )
 from reader.core.search_bench import corpus_texts, synthetic_library
 from reader.core.search_query import parse_query
-from reader.core.search_text import make_snippet, snippet_of_packed
+from reader.core.search_text import clean, make_snippet, snippet_of_packed
 
 HANDMADE: list[tuple[str, str]] = [
     ("猫の日", "今日は猫の日です。吾輩は猫である。名前はまだ無い。"),
@@ -118,10 +119,15 @@ def _brute(posts: list[tuple[IndexEntry, str]], query: str) -> set[str]:
 _FOLDED: list[tuple[list[tuple[IndexEntry, str]], list[tuple[str, tuple[str, str]]]]] = []
 
 
+def _title_text(title: str) -> str:
+    """A title is text, not Markdown: "+ 287" keeps its "+" (no list marker to strip)."""
+    return clean(sanitize_line(title))
+
+
 def _folded(posts: list[tuple[IndexEntry, str]]) -> list[tuple[str, tuple[str, str]]]:
     """Folded plain text of `posts`, computed once per list (the cache keeps the list alive)."""
     if not _FOLDED or _FOLDED[0][0] is not posts:
-        folded = [(e.path, (fold(plain_text(e.title)), fold(plain_text(b)))) for e, b in posts]
+        folded = [(e.path, (fold(_title_text(e.title)), fold(plain_text(b)))) for e, b in posts]
         _FOLDED[:] = [(posts, folded)]
     return _FOLDED[0][1]
 
