@@ -12,56 +12,96 @@ The light theme's colours are picked so that their nearest 256-colour palette en
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from textual.theme import Theme
 
-READER_DARK = Theme(
-    name="reader-dark",
-    primary="#5CA8F0",
-    secondary="#B79CF2",
-    accent="#FEA62B",
-    warning="#FEA62B",
-    error="#FF7A8A",
-    success="#4EBF71",
-    foreground="#E0E0E0",
-    background="#121212",
-    surface="#1E1E1E",
-    panel="#262A30",
+
+class _Colours(TypedDict):
+    """Theme's own colour fields, as each truecolor theme sets them."""
+
+    primary: str
+    secondary: str
+    accent: str
+    warning: str
+    error: str
+    success: str
+    foreground: str
+    background: str
+    surface: str
+    panel: str
+
+
+def _truecolor(
+    name: str,
+    *,
+    dark: bool,
+    colours: _Colours,
+    muted: str,
+    disabled: str,
+    cursor: str,
+    footer_key: str,
+) -> Theme:
+    """A theme from its base `colours` (Theme's own fields) and the few variables that differ
+    between dark and light; cursors keep the text colour, a blurred cursor the panel's."""
+    foreground, panel = colours["foreground"], colours["panel"]
+    return Theme(
+        name=name,
+        dark=dark,
+        **colours,
+        variables={
+            "text-muted": muted,
+            "text-disabled": disabled,
+            "block-cursor-foreground": foreground,
+            "block-cursor-background": cursor,
+            "block-cursor-blurred-foreground": foreground,
+            "block-cursor-blurred-background": panel,
+            "footer-key-foreground": footer_key,
+            "footer-description-foreground": foreground,
+        },
+    )
+
+
+READER_DARK = _truecolor(
+    "reader-dark",
     dark=True,
-    variables={
-        "text-muted": "#A8A8A8",
-        "text-disabled": "#A0A0A0",
-        "block-cursor-foreground": "#E0E0E0",
-        "block-cursor-background": "#1F3A5A",
-        "block-cursor-blurred-foreground": "#E0E0E0",
-        "block-cursor-blurred-background": "#262A30",
-        "footer-key-foreground": "#FEA62B",
-        "footer-description-foreground": "#E0E0E0",
+    colours={
+        "primary": "#5CA8F0",
+        "secondary": "#B79CF2",
+        "accent": "#FEA62B",
+        "warning": "#FEA62B",
+        "error": "#FF7A8A",
+        "success": "#4EBF71",
+        "foreground": "#E0E0E0",
+        "background": "#121212",
+        "surface": "#1E1E1E",
+        "panel": "#262A30",
     },
+    muted="#A8A8A8",
+    disabled="#A0A0A0",
+    cursor="#1F3A5A",
+    footer_key="#FEA62B",
 )
 
-READER_LIGHT = Theme(
-    name="reader-light",
-    primary="#0B57A4",
-    secondary="#6A3D9A",
-    accent="#7A3D00",
-    warning="#8A4B00",
-    error="#B0002A",
-    success="#1E6B34",
-    foreground="#1A1A1A",
-    background="#FAFAFA",
-    surface="#EDEDED",
-    panel="#E2E2E2",
+READER_LIGHT = _truecolor(
+    "reader-light",
     dark=False,
-    variables={
-        "text-muted": "#555555",
-        "text-disabled": "#5E5E5E",
-        "block-cursor-foreground": "#1A1A1A",
-        "block-cursor-background": "#CFE0F3",
-        "block-cursor-blurred-foreground": "#1A1A1A",
-        "block-cursor-blurred-background": "#E2E2E2",
-        "footer-key-foreground": "#0B57A4",
-        "footer-description-foreground": "#1A1A1A",
+    colours={
+        "primary": "#0B57A4",
+        "secondary": "#6A3D9A",
+        "accent": "#7A3D00",
+        "warning": "#8A4B00",
+        "error": "#B0002A",
+        "success": "#1E6B34",
+        "foreground": "#1A1A1A",
+        "background": "#FAFAFA",
+        "surface": "#EDEDED",
+        "panel": "#E2E2E2",
     },
+    muted="#555555",
+    disabled="#5E5E5E",
+    cursor="#CFE0F3",
+    footer_key="#0B57A4",
 )
 
 
