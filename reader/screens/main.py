@@ -22,10 +22,12 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import safe
-from reader.core.library import NOT_SAVED, Folder, Library
+from reader.core.library import Folder, Library
 from reader.core.words import counted
 from reader.keys import bindings
+from reader.screens.article_dialogs import open_dialog
 from reader.widgets.article_view import ArticleView
+from reader.widgets.filter_input import FilterInput
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
 from reader.widgets.post_list import PostListView
@@ -40,17 +42,6 @@ if TYPE_CHECKING:
 WIDE = 120
 PREVIEW_DELAY = 0.25  # seconds the list cursor rests on a post before a wide screen shows it
 _STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts in
-
-
-class FilterInput(Input):
-    """The `/` filter box above the list."""
-
-    BINDINGS: ClassVar = bindings("filter")
-
-    def action_filter_cancel(self) -> None:
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.close_filter(clear=True)
 
 
 @dataclass
@@ -242,6 +233,10 @@ class MainScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self.close_filter(clear=False)
 
+    @on(FilterInput.Cancelled)
+    def _filter_cancelled(self) -> None:
+        self.close_filter(clear=True)
+
     # -- opening posts ------------------------------------------------------------------------
 
     @on(PostListView.Highlighted)
@@ -311,6 +306,11 @@ class MainScreen(Screen[None]):
     def _followed_post_link(self, event: ArticleView.OpenPost) -> None:
         """The article opened another post itself (a link, or Backspace): follow in the list."""
         self.posts.select_path(event.path)
+
+    @on(ArticleView.DialogRequested)
+    def _article_dialog(self, event: ArticleView.DialogRequested) -> None:
+        event.stop()
+        open_dialog(self.app, event)
 
     @on(ArticleView.BookmarksChanged)
     @on(ArticleView.MarkedRead)
@@ -419,37 +419,29 @@ class MainScreen(Screen[None]):
         read = row.read if row is not None and row.path == path else True
         saved = self.library.mark_read(path, not read)
         self.refresh_marks()
-        if not saved:
-            verb = "unread" if read else "read"
-            safe.notify(
-                self.app, f"Marked {verb} for this session only: {NOT_SAVED}", severity="warning"
-            )
+        verb = "unread" if read else "read"
+        safe.notify_saved(self.app, saved, None, f"Marked {verb} for this session only")
 
     def action_mark_folder_read(self) -> None:
         marked = self.library.mark_folder_read(self.folder)
         self.refresh_marks()
-        if marked.saved:
-            safe.notify(self.app, f"Marked {counted(marked.changed, 'post')} read (u undoes).")
-        else:
-            safe.notify(
-                self.app,
-                f"Marked {counted(marked.changed, 'post')} read for this session only: {NOT_SAVED}",
-                severity="warning",
-            )
+        posts = counted(marked.changed, "post")
+        done, unsaved = (
+            f"Marked {posts} read (u undoes).",
+            f"Marked {posts} read for this session only",
+        )
+        safe.notify_saved(self.app, marked.saved, done, unsaved)
 
     def action_undo(self) -> None:
         undone = self.library.undo()
         self.refresh_marks()
         if undone is None:
             safe.notify(self.app, "Nothing to undo.")
-        elif undone.saved:
-            safe.notify(self.app, f"Undone: {undone.description}")
-        else:
-            safe.notify(
-                self.app,
-                f"Undone for this session only: {undone.description}; {NOT_SAVED}",
-                severity="warning",
-            )
+            return
+        what = undone.description
+        safe.notify_saved(
+            self.app, undone.saved, f"Undone: {what}", f"Undone for this session only: {what}"
+        )
 
     def action_toggle_sort(self) -> None:
         self.sort = "title" if self.sort == "date" else "date"

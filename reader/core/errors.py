@@ -1,0 +1,36 @@
+"""The one error the library raises to its callers: the reason, fit to show the reader.
+
+The store and the file system fail with OSError or sqlite3.Error (a full disk, a locked or
+broken database, a file that vanished); `reports_errors` turns those into a `LibraryError`
+at the library's edge, so the UI catches one typed error rather than `Exception`.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+STORAGE_ERRORS = (OSError, sqlite3.Error)
+"""What the disk and the database raise when they fail."""
+
+
+class LibraryError(Exception):
+    """The library could not do what was asked; `str()` is the reason to show."""
+
+
+def reports_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Raise a storage failure inside `method` as a LibraryError (same text, cause kept)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except STORAGE_ERRORS as error:
+            raise LibraryError(str(error)) from error
+
+    return wrapper
