@@ -1,7 +1,7 @@
 """Rendering a post for the article view: what to render with, and the chunks it yields.
 
-Runs on the UI thread for the first screen of a small post, in a thread worker otherwise;
-nothing here touches a widget.
+Renders on the UI thread for the first screen of a small post, in a thread worker otherwise;
+only `render_request` (on the UI thread) reads the widget.
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ from rich.text import Text
 from reader.core.model import category_label
 from reader.core.sanitize import REPLACEMENT, sanitize_line
 from reader.widgets.article_document import BLOCK_GAP, Chunk, Document, Line
+from reader.widgets.code_theme import code_theme
+from reader.widgets.component_style import solid_style
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from reader.core.library import Article
     from reader.widgets.article_render import Block, RenderedLink
 
@@ -68,6 +72,31 @@ class RenderRequest:
     code_theme: SyntaxTheme
     first_screen: int
     """Lines that fill the first screen: the first chunk is sent once it has them."""
+
+
+def column_width(widget: Widget, measure: int) -> int:
+    """The article column in `widget`: `measure` cells at most, less in a narrow view."""
+    available = widget.scrollable_content_region.width
+    if not available:
+        # Hidden until the layout shows it (a narrow terminal shows it full width): guess
+        # that width now rather than render twice.
+        styles = widget.styles
+        gutter = styles.gutter.width + int(styles.scrollbar_size_vertical)
+        available = (widget.app.size.width or 80) - gutter
+    return max(10, min(int(measure), available - 2))
+
+
+def render_request(
+    widget: Widget, path: str, generation: int, width: int, code_themes: dict[str, SyntaxTheme]
+) -> RenderRequest:
+    """Render `path` in `widget`'s colours as they are now (`code_themes` caches the syntax
+    colours made for each app theme)."""
+    theme = widget.app.theme
+    if theme not in code_themes:
+        code_themes[theme] = code_theme(lambda name: solid_style(widget, name))
+    styles = {style: solid_style(widget, name) for style, name in STYLE_CLASSES.items()}
+    first_screen = max(widget.size.height, 24) + 10
+    return RenderRequest(path, generation, width, styles, code_themes[theme], first_screen)
 
 
 def render_chunks(

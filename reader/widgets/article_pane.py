@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.syntax import SyntaxTheme
@@ -22,7 +22,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.errors import LibraryError
-from reader.core.library import NOT_SAVED
 from reader.widgets import article_messages as messages
 from reader.widgets.article_document import Chunk, Document
 from reader.widgets.article_find import FindState, highlight
@@ -30,10 +29,12 @@ from reader.widgets.article_loader import (
     FIRST_SCREEN_HERE_CHARS,
     STYLE_CLASSES,
     RenderRequest,
+    column_width,
     render_chunks,
+    render_request,
 )
+from reader.widgets.article_marks import ReadingMarks
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
-from reader.widgets.code_theme import code_theme
 from reader.widgets.component_style import solid_style
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 
@@ -60,13 +61,6 @@ class ArticlePane(ScrollView, can_focus=True):
         *CODE_CLASSES,
     }
 
-    Opened: TypeAlias = messages.Opened
-    Closed: TypeAlias = messages.Closed
-    OpenPost: TypeAlias = messages.OpenPost
-    MarkedRead: TypeAlias = messages.MarkedRead
-    BookmarksChanged: TypeAlias = messages.BookmarksChanged
-    DialogRequested: TypeAlias = messages.DialogRequested
-
     def __init__(
         self,
         library: Library,
@@ -84,7 +78,7 @@ class ArticlePane(ScrollView, can_focus=True):
         """Markdown line to scroll to once it is rendered."""
         self._preview = False
         self._read_marked = False
-        self._unsaved_said: set[str] = set()
+        self._marks = ReadingMarks(library, self)
         self._save_timer: object | None = None
         self._error: str | None = None
         self._loading_path: str | None = None
@@ -134,10 +128,7 @@ class ArticlePane(ScrollView, can_focus=True):
         self._repaint_hits()
         self.refresh_bindings()
         self._reveal_first_hit = self.finder.active
-        try:
-            self._restore_line = None if find else self._library.position(path)
-        except LibraryError:  # a read-only or broken state store must not stop reading
-            self._restore_line = 0
+        self._restore_line = None if find else self._marks.position(path)
         self._open(self._request(path))
 
     def clear(self) -> None:
@@ -166,12 +157,7 @@ class ArticlePane(ScrollView, can_focus=True):
             # either way the position saved before is still the right one.
             return
         line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y > 0 else 0
-        try:
-            saved = self._library.save_position(doc.path, line)
-        except LibraryError as error:
-            self.notify(f"Could not save the position: {error}", severity="warning", markup=False)
-            return
-        self._say_unsaved(saved, "Reading positions are kept for this session only")
+        self._marks.save_position(doc.path, line)
 
     def _reveal_hit(self) -> None:
         line = self.finder.current_line
@@ -189,31 +175,12 @@ class ArticlePane(ScrollView, can_focus=True):
         return getattr(self.app, "config", None)
 
     def _content_width(self) -> int:
-        measure = getattr(self._config(), "measure", 100)
-        available = self.scrollable_content_region.width
-        if not available:
-            # Hidden until the layout shows it (a narrow terminal shows it full width): guess
-            # that width now rather than render twice.
-            styles = self.styles
-            gutter = styles.gutter.width + int(styles.scrollbar_size_vertical)
-            available = (self.app.size.width or 80) - gutter
-        return max(10, min(int(measure), available - 2))
+        return column_width(self, getattr(self._config(), "measure", 100))
 
     def _request(self, path: str) -> RenderRequest:
-        """Render `path` now, as the view is now (width, theme), superseding any before."""
-        theme = self.app.theme
-        if theme not in self._code_themes:
-            self._code_themes[theme] = code_theme(lambda name: solid_style(self, name))
-        styles = {style: solid_style(self, name) for style, name in STYLE_CLASSES.items()}
-        first_screen = max(self.size.height, 24) + 10
-        return RenderRequest(
-            path,
-            self._generation,
-            self._content_width(),
-            styles,
-            self._code_themes[theme],
-            first_screen,
-        )
+        """Render `path` now, as the view is now (width, colours), superseding any before."""
+        width = self._content_width()
+        return render_request(self, path, self._generation, width, self._code_themes)
 
     def _wanted(self, request: RenderRequest) -> bool:
         """Not superseded: no other post, width or theme asked for since."""
@@ -326,7 +293,7 @@ class ArticlePane(ScrollView, can_focus=True):
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self.refresh()
         if first and not self._preview:
-            self.post_message(self.Opened(doc.path))
+            self.post_message(messages.Opened(doc.path))
             if getattr(self._config(), "mark_read_on", "open") != "end":
                 # After the first screen is painted: a read mark waits for the disk.
                 self.call_after_refresh(self._mark_read_if_showing, doc, self._generation)
@@ -340,7 +307,7 @@ class ArticlePane(ScrollView, can_focus=True):
         doc = self._doc
         if self._preview and doc is not None:
             self._preview = False
-            self.post_message(self.Opened(doc.path))
+            self.post_message(messages.Opened(doc.path))
             if getattr(self._config(), "mark_read_on", "open") != "end":
                 self._mark_read()
 
@@ -353,20 +320,8 @@ class ArticlePane(ScrollView, can_focus=True):
         if doc is None or self._read_marked or self._preview:
             return
         self._read_marked = True
-        try:
-            saved = self._library.mark_read(doc.path, True)
-        except LibraryError as error:
-            self.notify(f"Could not mark read: {error}", severity="warning", markup=False)
-            return
-        self._say_unsaved(saved, "Posts opened are marked read for this session only")
-        self.post_message(self.MarkedRead(doc.path))
-
-    def _say_unsaved(self, saved: bool, what: str) -> None:
-        """Automatic writes (read on open, the position) say once that they are not saved."""
-        if saved or what in self._unsaved_said:
-            return
-        self._unsaved_said.add(what)
-        self.notify(f"{what}: {NOT_SAVED}", severity="warning", markup=False)
+        if self._marks.mark_read(doc.path):
+            self.post_message(messages.MarkedRead(doc.path))
 
     def _check_end(self) -> None:
         if self._doc is not None and self._doc.complete and self.scroll_y >= self.max_scroll_y:
@@ -385,10 +340,7 @@ class ArticlePane(ScrollView, can_focus=True):
         if self._restore_line is not None:
             pass  # still on its way to the saved line: keep going there
         elif self._hidden:
-            try:
-                self._restore_line = self._library.position(doc.path)
-            except LibraryError:
-                self._restore_line = 0
+            self._restore_line = self._marks.position(doc.path)
         else:
             self._restore_line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0
         self._generation += 1

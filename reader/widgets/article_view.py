@@ -7,7 +7,7 @@ answer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from textual import events
 from textual.binding import BindingType
@@ -39,6 +39,13 @@ class ArticleView(ArticlePane):
     BINDINGS: ClassVar[list[BindingType]] = bindings("article")
     """From the one key table (reader/keys.py): close, back, outline, links, copy, bookmark,
     edit_note, find, and the reading moves (scroll_*, half_page, page_*)."""
+
+    Opened: TypeAlias = messages.Opened
+    Closed: TypeAlias = messages.Closed
+    OpenPost: TypeAlias = messages.OpenPost
+    MarkedRead: TypeAlias = messages.MarkedRead
+    BookmarksChanged: TypeAlias = messages.BookmarksChanged
+    DialogRequested: TypeAlias = messages.DialogRequested
 
     def __init__(
         self,
