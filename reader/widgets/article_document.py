@@ -14,7 +14,7 @@ from rich.segment import Segment
 
 if TYPE_CHECKING:
     from reader.core.library import Article
-    from reader.widgets.article_render import Block, RenderedLink
+    from reader.widgets.article_blocks import Block, RenderedLink
 
 Line = list[Segment]
 """A rendered line of the article: its segments, exactly the column's width."""

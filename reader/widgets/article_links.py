@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from reader.core.library import Library
-    from reader.widgets.article_render import RenderedLink
+    from reader.widgets.article_blocks import RenderedLink
 
 
 def link_targets(

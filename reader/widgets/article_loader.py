@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from reader.core.library import Article
-    from reader.widgets.article_render import Block, RenderedLink
+    from reader.widgets.article_blocks import Block, RenderedLink
 
 FIRST_SCREEN_HERE_CHARS = 32_000
 """A post file, and its Markdown, up to this size is converted and its first screen rendered on
@@ -105,7 +105,8 @@ def render_chunks(
     """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
     fills a screen, then about CHUNK_LINES each. Stops early once `wanted()` is False."""
     # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
-    from reader.widgets.article_render import make_console, render_block, render_text, split_blocks
+    from reader.widgets.article_blocks import split_blocks
+    from reader.widgets.article_render import make_console, render_block, render_text
 
     article, width, styles = doc.article, doc.width, request.styles
     console = make_console(width, styles)
@@ -142,7 +143,7 @@ def render_chunks(
 
 def article_header(article: Article, styles: dict[str, Style]) -> Text:
     """Title, date and author, category paths, source URL, notices: sanitized, no markup."""
-    from reader.widgets.article_render import WrapText
+    from reader.widgets.line_breaking import WrapText
 
     row = article.row
     text = WrapText(justify="left", overflow="fold")

@@ -16,8 +16,8 @@ from textual.message import Message
 if TYPE_CHECKING:
     from reader.core.outline import Heading
     from reader.linkopen import LinkTarget
+    from reader.widgets.article_blocks import RenderedLink
     from reader.widgets.article_document import Chunk, Document
-    from reader.widgets.article_render import RenderedLink
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Library
-    from reader.widgets.article_render import RenderedLink
+    from reader.widgets.article_blocks import RenderedLink
 
 SAVE_DELAY = 0.6
 """Seconds of scroll quiet before the position is saved."""

@@ -24,8 +24,8 @@ from reader.widgets.article_pane import SAVE_DELAY, ArticlePane
 if TYPE_CHECKING:
     from reader.core.library import Library
     from reader.linkopen import LinkTarget
+    from reader.widgets.article_blocks import RenderedLink
     from reader.widgets.article_messages import NoteResult
-    from reader.widgets.article_render import RenderedLink
 
 __all__ = ["SAVE_DELAY", "ArticleView"]
 
