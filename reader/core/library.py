@@ -345,6 +345,7 @@ class Library:
 
     # ---------------------------------------------------------------- opening
     @classmethod
+    @reports_errors
     def open(
         cls,
         path: str | os.PathLike[str],
@@ -430,6 +431,7 @@ class Library:
         self._state_dirty = True
 
     # ---------------------------------------------------------------- sync
+    @reports_errors
     def sync(self, cancel: threading.Event | None = None) -> Iterator[SyncProgress]:
         """Update the index from the files; yields progress. Runs on its own connection, so
         call it from a worker thread while the UI keeps reading. When the index cannot be
@@ -477,6 +479,7 @@ class Library:
                 )
             return self._search
 
+    @reports_errors
     def update_search(self, cancel: threading.Event | None = None) -> Iterator[IndexProgress]:
         """Bring the full-text index up to date with the post index; yields progress. Runs on
         its own connections, so call it from a worker (after a sync) while the UI reads."""
@@ -498,6 +501,7 @@ class Library:
         finally:
             connection.close()
 
+    @reports_errors
     def search(self, query: str, *, limit: int = 50) -> SearchResults:
         """Posts matching `query` (see reader.core.search_query), best first; raises
         QueryError for a query that cannot be understood."""
@@ -1149,6 +1153,7 @@ def known_libraries(paths: StorePaths) -> list[str]:
     return [root for root in known_roots(paths) if not root.startswith(piped)]
 
 
+@reports_errors
 def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str] | None:
     """(root, relpath) of the deepest known library whose root contains `file`."""
     target = Path(os.path.realpath(file))
@@ -1165,6 +1170,7 @@ def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[s
     return best
 
 
+@reports_errors
 def post_location(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str]:
     """(library, relpath) to read a post file in: the known library holding it (its marks,
     its neighbours), else the file on its own (its state keyed by its real path)."""
