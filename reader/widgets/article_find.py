@@ -2,7 +2,8 @@
 
 The text searched is what is on screen. Wrapped lines of one paragraph are joined (with a
 space, or with nothing between CJK characters, where the wrap dropped no space), so a phrase
-broken by a wrap is still found; such a hit is highlighted on both lines.
+broken by a wrap is still found; such a hit is highlighted on both lines. `FindState` is one
+article's find (query, hits, the current hit); the find bar itself is a screen (screens/find_bar).
 """
 
 from __future__ import annotations
