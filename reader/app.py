@@ -16,6 +16,7 @@ from textual.worker import WorkerFailed
 
 from reader import job_control, safe
 from reader.core.config import Config
+from reader.core.errors import LibraryError
 from reader.core.library import Library, known_libraries, post_location
 from reader.core.names import library_name
 from reader.core.paths import StorePaths
@@ -192,7 +193,7 @@ class ReaderApp(App[int]):
                 found, open_path = post_location(where, self.paths)
                 where = Path(found)
             library = Library.open(where, paths=self.paths)
-        except Exception as error:
+        except LibraryError as error:  # a missing or unreadable library, a broken store
             safe.notify(self, f"Cannot open {path}: {error}", severity="error")
             return
         old, self.library = self.library, library

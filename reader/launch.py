@@ -104,6 +104,7 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
         _error(problem)
         return 2
 
+    from reader.core.errors import LibraryError
     from reader.core.library import Library
     from reader.opening import open_patiently
 
@@ -115,8 +116,9 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     except SiteError as error:
         _error(str(error))
         return 2
-    except OSError as error:
-        _error(f"cannot open the library {root}: {error.strerror or error}")
+    except LibraryError as error:  # the store could not be opened (a SiteError is one too)
+        cause = error.__cause__
+        _error(f"cannot open the library {root}: {getattr(cause, 'strerror', None) or error}")
         return 1
 
     from reader.app import ReaderApp

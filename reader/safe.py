@@ -70,3 +70,14 @@ def notify(
         timeout=timeout,
         markup=False,
     )
+
+
+def notify_saved(app: App[Any], saved: bool, done: str | None, unsaved: str) -> None:
+    """A write's outcome: `done` (if any) when it was saved, else a warning that `unsaved`
+    holds for this session only."""
+    from reader.core.library import NOT_SAVED
+
+    if not saved:
+        notify(app, f"{unsaved}; {NOT_SAVED}", severity="warning")
+    elif done is not None:
+        notify(app, done)

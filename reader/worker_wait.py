@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.worker import Worker, WorkerCancelled, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 
 async def wait_until_ended(workers: Iterable[Worker[Any]]) -> None:
@@ -24,7 +24,7 @@ async def wait_until_ended(workers: Iterable[Worker[Any]]) -> None:
             await worker.wait()
         except WorkerCancelled:
             pass
-        except Exception as error:  # WorkerFailed: report it, but wait for the others first
+        except WorkerFailed as error:  # report it, but wait for the others first
             failure = failure or error
     if failure is not None:
         raise failure

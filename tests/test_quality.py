@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +45,37 @@ def test_core_does_not_import_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+UI_PACKAGES = ("widgets", "screens")
+MAX_UI_MODULE_LINES = 400
+
+
+@pytest.mark.parametrize("package", UI_PACKAGES)
+def test_ui_modules_stay_small(package: str) -> None:
+    """One job per module: no widget or screen module grows past MAX_UI_MODULE_LINES."""
+    sizes = {
+        path.name: len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted((ROOT / "reader" / package).glob("*.py"))
+    }
+    too_long = {name: lines for name, lines in sizes.items() if lines > MAX_UI_MODULE_LINES}
+    assert not too_long, f"over {MAX_UI_MODULE_LINES} lines in reader/{package}: {too_long}"
+
+
+def test_widgets_import_no_screen() -> None:
+    """Widgets post messages and screens open dialogs: no widget module imports a screen
+    (not even under TYPE_CHECKING or inside a function)."""
+    offenders = []
+    for path in sorted((ROOT / "reader" / "widgets").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(
+                name == "reader.screens" or name.startswith("reader.screens.") for name in names
+            ):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert not offenders, offenders

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 from rich.segment import Segment
+from textual import on
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
 
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
+from reader.screens.article_dialogs import open_dialog
+from reader.widgets.article_messages import Rendered
 from reader.widgets.article_view import ArticleView
 from reader.worker_wait import wait_until_ended
 
@@ -119,6 +122,10 @@ class Host(App[None]):
 
     def on_article_view_bookmarks_changed(self, message: ArticleView.BookmarksChanged) -> None:
         self.messages.append(message)
+
+    @on(ArticleView.DialogRequested)
+    def _dialog_requested(self, message: ArticleView.DialogRequested) -> None:
+        open_dialog(self, message)  # as the main screen does
 
 
 def open_library(site: Path, data: Path) -> Library:
@@ -283,7 +290,7 @@ async def test_reopening_again_and_again_does_not_move_the_position(
 
 @async_test
 async def test_outline_lists_headings_and_enter_jumps(site: Path, tmp_path: Path) -> None:
-    from reader.widgets.outline_panel import OutlinePanel, OutlineScreen
+    from reader.screens.outline import OutlinePanel, OutlineScreen
 
     async with hosted(site, tmp_path / "data") as (app, pilot, view):
         await show(pilot, view, "long.md")
@@ -390,7 +397,7 @@ async def test_a_long_post_shows_its_first_screen_before_the_rest(
     chunks: list[tuple[bool, int]] = []
 
     def hook(message: Message) -> None:
-        if isinstance(message, ArticleView._Rendered):
+        if isinstance(message, Rendered):
             chunks.append((message.done, len(message.chunk.lines)))
 
     async with hosted(site, tmp_path / "data", message_hook=hook) as (_app, pilot, view):
@@ -405,7 +412,7 @@ async def test_a_long_post_shows_its_first_screen_before_the_rest(
 async def test_find_highlights_hits_steps_through_them_and_esc_ends(
     site: Path, tmp_path: Path
 ) -> None:
-    from reader.widgets.article_find import FindBar
+    from reader.screens.find_bar import FindBar
 
     async with hosted(site, tmp_path / "data", size=(100, 20)) as (app, pilot, view):
         await show(pilot, view, "long.md")
@@ -422,7 +429,7 @@ async def test_find_highlights_hits_steps_through_them_and_esc_ends(
         view.find_next()
         view.find_next()  # wraps around to the first
         await pilot.pause()
-        assert view._hit_index == 0
+        assert view.finder.index == 0
         assert any("deep paragraph 1:" in line for line in screen_text(view))
         view.find_prev()
         await pilot.pause()
@@ -438,7 +445,7 @@ async def test_find_works_for_cjk_across_wrapped_lines(site: Path, tmp_path: Pat
         await show(pilot, view, "cjk.md")
         assert view.find("不能丢字也不能越界") == 30
         assert view.find("越界。中文") == 29  # spans the join of two sentences
-        hits = view._hits
+        hits = view.finder.hits
         assert any(len(hit.spans) == 2 for hit in hits)  # some hits run over a wrap
         for hit in hits:
             cells = sum(end - start for _line, start, end in hit.spans)

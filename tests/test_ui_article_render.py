@@ -10,13 +10,8 @@ import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
 
-from reader.widgets.article_render import (
-    LINK_SCHEME,
-    RenderedLink,
-    make_console,
-    render_block,
-    split_blocks,
-)
+from reader.widgets.article_blocks import RenderedLink, split_blocks
+from reader.widgets.article_render import LINK_SCHEME, make_console, render_block
 
 
 def _render(markdown: str, width: int = 40) -> tuple[list[list[Segment]], list[RenderedLink]]:

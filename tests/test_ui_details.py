@@ -17,7 +17,7 @@ from ui_helpers import (
 )
 
 from reader.core.library import Folder
-from reader.screens.main import PREVIEW_DELAY
+from reader.screens.library_panes import PREVIEW_DELAY
 from reader.screens.open_library import OpenLibraryScreen
 from reader.screens.search import SearchScreen
 from reader.widgets.folder_tree import ALL

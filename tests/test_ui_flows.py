@@ -16,10 +16,10 @@ from reader.core.config import ConfigError
 from reader.core.library import Folder
 from reader.core.paths import StorePaths
 from reader.screens.links import LinksScreen
+from reader.screens.outline import OutlineScreen
 from reader.widgets.article_view import SAVE_DELAY, ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
-from reader.widgets.outline_panel import OutlineScreen
 from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 LONG = "".join(f"Paragraph {i}: " + "words to read " * 10 + "\n\n" for i in range(40))
@@ -334,9 +334,9 @@ async def test_while_finding_n_and_the_footer_are_about_hits(site: Path, data_di
         assert article.find_active and article.hit_count > 3
         assert footer()["n"] == "Next hit"
         await pilot.press("n", "n")
-        assert article._hit_index == 2 and article.path == "a1.md"
+        assert article.finder.index == 2 and article.path == "a1.md"
         await pilot.press("N")
-        assert article._hit_index == 1
+        assert article.finder.index == 1
         await pilot.press("escape")  # ends the find, stays in the post
         await settle(app, pilot)
         assert not article.find_active and screen.reading

@@ -11,7 +11,8 @@ from textual.binding import Binding
 from reader.app import ReaderApp
 from reader.devtools.screenshots import KEYS_END, KEYS_START, keys_markdown
 from reader.keys import KEYS, KEYS_BY_ID, Scope, bindings, effective_keys
-from reader.screens.main import FilterInput, MainScreen
+from reader.screens.main import MainScreen
+from reader.widgets.filter_input import FilterInput
 from reader.widgets.folder_tree import FolderTree
 from reader.widgets.post_list import PostListView
 

@@ -12,7 +12,7 @@ from ui_helpers import async_test, main_screen, make_site, running_app, screen_l
 
 from reader.core.search import IndexProgress
 from reader.core.sync import SyncProgress
-from reader.screens.main import SyncUpdate
+from reader.screens.library_panes import SyncUpdate
 from reader.screens.search import SearchScreen
 from reader.widgets.sync_status import SyncStatus
 

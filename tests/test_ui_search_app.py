@@ -12,9 +12,9 @@ from textual.widgets import Input, OptionList
 from ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 from reader.app import ReaderApp
+from reader.screens.find_bar import FindBar
 from reader.screens.main import MainScreen
 from reader.screens.search import SearchScreen
-from reader.widgets.article_find import FindBar
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL
 
@@ -130,7 +130,7 @@ async def test_search_as_you_type_then_open_at_the_first_hit_and_step_hits(
         await settle(app, pilot)
         assert view.path == "ipo.md" and main.reading and view.has_focus
         assert view.find_active and view.find_query == "融资"
-        hits = view._hits
+        hits = view.finder.hits
         assert hits[0].line > view.scrollable_content_region.height  # below the first screen
         assert view.scroll_y > 0 and visible(view, hits[0].line)
         current, other = style_of(view, "article--find-current"), style_of(view, "article--find")
@@ -140,18 +140,18 @@ async def test_search_as_you_type_then_open_at_the_first_hit_and_step_hits(
         # n / N step through the hits (not to the next unread post)
         await pilot.press("n")
         await pilot.pause()
-        assert view.path == "ipo.md" and view._hit_index == 1
+        assert view.path == "ipo.md" and view.finder.index == 1
         assert visible(view, hits[1].line)
         assert text_in(view, hits[1].line, current) == "融资"
         await pilot.press("n")
         await pilot.pause()
-        assert view._hit_index == 2 and visible(view, hits[2].line)
+        assert view.finder.index == 2 and visible(view, hits[2].line)
         await pilot.press("n")  # wraps around
         await pilot.pause()
-        assert view._hit_index == 0 and visible(view, hits[0].line)
+        assert view.finder.index == 0 and visible(view, hits[0].line)
         await pilot.press("N")
         await pilot.pause()
-        assert view._hit_index == 2 and visible(view, hits[2].line)
+        assert view.finder.index == 2 and visible(view, hits[2].line)
         assert text_in(view, hits[2].line, current) == "融资"
 
         # Esc clears the hits but keeps the article; then n is "next unread" again
@@ -230,15 +230,15 @@ async def test_in_article_find_on_a_cjk_post(tmp_path: Path) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
         assert view.find_active and view.find_query == "猫の"
-        first = view._hit_index
+        first = view.finder.index
         current = style_of(view, "article--find-current")
-        assert text_in(view, view._hits[first].line, current) == "猫の"
+        assert text_in(view, view.finder.hits[first].line, current) == "猫の"
         await pilot.press("n")
         await pilot.pause()
-        assert view._hit_index == (first + 1) % 3 and view.path == "cat.md"
+        assert view.finder.index == (first + 1) % 3 and view.path == "cat.md"
         await pilot.press("N", "N")
         await pilot.pause()
-        assert view._hit_index == (first + 2) % 3
+        assert view.finder.index == (first + 2) % 3
         await pilot.press("escape")
         await pilot.pause()
         assert not finding(view) and main.reading

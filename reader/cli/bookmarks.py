@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from reader.core.errors import LibraryError
 from reader.core.library import NOT_SAVED, Bookmark, Library, known_libraries, library_for_file
 from reader.core.names import library_label
 from reader.core.paths import StorePaths
@@ -142,7 +143,7 @@ def run_list(args: argparse.Namespace) -> int:
                 for _progress in library.sync():  # current paths and missing marks
                     pass
                 groups.append((library.root, library.bookmarks()))
-        except Exception as error:
+        except LibraryError as error:  # a library moved away or a broken store: the others
             if args.library is not None:
                 raise
             print(f"reader: skipped {library_label(root)}: {error}", file=sys.stderr)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from reader.cli import UsageError
 from reader.core.convert import to_markdown
+from reader.core.errors import LibraryError
 from reader.core.model import CATEGORIES_SEPARATOR, Post, category_label
 from reader.core.names import library_label
 from reader.core.parse import ParsedPost, read_post
@@ -170,7 +171,7 @@ def _known_library(real: Path, data_dir: str | None) -> tuple[Site, str, bool] |
         if found is None:
             return None
         site = detect_site(found[0])
-    except Exception:  # a broken state file must not stop `show`
+    except LibraryError:  # a broken state file must not stop `show`
         return None
     located = _relative(site, real)
     return (site, *located) if located is not None else None

@@ -73,7 +73,7 @@ def to_markdown(body: str, fmt: BodyFormat) -> Converted:
     except Exception as error:  # a converter bug must not cost the reader the post
         try:
             markdown = html_to_text(body) if fmt == "html" else body
-        except Exception:
+        except Exception:  # the fallback converter failed as well: the source as it is
             markdown = body
         notice = _join(notice, f"could not convert ({type(error).__name__}): shown as plain text")
     return Converted(_clean(markdown), notice)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
+from reader.core.errors import reports_errors
 from reader.core.model import Post
 from reader.core.paths import StorePaths
 from reader.core.permalink import SiteLinks
@@ -316,6 +317,7 @@ class Library:
             return None
         return SiteLinks.make(self.site.url, self.site.permalink, self.site.timezone)
 
+    @reports_errors
     def post_for_link(self, href: str) -> tuple[str, str | None] | None:
         """(relpath, anchor) of the post a link to the site's own permalink names, or None."""
         links = self.site_links
@@ -326,6 +328,7 @@ class Library:
             path = find_post(self._db, link.values, self.site.timezone)
         return None if path is None else (path, link.anchor)
 
+    @reports_errors
     def post_for_slug(self, slug: str) -> str | None:
         """The post a `{% post_link slug %}` names, or None (see `find_post_link`)."""
         with self._lock:
@@ -342,6 +345,7 @@ class Library:
 
     # ---------------------------------------------------------------- opening
     @classmethod
+    @reports_errors
     def open(
         cls,
         path: str | os.PathLike[str],
@@ -427,6 +431,7 @@ class Library:
         self._state_dirty = True
 
     # ---------------------------------------------------------------- sync
+    @reports_errors
     def sync(self, cancel: threading.Event | None = None) -> Iterator[SyncProgress]:
         """Update the index from the files; yields progress. Runs on its own connection, so
         call it from a worker thread while the UI keeps reading. When the index cannot be
@@ -474,6 +479,7 @@ class Library:
                 )
             return self._search
 
+    @reports_errors
     def update_search(self, cancel: threading.Event | None = None) -> Iterator[IndexProgress]:
         """Bring the full-text index up to date with the post index; yields progress. Runs on
         its own connections, so call it from a worker (after a sync) while the UI reads."""
@@ -495,6 +501,7 @@ class Library:
         finally:
             connection.close()
 
+    @reports_errors
     def search(self, query: str, *, limit: int = 50) -> SearchResults:
         """Posts matching `query` (see reader.core.search_query), best first; raises
         QueryError for a query that cannot be understood."""
@@ -805,6 +812,7 @@ class Library:
             return None
         return Article(row, cached[0], outline(cached[0]), cached[1])
 
+    @reports_errors
     def quick_article(self, path: str, max_bytes: int) -> Article | None:
         """The article when it is cached, or its file is at most `max_bytes` (converting a
         small post takes a few milliseconds); None when it should be loaded in a worker."""
@@ -817,6 +825,7 @@ class Library:
             return None
         return self._converted_article(path) if size <= max_bytes else None
 
+    @reports_errors
     def article(self, path: str) -> Article:
         """Converted Markdown of a post, from the cache when the file did not change.
         Call it from a worker: a first conversion of a big post takes a while."""
@@ -937,6 +946,7 @@ class Library:
             self._state_changed()
             return FolderMarked(changed, self._saved([p for p, _ in items]))
 
+    @reports_errors
     def mark_read(self, path: str, read: bool = True) -> bool:
         """Mark one post read or unread; False when the mark could not be saved."""
         items = self._hashes([path]) or [(path, None)]
@@ -997,9 +1007,11 @@ class Library:
         return None if row is None else path_from_db(row[0])
 
     # ---------------------------------------------------------------- positions
+    @reports_errors
     def position(self, path: str) -> int:
         return self._state.position(self._lib, path)
 
+    @reports_errors
     def save_position(self, path: str, line: int) -> bool:
         """False when the position could not be saved."""
         with self._lock:
@@ -1007,6 +1019,7 @@ class Library:
             return not self._state.read_only
 
     # ---------------------------------------------------------------- bookmarks
+    @reports_errors
     def add_bookmark(
         self,
         path: str,
@@ -1039,6 +1052,7 @@ class Library:
             saved = self._saved([path])
         return replace(self._bookmark(record, row), saved=saved)
 
+    @reports_errors
     def set_bookmark_note(self, path: str, note: str | None, *, anchor: str | None = None) -> bool:
         """False when the note could not be saved."""
         with self._lock:
@@ -1046,6 +1060,7 @@ class Library:
             self._state_dirty = True
             return self._saved([path])
 
+    @reports_errors
     def remove_bookmark(self, path: str, *, anchor: str | None = None) -> bool:
         """False when the removal could not be saved."""
         with self._lock:
@@ -1053,6 +1068,7 @@ class Library:
             self._state_dirty = True
             return self._saved([path])
 
+    @reports_errors
     def bookmarks(self) -> list[Bookmark]:
         """Newest first; bookmarks of vanished posts are kept with missing=True and the post
         facts saved with them; present posts give their title, URL, date... as they are now."""
@@ -1137,6 +1153,7 @@ def known_libraries(paths: StorePaths) -> list[str]:
     return [root for root in known_roots(paths) if not root.startswith(piped)]
 
 
+@reports_errors
 def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str] | None:
     """(root, relpath) of the deepest known library whose root contains `file`."""
     target = Path(os.path.realpath(file))
@@ -1153,6 +1170,7 @@ def library_for_file(file: str | os.PathLike[str], paths: StorePaths) -> tuple[s
     return best
 
 
+@reports_errors
 def post_location(file: str | os.PathLike[str], paths: StorePaths) -> tuple[str, str]:
     """(library, relpath) to read a post file in: the known library holding it (its marks,
     its neighbours), else the file on its own (its state keyed by its real path)."""

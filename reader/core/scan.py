@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from reader.core.errors import LibraryError
+
 SiteKind = Literal["hexo", "jekyll", "hugo", "folder", "file"]
 
 POST_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".html", ".htm"})
@@ -47,7 +49,7 @@ _HUGO_MARKERS = (
 _CONFIG_LIMIT = 1024 * 1024
 
 
-class SiteError(Exception):
+class SiteError(LibraryError):
     """The library path is missing, not a folder or unreadable (CLI exit code 2)."""
 
 

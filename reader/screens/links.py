@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.sanitize import sanitize_line
 from reader.linkopen import LinkTarget
-from reader.widgets.article_render import RenderedLink
+from reader.widgets.article_blocks import RenderedLink
 
 
 class LinksScreen(ModalScreen[LinkTarget | None]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,12 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from reader.core.sanitize import sanitize, sanitize_line
-
-
-@dataclass(frozen=True, slots=True)
-class NoteResult:
-    note: str | None
-    remove: bool = False
+from reader.widgets.article_messages import NoteResult
 
 
 class NoteDialog(ModalScreen[NoteResult | None]):

@@ -27,6 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader import safe
+from reader.core.errors import LibraryError
 from reader.core.model import category_label
 from reader.core.search import IndexProgress, QueryError, SearchHit, SearchResults, fold
 from reader.core.words import counted
@@ -148,7 +149,7 @@ class SearchScreen(Screen[SearchResult | None]):
         except QueryError as error:
             self.post_message(self._Answer(generation, None, str(error)))
             return
-        except Exception as error:  # a broken index must not take the app down
+        except LibraryError as error:  # a broken index must not take the app down
             self.post_message(self._Answer(generation, None, f"search failed: {error}"))
             return
         self.post_message(self._Answer(generation, results, ""))
@@ -174,7 +175,7 @@ class SearchScreen(Screen[SearchResult | None]):
         try:
             for progress in self.library.update_search(self._cancel):
                 self.post_message(self._Indexing(progress))
-        except Exception as error:
+        except LibraryError as error:  # the index cannot be written: searching still works
             self.post_message(self._Indexing(None, f"indexing failed: {error}"))
 
     def on_search_screen__indexing(self, message: _Indexing) -> None:

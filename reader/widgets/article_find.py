@@ -2,24 +2,20 @@
 
 The text searched is what is on screen. Wrapped lines of one paragraph are joined (with a
 space, or with nothing between CJK characters, where the wrap dropped no space), so a phrase
-broken by a wrap is still found; such a hit is highlighted on both lines.
+broken by a wrap is still found; such a hit is highlighted on both lines. `FindState` is one
+article's find (query, hits, the current hit); the find bar itself is a screen (screens/find_bar).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Input
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,32 +118,57 @@ def highlight(strip: Strip, ranges: Sequence[tuple[int, int, Style]]) -> Strip:
     return Strip(segments, strip.cell_length)
 
 
-class FindBar(ModalScreen[bool]):
-    """A one-line find box at the bottom: finds as you type; Enter keeps the hits, Esc ends."""
+@dataclass(slots=True)
+class FindState:
+    """The find in one article: its query, hits, the current one and the hits on each line."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "End find", id="reader.find_cancel"),
-    ]
+    query: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    index: int = -1
+    """The current hit (-1 for none yet)."""
+    by_line: dict[int, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    """(start cell, end cell, is current) of the hits on each rendered line."""
 
-    def __init__(self, on_change: Callable[[str], int], query: str = "") -> None:
-        super().__init__(classes="find-bar")
-        self._on_change = on_change
-        self._query = query
+    @property
+    def active(self) -> bool:
+        return bool(self.query)
 
-    def compose(self) -> ComposeResult:
-        yield Input(self._query, placeholder="Find in the article", id="find-input")
+    @property
+    def current_line(self) -> int:
+        return self.hits[self.index].line
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        count = self._on_change(event.value)
-        query = event.value.strip()
-        event.input.border_subtitle = (
-            f"{count} found" if query and count else "not found" if query else ""
-        )
+    def start(self, query: str, lines: Sequence[Sequence[Segment]], top: int) -> None:
+        """Find `query` in `lines`; the current hit is the first at or below line `top`."""
+        self.query = " ".join(query.split())
+        self.hits = find_hits(lines, self.query) if self.query else []
+        self.index = next((i for i, hit in enumerate(self.hits) if hit.line >= top), 0)
+        if not self.hits:
+            self.index = -1
+        self._index_lines()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(bool(event.value.strip()))
+    def refind(self, lines: Sequence[Sequence[Segment]]) -> None:
+        """Find again after more lines were rendered, keeping the current hit."""
+        self.hits = find_hits(lines, self.query)
+        self.index = min(self.index, len(self.hits) - 1)
+        self._index_lines()
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def step(self, step: int) -> None:
+        self.select((self.index + step) % len(self.hits))
+
+    def select(self, index: int) -> None:
+        self.index = index
+        self._index_lines()
+
+    def clear(self, query: str = "") -> None:
+        """No hits; `query` is found once lines are rendered (a post opened from search)."""
+        self.query = " ".join(query.split())
+        self.hits = []
+        self.index = -1
+        self._index_lines()
+
+    def _index_lines(self) -> None:
+        lines: dict[int, list[tuple[int, int, bool]]] = {}
+        for number, hit in enumerate(self.hits):
+            for line, start, end in hit.spans:
+                lines.setdefault(line, []).append((start, end, number == self.index))
+        self.by_line = lines

@@ -1,11 +1,7 @@
 """Render an article's Markdown into lines of Rich segments, a block at a time.
 
-Rich's Markdown renderable is fast, but a long post rendered in one piece makes the reader wait
-for the last line before the first shows. So the Markdown is cut into blocks at safe places
-(heading lines, blank lines outside fences, HTML blocks and indented code) and each block is
-rendered on its own: the first screen is ready after a few blocks, the rest follows in a worker.
-A block boundary is also what positions are measured against, so a saved position is a
-Markdown line and survives a change of width.
+Each block (article_blocks) is rendered on its own with Rich's Markdown, lines broken as
+line_breaking says: the first screen is ready after a few blocks, the rest follows in a worker.
 
 Links are numbered in the text (`text[3]`) for the link list, and their targets never reach
 the terminal: each link's style carries only `{"reader_link": n}` metadata, never an OSC 8 URL.
@@ -16,17 +12,12 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from rich._wrap import divide_line as rich_divide_line
-from rich.cells import cell_len, chop_cells, get_character_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.containers import Lines
 from rich.markdown import (
     CodeBlock,
     Markdown,
@@ -36,7 +27,6 @@ from rich.markdown import (
     TableDataElement,
 )
 from rich.markdown import Heading as RichHeading
-from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax, SyntaxTheme
@@ -44,278 +34,14 @@ from rich.text import Text
 from rich.theme import Theme
 
 from reader.core.sanitize import sanitize_line
+from reader.widgets.article_blocks import Block, RenderedLink
+from reader.widgets.line_breaking import WrapText, breaks_around, wrap_text
 
 if TYPE_CHECKING:
-    from rich.console import JustifyMethod, OverflowMethod
+    from rich.console import JustifyMethod
 
 LINK_SCHEME = "reader-link:"
 """Placeholder href written into link tokens: the real target stays in `RenderedLink`."""
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
-_HTML_RAW_OPEN = re.compile(
-    r"^ {0,3}<(pre|script|style|textarea)[\s>]|^ {0,3}<(pre|script|style|textarea)$", re.I
-)
-_LIST_OR_QUOTE = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:\s|$)")
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A piece of the article's Markdown that can be rendered on its own."""
-
-    source: str
-    line: int
-    """Index of the block's first line in the article's Markdown."""
-    lines: int
-    """How many Markdown lines the block spans."""
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedLink:
-    number: int
-    text: str
-    """The link's text, sanitized, one line."""
-    href: str
-
-
-def split_blocks(
-    markdown: str, heading_lines: Iterable[int] = (), *, size: int = 24
-) -> list[Block]:
-    """Cut Markdown into renderable blocks of about `size` lines, each heading starting one.
-
-    Cuts happen only at a blank line outside fenced code, raw HTML blocks and comments, when
-    the next line starts flush left (so indented code and list continuations stay whole).
-    Link reference definitions are copied into every block that needs them.
-    """
-    lines = markdown.split("\n")
-    starts = set(heading_lines)
-    references: list[str] = []
-    blocks: list[Block] = []
-    fence: str | None = None
-    raw_end: str | None = None
-    start = 0
-
-    def cut(end: int) -> None:
-        nonlocal start
-        if end > start:
-            blocks.append(Block("\n".join(lines[start:end]), start, end - start))
-        start = end
-
-    for index, line in enumerate(lines):
-        if fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                fence = None
-            continue
-        if raw_end is not None:
-            if raw_end in line.lower():
-                raw_end = None
-            continue
-        if index in starts or (
-            index - start >= size
-            and index > 0
-            and not lines[index - 1].strip()
-            and line[:1] not in ("", " ", "\t")
-        ):
-            cut(index)
-        match = _FENCE.match(line)
-        if match:
-            fence = match.group(1)
-            continue
-        stripped = line.lstrip()
-        if stripped.startswith("<!--") and "-->" not in stripped[4:]:
-            raw_end = "-->"
-            continue
-        raw = _HTML_RAW_OPEN.match(line)
-        if raw:
-            tag = (raw.group(1) or raw.group(2)).lower()
-            if f"</{tag}>" not in line.lower():
-                raw_end = f"</{tag}>"
-            continue
-        if _REFERENCE.match(line):
-            references.append(line)
-    cut(len(lines))
-    if references and len(blocks) > 1:
-        tail = "\n\n" + "\n".join(references)
-        blocks = [Block(b.source + tail, b.line, b.lines) for b in blocks]
-    return blocks
-
-
-# -- line breaking: words for Latin text, any two CJK characters for CJK text -----------------
-
-_NO_START = frozenset(
-    "、。，．,.：:；;？?！!）)］]｝}」』】〕〉》〗〙〛”’»›〞〟々ヽヾゝゞ〻・…‥％%"
-    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
-)
-"""Characters a line must not start with (closing brackets and quotes, stops, small kana)."""
-_NO_END = frozenset("（(［[｛{「『【〔〈《〖〘〚“‘«‹〝")
-"""Characters a line must not end with (opening brackets and quotes)."""
-
-
-def _breaks_around(char: str) -> bool:
-    """Lines may break before and after this character (CJK ideographs, kana, hangul,
-    fullwidth forms: East Asian Wide or Fullwidth)."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
-_SPACE, _WIDE, _NO_START_CLASS, _NO_END_CLASS, _JOINED = 1, 2, 4, 8, 16
-_CLASSES: dict[str, int] = {}
-
-
-def _class(char: str) -> int:
-    """The line-breaking class of a character, as bit flags (cached)."""
-    flags = _CLASSES.get(char)
-    if flags is None:
-        if char.isspace():
-            flags = _SPACE
-        else:
-            flags = _WIDE if _breaks_around(char) else 0
-            if char in _NO_START:
-                flags |= _NO_START_CLASS
-            if char in _NO_END:
-                flags |= _NO_END_CLASS
-            if char == "\u200d" or get_character_cell_size(char) == 0:
-                flags |= _JOINED  # a joiner or combining mark: no break before it (or after ZWJ)
-        _CLASSES[char] = flags
-    return flags
-
-
-def _may_break(previous: int, current: int) -> bool:
-    """May a line end after a character of class `previous` and the next start with one of
-    class `current`?"""
-    if current & _SPACE:
-        return False  # spaces stay at the end of the line they follow
-    if previous & _SPACE:
-        return True
-    if current & _JOINED or previous & _JOINED:
-        return False  # inside an emoji sequence, or before a combining mark
-    if not (previous | current) & _WIDE:
-        return False  # inside a Latin word (or between two Latin punctuation marks)
-    return not (current & _NO_START_CLASS or previous & _NO_END_CLASS)
-
-
-def _may_break_before(previous: str, char: str) -> bool:
-    """May a line end after `previous` and the next one start with `char`?"""
-    return _may_break(_class(previous), _class(char))
-
-
-def break_units(text: str) -> Iterator[tuple[int, str]]:
-    """(start, unit) pieces of `text` a line may break between, trailing spaces included.
-
-    Latin words stay whole; CJK text breaks between any two characters, except before
-    closing punctuation and after opening punctuation (kinsoku)."""
-    start = 0
-    classes = _CLASSES
-    previous = _class(text[0]) if text else 0
-    for index in range(1, len(text)):
-        char = text[index]
-        current = classes.get(char)
-        if current is None:
-            current = _class(char)
-        if _may_break(previous, current):
-            yield start, text[start:index]
-            start = index
-        previous = current
-    if text:
-        yield start, text[start:]
-
-
-def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
-    """Offsets at which to cut `text` so each piece fits `width` cells.
-
-    Rich's own `divide_line` with break opportunities from `break_units` instead of spaces
-    only: a unit that does not fit goes to the next line; one wider than a whole line is
-    folded by cells (or cropped when `fold` is false)."""
-    if text.isascii():
-        return rich_divide_line(text, width, fold=fold)  # no CJK: words only, as Rich does
-    breaks: list[int] = []
-    offset = 0
-    for start, unit in break_units(text):
-        unit_width = cell_len(unit.rstrip())
-        if width - offset >= unit_width:
-            offset += cell_len(unit)
-        elif unit_width > width:
-            if fold:
-                pieces = chop_cells(unit, width)
-                position = start
-                if offset and position:
-                    breaks.append(position)
-                for piece in pieces[:-1]:
-                    position += len(piece)
-                    breaks.append(position)
-                offset = cell_len(pieces[-1])
-            else:
-                if start:
-                    breaks.append(start)
-                offset = cell_len(unit)
-        elif offset and start:
-            breaks.append(start)
-            offset = cell_len(unit)
-    return breaks
-
-
-class WrapText(Text):
-    """A `Text` that wraps CJK text between characters and Latin text between words."""
-
-    def copy(self) -> WrapText:
-        return wrap_text(self)
-
-    def wrap(
-        self,
-        console: Console,
-        width: int,
-        *,
-        justify: JustifyMethod | None = None,
-        overflow: OverflowMethod | None = None,
-        tab_size: int = 8,
-        no_wrap: bool | None = None,
-    ) -> Lines:
-        wrap_justify = justify or self.justify or "default"
-        wrap_overflow = overflow or self.overflow or "fold"
-        no_wrap = bool(no_wrap if no_wrap is not None else self.no_wrap) or overflow == "ignore"
-        if no_wrap:
-            return super().wrap(
-                console,
-                width,
-                justify=justify,
-                overflow=overflow,
-                tab_size=tab_size,
-                no_wrap=no_wrap,
-            )
-        lines = Lines()
-        for line in self.split(allow_blank=True):
-            if "\t" in line:
-                line.expand_tabs(tab_size)
-            new_lines = line.divide(divide_line(line.plain, width, fold=wrap_overflow == "fold"))
-            for new_line in new_lines:
-                new_line.rstrip_end(width)
-            if wrap_justify:
-                new_lines.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
-            for new_line in new_lines:
-                new_line.truncate(width, overflow=wrap_overflow)
-            lines.extend(new_lines)
-        return lines
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        lines = self.plain.splitlines()
-        widest = max((cell_len(line) for line in lines), default=0)
-        units = [cell_len(unit.strip()) for line in lines for _, unit in break_units(line)]
-        return Measurement(max(units, default=widest), widest)
-
-
-def wrap_text(text: Text) -> WrapText:
-    """A `WrapText` copy of `text` (same spans and settings)."""
-    copy = WrapText(
-        text.plain,
-        style=text.style,
-        justify=text.justify,
-        overflow=text.overflow,
-        no_wrap=text.no_wrap,
-        end=text.end,
-        tab_size=text.tab_size,
-    )
-    copy._spans[:] = text._spans
-    return copy
 
 
 class _Heading(RichHeading):
@@ -437,8 +163,8 @@ def _join_cjk_lines(tokens: Sequence[Token]) -> None:
                 and after.type == "text"
                 and before.content[-1:]
                 and after.content[:1]
-                and _breaks_around(before.content[-1])
-                and _breaks_around(after.content[0])
+                and breaks_around(before.content[-1])
+                and breaks_around(after.content[0])
             ):
                 children[index] = Token("text", "", 0, content="")
 

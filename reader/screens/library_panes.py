@@ -1,0 +1,357 @@
+"""The main screen's panes: folders, filter and post list beside the reading pane.
+
+Wide terminals (>= 120 columns) show both panes side by side; narrower ones show one at a time
+(list <-> article). `LibraryPanes` lays them out and keeps the list current (the sync worker,
+the filter, the preview); MainScreen (main.py) adds what the reader does. Workers call the core;
+message handlers change widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from reader import safe
+from reader.core.library import Folder, Library
+from reader.core.words import counted
+from reader.widgets.article_view import ArticleView
+from reader.widgets.filter_input import FilterInput
+from reader.widgets.folder_tree import ALL, FolderTree
+from reader.widgets.footer import ReaderFooter
+from reader.widgets.post_list import PostListView
+from reader.widgets.sync_status import SyncStatus
+
+if TYPE_CHECKING:
+    from reader.core.config import Config
+    from reader.core.search import IndexProgress
+    from reader.core.sync import SyncProgress
+
+WIDE = 120
+PREVIEW_DELAY = 0.25  # seconds the list cursor rests on a post before a wide screen shows it
+_STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts in
+
+
+@dataclass
+class SyncUpdate(Message):
+    """A progress report from the sync worker (posted from its thread)."""
+
+    progress: SyncProgress
+
+
+@dataclass
+class SearchIndexUpdate(Message):
+    """Progress of the background search indexing that follows a sync (from its thread)."""
+
+    progress: IndexProgress
+
+
+class LibraryPanes(Screen[None]):
+    """Library pane + reading pane, and the sync that keeps the library current."""
+
+    def __init__(self, library: Library, config: Config, *, open_path: str | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config
+        self._open_at_start = open_path
+        """A post to open as soon as the index lists it (now, or once the first sync is done)."""
+        self.folder: Folder = ALL
+        self.sort: Literal["date", "title"] = "date"
+        self._sync_cancel = threading.Event()
+        self._last_stream = 0.0
+        self._notices_shown: set[str] = set()
+        self._listed_generation: tuple[int, int] | None = None
+        self._status_timer: Timer | None = None
+        self._sync_progress: SyncProgress | None = None  # the last report of a running sync
+        self._preview_timer: Timer | None = None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="library-pane"):
+                yield FolderTree(id="folders")
+                yield FilterInput(placeholder="Filter titles…", id="filter", select_on_focus=False)
+                yield PostListView(id="posts")
+            yield ArticleView(self.library, id="article")
+        yield SyncStatus(id="sync")
+        yield ReaderFooter(compact=True)
+
+    @property
+    def posts(self) -> PostListView:
+        return self.query_one("#posts", PostListView)
+
+    @property
+    def folders(self) -> FolderTree:
+        return self.query_one("#folders", FolderTree)
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one("#filter", FilterInput)
+
+    @property
+    def reading(self) -> bool:
+        """The article pane is the one shown (narrow) or focused (wide)."""
+        return self.has_class("-reading")
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.filter_input.cursor_blink = False
+        self._apply_layout(self.app.size.width)
+        snapshot = self.library.folders_snapshot()
+        if snapshot is None:
+            self.folders.set_folders(self.library.folders())
+        else:  # the counts of the last session now, current ones once the screen is painted
+            self.folders.set_folders(snapshot)
+            self.call_after_refresh(self._recount_folders)
+        self.reload_posts()
+        self.posts.focus()
+        self._show_new_notices()
+        self._open_pending_post()
+        self.call_after_refresh(self.start_sync)  # the first screen before the resync
+
+    def on_unmount(self) -> None:
+        self._sync_cancel.set()
+
+    def on_resize(self, event: Resize) -> None:
+        was_wide = self.has_class("-wide")
+        self._apply_layout(event.size.width)
+        current = self.posts.current
+        if not was_wide and self.has_class("-wide") and current is not None:
+            self._schedule_preview(current.path)  # the reading pane just appeared
+
+    def _apply_layout(self, width: int) -> None:
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        self.set_class(not wide, "-narrow")
+
+    def _show_article(self) -> None:
+        self.add_class("-reading")
+        self.article.focus()
+
+    def _show_list(self) -> None:
+        self.remove_class("-reading")
+        self.posts.focus()
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def reload_posts(self, *, keep: str | None = None) -> None:
+        """Query the current folder, sort and filter again; keep the cursor on `keep`."""
+        current = self.posts.current
+        keep = keep if keep is not None else (current.path if current else None)
+        self._listed_generation = self.library.index_generation()
+        selection = self.library.posts(
+            self.folder, sort=self.sort, filter_text=self.filter_input.value
+        )
+        self.posts.empty_message = self._empty_message()
+        self.posts.set_posts(selection, keep=keep)
+
+    def _empty_message(self) -> str:
+        """What an empty list says: a library still being read is not an empty one."""
+        if self.filter_input.value:
+            return "No titles match the filter."
+        progress = self._sync_progress
+        if progress is not None and not progress.done:
+            if progress.total is None:
+                return f"Reading the library… {counted(progress.seen, 'file')} found"
+            return f"Reading the library… {counted(progress.parsed, 'post')} so far"
+        return "No posts here."
+
+    def refresh_marks(self) -> None:
+        """Repaint rows at once and the folder counts when recounted (off the UI thread:
+        counting every category of a 100k-post library takes half a second)."""
+        self.posts.invalidate()
+        self._recount_folders()
+        self._show_new_notices()
+
+    @work(thread=True, exclusive=True, group="folders", exit_on_error=False)
+    def _recount_folders(self) -> None:
+        folders = self.library.folders()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.folders.set_folders, folders)
+
+    def _show_new_notices(self) -> None:
+        """Backups, rebuilds and 'state is not being saved' (say, the disk filled up), once."""
+        for notice in self.library.notices:
+            if notice not in self._notices_shown:
+                self._notices_shown.add(notice)
+                safe.notify(self.app, notice, severity="warning", timeout=8)
+
+    @on(FolderTree.FolderChanged)
+    def _folder_changed(self, event: FolderTree.FolderChanged) -> None:
+        if event.folder != self.folder:
+            self.folder = event.folder
+            self.posts.cursor = 0
+            self.reload_posts(keep="")
+
+    @on(FolderTree.FolderOpened)
+    def _folder_opened(self) -> None:
+        self.posts.focus()
+
+    # -- filter -------------------------------------------------------------------------------
+
+    @on(PostListView.FilterRequested)
+    @on(FolderTree.FilterRequested)
+    def open_filter(self) -> None:
+        self.add_class("-filtering")
+        # Selected, so typing replaces the last filter (Tab back into the box keeps it as is:
+        # the box does not select on focus).
+        self.filter_input.select_all()
+        self.filter_input.focus()
+
+    def close_filter(self, *, clear: bool) -> None:
+        if clear and self.filter_input.value:
+            self.filter_input.value = ""
+            self.reload_posts()
+        if not self.filter_input.value:
+            self.remove_class("-filtering")
+        self.posts.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.reload_posts()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.close_filter(clear=False)
+
+    @on(FilterInput.Cancelled)
+    def _filter_cancelled(self) -> None:
+        self.close_filter(clear=True)
+
+    # -- opening posts ------------------------------------------------------------------------
+
+    @on(PostListView.Highlighted)
+    def _post_highlighted(self, event: PostListView.Highlighted) -> None:
+        self._schedule_preview(event.path)
+
+    def _schedule_preview(self, path: str) -> None:
+        """On a wide screen the reading pane shows the post under the cursor once the cursor
+        rests (scrolling through the list does not load every post it passes)."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if self.has_class("-wide") and not self.reading:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(path))
+
+    def _preview(self, path: str) -> None:
+        self._preview_timer = None
+        current = self.posts.current
+        if self.reading or not self.has_class("-wide") or current is None:
+            return
+        if current.path == path and self.article.path != path:
+            self.article.show(path, preview=True)
+
+    @on(PostListView.Selected)
+    def _post_selected(self, event: PostListView.Selected) -> None:
+        self.open_post(event.path)
+
+    def _open_pending_post(self, *, synced: bool = False) -> None:
+        """Open the post asked for at start once the index lists it; after a sync that did
+        not find it, say so instead of waiting."""
+        path = self._open_at_start
+        if path is None:
+            return
+        if self.library.has_post(path):
+            self._open_at_start = None
+            self.open_post(path)
+        elif synced:
+            self._open_at_start = None
+            safe.notify(self.app, f"{path} is not a post of this library", severity="error")
+
+    def open_post(self, path: str, *, find: str = "") -> None:
+        self.posts.select_path(path)
+        self.article.show(path, find=find)
+        self._show_article()
+
+    # -- sync ---------------------------------------------------------------------------------
+
+    def action_resync(self) -> None:
+        self.start_sync()
+
+    def start_sync(self) -> None:
+        self._sync_cancel.set()
+        self._sync_cancel = threading.Event()
+        self._run_sync(self._sync_cancel)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _run_sync(self, cancel: threading.Event) -> None:
+        last = 0.0
+        for progress in self.library.sync(cancel):
+            now = time.monotonic()
+            if progress.done or now - last >= 0.05:
+                last = now
+                self.post_message(SyncUpdate(progress))
+            if cancel.is_set():
+                return
+        self.library.prepare_filter()
+        if self.config.search_index != "background":
+            return
+        # Then new and changed posts go into the search index; a resync cancels this (the
+        # batches already written stay), and the search screen finishes what is left.
+        for indexed in self.library.update_search(cancel):
+            now = time.monotonic()
+            if indexed.total and (indexed.finished or now - last >= 0.2):
+                last = now
+                self.post_message(SearchIndexUpdate(indexed))
+
+    @on(SearchIndexUpdate)
+    def _search_index_update(self, event: SearchIndexUpdate) -> None:
+        status = self.query_one(SyncStatus)
+        status.update_indexing(event.progress)
+        self._hide_status_later(3 if event.progress.finished else None)
+
+    @on(SyncUpdate)
+    def _sync_update(self, event: SyncUpdate) -> None:
+        status = self.query_one(SyncStatus)
+        status.update_progress(event.progress)
+        now = time.monotonic()
+        progress = event.progress
+        self._sync_progress = progress
+        if not len(self.posts):
+            self.posts.empty_message = self._empty_message()
+            self.posts.refresh()
+        if (
+            progress.done
+            and not (progress.parsed or progress.removed or progress.relinked)
+            and self.library.index_generation() == self._listed_generation
+        ):
+            pass  # a no-change resync, and no other reader indexed meanwhile: list is current
+        elif progress.done or now - self._last_stream >= _STREAM_EVERY:
+            self._last_stream = now
+            self.reload_posts()
+            self.folders.set_folders(self.library.folders())
+        if event.progress.done:
+            self._hide_status_later(4)
+            self._open_pending_post(synced=True)
+
+    def _hide_status_later(self, seconds: float | None) -> None:
+        """Hide the status line after `seconds`; None keeps it (a newer report came in)."""
+        if self._status_timer is not None:
+            self._status_timer.stop()
+            self._status_timer = None
+        if seconds is not None:
+            self._status_timer = self.set_timer(seconds, self.query_one(SyncStatus).hide)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "sync" and event.state == WorkerState.ERROR:
+            self._sync_progress = None
+            self.posts.empty_message = self._empty_message()
+            self.posts.refresh()
+            self.query_one(SyncStatus).hide()
+            safe.notify(self.app, f"Sync failed: {event.worker.error}", severity="error")

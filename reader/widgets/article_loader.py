@@ -1,0 +1,168 @@
+"""Rendering a post for the article view: what to render with, and the chunks it yields.
+
+Renders on the UI thread for the first screen of a small post, in a thread worker otherwise;
+only `render_request` (on the UI thread) reads the widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.syntax import SyntaxTheme
+from rich.text import Text
+
+from reader.core.model import category_label
+from reader.core.sanitize import REPLACEMENT, sanitize_line
+from reader.widgets.article_document import BLOCK_GAP, Chunk, Document, Line
+from reader.widgets.code_theme import code_theme
+from reader.widgets.component_style import solid_style
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from reader.core.library import Article
+    from reader.widgets.article_blocks import Block, RenderedLink
+
+FIRST_SCREEN_HERE_CHARS = 32_000
+"""A post file, and its Markdown, up to this size is converted and its first screen rendered on
+the UI thread (a few ms for typical posts); a bigger one loads in a worker from the start."""
+CHUNK_LINES = 400
+"""Lines per chunk after the first screen."""
+
+STYLE_CLASSES = {
+    "markdown.h1": "article--h1",
+    "markdown.h2": "article--h2",
+    "markdown.h3": "article--h3",
+    "markdown.h4": "article--h3",
+    "markdown.h5": "article--h3",
+    "markdown.h6": "article--h3",
+    "markdown.link": "article--link",
+    "markdown.link_url": "article--link",
+    "markdown.kbd": "article--link-number",
+    "markdown.code": "article--code-inline",
+    "markdown.code_block": "article--code-block",
+    "markdown.block_quote": "article--quote",
+    "markdown.hr": "article--rule",
+    "markdown.table.border": "article--rule",
+    "markdown.table.header": "article--table-header",
+    "markdown.list": "article--bullet",
+    "markdown.h7": "article--h3",
+    "markdown.item.bullet": "article--bullet",
+    "markdown.item.number": "article--bullet",
+    "reader.title": "article--title",
+    "reader.meta": "article--meta",
+    "reader.source": "article--source",
+    "reader.notice": "article--notice",
+}
+"""The article view's component class behind each Rich style name the renderer uses."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderRequest:
+    """One rendering of one post: `generation` tells a stale one from the current one."""
+
+    path: str
+    generation: int
+    width: int
+    styles: dict[str, Style]
+    code_theme: SyntaxTheme
+    first_screen: int
+    """Lines that fill the first screen: the first chunk is sent once it has them."""
+
+
+def column_width(widget: Widget, measure: int) -> int:
+    """The article column in `widget`: `measure` cells at most, less in a narrow view."""
+    available = widget.scrollable_content_region.width
+    if not available:
+        # Hidden until the layout shows it (a narrow terminal shows it full width): guess
+        # that width now rather than render twice.
+        styles = widget.styles
+        gutter = styles.gutter.width + int(styles.scrollbar_size_vertical)
+        available = (widget.app.size.width or 80) - gutter
+    return max(10, min(int(measure), available - 2))
+
+
+def render_request(
+    widget: Widget, path: str, generation: int, width: int, code_themes: dict[str, SyntaxTheme]
+) -> RenderRequest:
+    """Render `path` in `widget`'s colours as they are now (`code_themes` caches the syntax
+    colours made for each app theme)."""
+    theme = widget.app.theme
+    if theme not in code_themes:
+        code_themes[theme] = code_theme(lambda name: solid_style(widget, name))
+    styles = {style: solid_style(widget, name) for style, name in STYLE_CLASSES.items()}
+    first_screen = max(widget.size.height, 24) + 10
+    return RenderRequest(path, generation, width, styles, code_themes[theme], first_screen)
+
+
+def render_chunks(
+    doc: Document, request: RenderRequest, wanted: Callable[[], bool]
+) -> Iterator[tuple[Chunk, bool]]:
+    """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
+    fills a screen, then about CHUNK_LINES each. Stops early once `wanted()` is False."""
+    # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
+    from reader.widgets.article_blocks import split_blocks
+    from reader.widgets.article_render import make_console, render_block, render_text
+
+    article, width, styles = doc.article, doc.width, request.styles
+    console = make_console(width, styles)
+    header: list[Line] = render_text(article_header(article, styles), console, width)
+    blank: Line = [Segment(" " * width)]
+    blocks = split_blocks(article.markdown, (h.line for h in article.headings))
+    doc.total_blocks = len(blocks)
+    links: list[RenderedLink] = []
+    sent_links = 0
+    lines: list[Line] = [*header, blank]
+    placed: list[tuple[Block, int, int]] = []
+    top = 0
+    sent_first = False
+    budget = 0
+    for block in blocks:
+        if not wanted():
+            return
+        rendered = render_block(block, console, width, code_theme=request.code_theme, links=links)
+        if not rendered:
+            continue
+        y = top + len(lines)
+        placed.append((block, y, len(rendered)))
+        lines.extend(rendered)
+        lines.extend(blank for _ in range(BLOCK_GAP))
+        budget += len(rendered)
+        if (not sent_first and len(lines) + top >= request.first_screen) or budget >= CHUNK_LINES:
+            yield Chunk(lines, placed, links[sent_links:]), False
+            top += len(lines)
+            lines, placed, sent_links = [], [], len(links)
+            sent_first = True
+            budget = 0
+    yield Chunk(lines, placed, links[sent_links:]), True
+
+
+def article_header(article: Article, styles: dict[str, Style]) -> Text:
+    """Title, date and author, category paths, source URL, notices: sanitized, no markup."""
+    from reader.widgets.line_breaking import WrapText
+
+    row = article.row
+    text = WrapText(justify="left", overflow="fold")
+    text.append(
+        sanitize_line(row.title) or sanitize_line(row.path, REPLACEMENT), styles["reader.title"]
+    )
+    meta = []
+    if row.date is not None:
+        meta.append(row.date.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00"))
+    if row.author:
+        meta.append(sanitize_line(row.author))
+    if meta:
+        text.append("\n" + " · ".join(meta), styles["reader.meta"])
+    if row.categories:
+        paths = (category_label(path, sanitize_line) for path in row.categories)
+        text.append("\n" + "  ·  ".join(paths), styles["reader.meta"])
+    if row.url:
+        text.append("\n" + sanitize_line(row.url), styles["reader.source"])
+    for notice in (article.notice, row.error):
+        if notice:
+            text.append("\n⚠ " + sanitize_line(notice), styles["reader.notice"])
+    return text

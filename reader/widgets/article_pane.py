@@ -1,0 +1,400 @@
+"""The reading pane's display: one post's rendered lines, loaded, painted, and its position.
+
+`ArticlePane` is a `ScrollView` over pre-rendered lines (Rich's Markdown, see article_render):
+only visible lines are painted, the first screen shows as soon as its blocks are rendered and
+the rest streams in from a thread worker that can be cancelled. The column is at most
+`config.measure` cells wide and centred. Positions are saved as Markdown lines, so they survive
+a change of width. The reading actions are ArticleView's (article_view.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from rich.segment import Segment
+from rich.syntax import SyntaxTheme
+from rich.text import Text
+from textual import events, work
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.errors import LibraryError
+from reader.widgets import article_messages as messages
+from reader.widgets.article_document import Chunk, Document
+from reader.widgets.article_find import FindState, highlight
+from reader.widgets.article_loader import (
+    FIRST_SCREEN_HERE_CHARS,
+    STYLE_CLASSES,
+    RenderRequest,
+    column_width,
+    render_chunks,
+    render_request,
+)
+from reader.widgets.article_marks import ReadingMarks
+from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
+from reader.widgets.component_style import solid_style
+from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
+
+if TYPE_CHECKING:
+    from reader.core.library import Article, Library
+    from reader.widgets.article_blocks import RenderedLink
+
+SAVE_DELAY = 0.6
+"""Seconds of scroll quiet before the position is saved."""
+
+
+class _Config(Protocol):
+    measure: int
+    mark_read_on: str
+
+
+class ArticlePane(ScrollView, can_focus=True):
+    """Shows one post: loads and paints it, keeps its position and read mark."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *STYLE_CLASSES.values(),
+        "article--find",
+        "article--find-current",
+        *CODE_CLASSES,
+    }
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._library = library
+        self._doc: Document | None = None
+        self._generation = 0
+        """Counts the renderings started: a worker's stale chunks are told by theirs."""
+        self._restore_line: int | None = None
+        """Markdown line to scroll to once it is rendered."""
+        self._preview = False
+        self._read_marked = False
+        self._marks = ReadingMarks(library, self)
+        self._save_timer: object | None = None
+        self._error: str | None = None
+        self._loading_path: str | None = None
+        self._cache: dict[int, Strip] = {}
+        self._trim: threading.Thread | None = None
+        """The last memory trim started (after a long post was closed)."""
+        self.finder = FindState()
+        self._reveal_first_hit = False
+        """Scroll to the first hit as soon as one is rendered (opened from search)."""
+        self._follow_end = False
+        """G was pressed before the post was all rendered: keep going to the end as it grows."""
+        self._code_themes: dict[str, SyntaxTheme] = {}
+        """Syntax colours by app theme name (made from the theme's variables)."""
+
+    @property
+    def path(self) -> str | None:
+        """The post shown (or loading), None when empty."""
+        return self._doc.path if self._doc is not None else self._loading_path
+
+    @property
+    def article(self) -> Article | None:
+        return self._doc.article if self._doc is not None else None
+
+    @property
+    def links(self) -> list[RenderedLink]:
+        """Links rendered so far, numbered as in the text."""
+        return list(self._doc.links) if self._doc is not None else []
+
+    @property
+    def rendering_complete(self) -> bool:
+        return self._doc is not None and self._doc.complete
+
+    def show(self, path: str, *, find: str = "", preview: bool = False) -> None:
+        """Load `path`, restore its saved position, mark it read per config.
+
+        With `find`, highlight its hits instead and open at the first one (search results).
+        A `preview` (the post under the list's cursor on a wide screen) is not marked read
+        and saves no position: the reader has not opened it."""
+        self.save_position()
+        self._preview = preview
+        self._generation += 1
+        self._loading_path = path
+        self._read_marked = False
+        self._follow_end = False
+        self._error = None
+        self.finder.clear(find)
+        self._repaint_hits()
+        self.refresh_bindings()
+        self._reveal_first_hit = self.finder.active
+        self._restore_line = None if find else self._marks.position(path)
+        self._open(self._request(path))
+
+    def clear(self) -> None:
+        """Show nothing (e.g. the selected post vanished)."""
+        self.save_position()
+        self._generation += 1
+        self._set_document(None)
+        self.virtual_size = Size(0, 0)
+        self.refresh()
+
+    @property
+    def _hidden(self) -> bool:
+        """Not on screen (the list pane of a narrow terminal): scroll_y says nothing then."""
+        return not self.display or self.size.height == 0
+
+    def save_position(self) -> None:
+        doc = self._doc
+        if (
+            doc is None
+            or not doc.lines
+            or self._hidden
+            or self._restore_line is not None
+            or self._preview
+        ):
+            # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
+            # either way the position saved before is still the right one.
+            return
+        line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y > 0 else 0
+        self._marks.save_position(doc.path, line)
+
+    def _reveal_hit(self) -> None:
+        line = self.finder.current_line
+        height = self.scrollable_content_region.height or self.size.height
+        if not self.scroll_y <= line < self.scroll_y + height - 1:
+            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True, force=True)
+
+    def _repaint_hits(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # -- loading and rendering -------------------------------------------------------------
+
+    def _config(self) -> _Config | None:
+        return getattr(self.app, "config", None)
+
+    def _content_width(self) -> int:
+        return column_width(self, getattr(self._config(), "measure", 100))
+
+    def _request(self, path: str) -> RenderRequest:
+        """Render `path` now, as the view is now (width, colours), superseding any before."""
+        width = self._content_width()
+        return render_request(self, path, self._generation, width, self._code_themes)
+
+    def _wanted(self, request: RenderRequest) -> bool:
+        """Not superseded: no other post, width or theme asked for since."""
+        return request.generation == self._generation
+
+    def _open(self, request: RenderRequest) -> None:
+        """Show the first screen of a small or cached post at once, on this thread (a worker
+        would add its start and a fight for the GIL to every open); others load in a worker."""
+        try:
+            article = self._library.quick_article(request.path, FIRST_SCREEN_HERE_CHARS)
+        except LibraryError:  # the worker tries again and shows the error in the pane
+            article = None
+        if article is None or len(article.markdown) > FIRST_SCREEN_HERE_CHARS:
+            self._load(request)
+            return
+        doc = Document(request.path, article, request.width)
+        chunks = render_chunks(doc, request, lambda: self._wanted(request))
+        try:
+            chunk, done = next(chunks)
+        except Exception:  # Rich's rendering of a hostile post can fail in any way: the worker
+            self._load(request)  # tries again and shows what went wrong
+            return
+        self._set_document(doc)
+        self._add_chunk(chunk, done)
+        if not done:  # the rest once the first screen is painted, not fighting it for the GIL
+            self.call_after_refresh(self._render_rest_of, chunks, request)
+
+    def _render_rest_of(self, chunks: Iterator[tuple[Chunk, bool]], request: RenderRequest) -> None:
+        if self._wanted(request):  # not another post shown meanwhile
+            self._render_rest(chunks, request.generation)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _load(self, request: RenderRequest) -> None:
+        path, generation = request.path, request.generation
+        try:
+            article = self._library.article(path)
+        except LibraryError as error:  # shown in the pane; the app keeps running
+            self.post_message(messages.Loaded(generation, None, f"Cannot open {path}: {error}"))
+            return
+        if not self._wanted(request):
+            return
+        doc = Document(path, article, request.width)
+        self.post_message(messages.Loaded(generation, doc, None))
+        self._post_chunks(render_chunks(doc, request, lambda: self._wanted(request)), generation)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _render_rest(self, chunks: Iterator[tuple[Chunk, bool]], generation: int) -> None:
+        self._post_chunks(chunks, generation)
+
+    def _post_chunks(self, chunks: Iterator[tuple[Chunk, bool]], generation: int) -> None:
+        try:
+            for chunk, done in chunks:
+                self.post_message(messages.Rendered(generation, chunk, done))
+        except Exception as error:  # Rich on a hostile post can fail in any way: what was
+            # rendered stays, and the reader is told why there is no more
+            message = f"Cannot show all of this post: {error}"
+            self.post_message(messages.Rendered(generation, Chunk([], [], []), True, message))
+
+    def on_article_view_loaded(self, message: messages.Loaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        if message.document is None:
+            self._set_document(None)
+            self._error = message.error
+            self.virtual_size = Size(0, 1)
+            self.refresh()
+            if message.error:
+                self.notify(message.error, severity="error", markup=False)
+            return
+        self._set_document(message.document)
+
+    def _set_document(self, doc: Document | None) -> None:
+        old, self._doc = self._doc, doc
+        self._loading_path = None
+        self._cache.clear()
+        if old is not None and old is not doc and len(old.lines) >= TRIM_AFTER_LINES:
+            del old  # its lines are freed here; the trim then gives their pages back
+            self._trim = trim_soon()
+
+    def on_article_view_rendered(self, message: messages.Rendered) -> None:
+        message.stop()
+        if message.generation == self._generation:
+            self._add_chunk(message.chunk, message.done)
+            if message.error:
+                self.notify(message.error, severity="error", markup=False)
+
+    def _add_chunk(self, chunk: Chunk, done: bool) -> None:
+        doc = self._doc
+        if doc is None:
+            return
+        first = not doc.lines
+        doc.add(chunk, done)
+        if self.finder.active:
+            self.finder.refind(doc.lines)
+        self._cache.clear()
+        self.virtual_size = Size(doc.width, len(doc.lines))
+        if self._reveal_first_hit and self.finder.hits:
+            self._reveal_first_hit = False
+            self.finder.select(0)
+            self._reveal_hit()
+        if self._restore_line is not None:
+            target = doc.line_for_source(self._restore_line)
+            if target is not None:
+                if target <= self.max_scroll_y or done:  # else the next chunk scrolls further
+                    self._restore_line = None
+                self.scroll_to(y=target, animate=False, immediate=True, force=True)
+        if self._follow_end:
+            self._follow_end = not done
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        self.refresh()
+        if first and not self._preview:
+            self.post_message(messages.Opened(doc.path))
+            if getattr(self._config(), "mark_read_on", "open") != "end":
+                # After the first screen is painted: a read mark waits for the disk.
+                self.call_after_refresh(self._mark_read_if_showing, doc, self._generation)
+        if done:
+            self._check_end()
+
+    # -- read marks -----------------------------------------------------------------------
+
+    def on_focus(self) -> None:
+        """Focusing a preview (Tab from the list) is opening it: from here it counts as read."""
+        doc = self._doc
+        if self._preview and doc is not None:
+            self._preview = False
+            self.post_message(messages.Opened(doc.path))
+            if getattr(self._config(), "mark_read_on", "open") != "end":
+                self._mark_read()
+
+    def _mark_read_if_showing(self, doc: Document, generation: int) -> None:
+        if self._doc is doc and self._generation == generation:  # not another post meanwhile
+            self._mark_read()
+
+    def _mark_read(self) -> None:
+        doc = self._doc
+        if doc is None or self._read_marked or self._preview:
+            return
+        self._read_marked = True
+        if self._marks.mark_read(doc.path):
+            self.post_message(messages.MarkedRead(doc.path))
+
+    def _check_end(self) -> None:
+        if self._doc is not None and self._doc.complete and self.scroll_y >= self.max_scroll_y:
+            self._mark_read()
+
+    # -- painting -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._rerender, init=False)
+
+    def _rerender(self) -> None:
+        doc = self._doc
+        if doc is None:
+            return
+        self.save_position()
+        if self._restore_line is not None:
+            pass  # still on its way to the saved line: keep going there
+        elif self._hidden:
+            self._restore_line = self._marks.position(doc.path)
+        else:
+            self._restore_line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0
+        self._generation += 1
+        self._load(self._request(doc.path))
+
+    def on_resize(self, event: events.Resize) -> None:
+        doc = self._doc
+        if doc is not None and doc.width != self._content_width():
+            self._rerender()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width or self.size.width
+        doc = self._doc
+        base = self.rich_style
+        if doc is None or index >= len(doc.lines):
+            if doc is None and self._error and index == 0:
+                text = Text(self._error, style=base)
+                return Strip(list(text.render(self.app.console)), text.cell_len).crop_extend(
+                    0, width, base
+                )
+            return Strip.blank(width, base)
+        cached = self._cache.get(index)
+        if cached is None:
+            margin = max(0, (width - doc.width) // 2)
+            line = Strip(doc.lines[index], doc.width)
+            hits = self.finder.by_line.get(index)
+            if hits:
+                plain = solid_style(self, "article--find")
+                current = solid_style(self, "article--find-current")
+                line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
+            if margin:
+                line = Strip([Segment(" " * margin), *line], margin + line.cell_length)
+            cached = line.apply_style(base).crop_extend(0, width, base)
+            self._cache[index] = cached
+        return cached.apply_offsets(scroll_x, index)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._doc is None:
+            return
+        if new < old:
+            self._follow_end = False  # the reader went back up: stop following the end
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
+        if getattr(self._config(), "mark_read_on", "open") == "end":
+            self._check_end()
+
+    def _save_soon(self) -> None:
+        self._save_timer = None
+        self.save_position()
+
+    def on_unmount(self) -> None:
+        self.save_position()
+        self._generation += 1  # a render worker still running stops at its next block
