@@ -10,22 +10,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from reader.core.sanitize import sanitize_line
+from reader.keys import bindings
 from reader.linkopen import NO_OPENER
 
 
 class CopyLinkScreen(ModalScreen[None]):
     """`y` copies the URL and closes; Esc closes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,c", "copy", "Copy the link", id="reader.copy_link"),
-        Binding("escape,q", "dismiss_none", "Close", id="reader.copy_link_close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("copy_link")
 
     def __init__(self, url: str, why: str = NO_OPENER) -> None:
         super().__init__(classes="copy-link-dialog")

@@ -12,27 +12,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.keys import KEYS, KEYS_BY_ID, SCOPE_TITLES, effective_keys
-
-
-def _moving(binding_id: str, where: str) -> Binding:
-    """The table's moving key (remapped with it) scrolling the help instead."""
-    spec = KEYS_BY_ID[binding_id]
-    return Binding(spec.keys, f"scroll({where!r})", show=False, id=spec.id)
+from reader.keys import KEYS, SCOPE_TITLES, bindings, effective_keys
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, grouped by where it works. Esc, q or ? closes it."""
+    """Every key, grouped by where it works. Esc, q or ? closes it; the moving keys scroll it."""
 
-    BINDINGS: ClassVar = [
-        Binding("escape,q,question_mark", "dismiss", "Close", show=False),
-        _moving("reader.down", "down"),
-        _moving("reader.up", "up"),
-        _moving("reader.top", "top"),
-        _moving("reader.bottom", "bottom"),
-        _moving("reader.page_down", "page_down"),
-        _moving("reader.page_up", "page_up"),
-    ]
+    BINDINGS: ClassVar = bindings("help")
 
     def compose(self) -> ComposeResult:
         # Not focusable: its own home/end would scroll animated, ahead of the keys above.

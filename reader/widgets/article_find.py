@@ -16,10 +16,12 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input
+
+from reader.keys import bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +127,7 @@ def highlight(strip: Strip, ranges: Sequence[tuple[int, int, Style]]) -> Strip:
 class FindBar(ModalScreen[bool]):
     """A one-line find box at the bottom: finds as you type; Enter keeps the hits, Esc ends."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "End find", id="reader.find_cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("find")
 
     def __init__(self, on_change: Callable[[str], int], query: str = "") -> None:
         super().__init__(classes="find-bar")
