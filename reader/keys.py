@@ -629,8 +629,16 @@ CONTEXTS: dict[str, tuple[Scope, ...]] = {
 """Where a key goes from each focused widget: its own bindings, its screen's, then the app's
 unless the screen is modal."""
 
-_TYPING: frozenset[Scope] = frozenset({"filter"})
-"""Scopes of text boxes: printable keys are typed there and never reach the scopes above."""
+_TYPING: dict[Scope, str] = {
+    "filter": "the filter box",
+    "search": "the search box",
+    "find": "the find box",
+    "note": "the note box",
+    "export": "the export path box",
+    "open_library": "the library path box",
+}
+"""Scopes where a text box has the focus (their own or their screen's): printable keys are typed
+there and reach neither these scopes' bindings nor those behind them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -684,3 +692,29 @@ def find_conflict(keymap: dict[str, str]) -> KeyConflict | None:
 
 def _declared(first: str, second: str) -> bool:
     return second in KEYS_BY_ID[first].shares or first in KEYS_BY_ID[second].shares
+
+
+@dataclass(frozen=True, slots=True)
+class TypedKey:
+    """A key that types a character, given to a binding that only a text box would see."""
+
+    key: str
+    binding_id: str
+    box: str
+
+    def message(self) -> str:
+        return (
+            f"key {self.key!r} of {self.binding_id} would be typed into {self.box} instead; "
+            "give it a key that types nothing (ctrl+…, a function key) in [keys]"
+        )
+
+
+def find_typed_key(keymap: dict[str, str]) -> TypedKey | None:
+    """The first binding of a text box (or of its screen) remapped onto a key it would type."""
+    for scope, box in _TYPING.items():
+        for spec in KEYS:
+            if scope in spec.scopes:
+                for key in effective_keys(spec, keymap):
+                    if _printable(key):
+                        return TypedKey(key, spec.id, box)
+    return None
