@@ -11,10 +11,13 @@ moves through the outline and the link list) is remapped everywhere at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.binding import Binding, BindingType
 from textual.keys import key_to_character
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 Scope = Literal[
     "app",
@@ -608,6 +611,13 @@ def bindings(scope: Scope) -> list[BindingType]:
 def effective_keys(spec: KeySpec, keymap: dict[str, str]) -> list[str]:
     """The keys a binding currently answers to: the config's remap, else its defaults."""
     return [key.strip() for key in keymap.get(spec.id, spec.keys).split(",") if key.strip()]
+
+
+def key_labels(app: App[object], binding_id: str) -> list[str]:
+    """The keys a binding answers to in `app` (its keymap applied), as the footer shows them."""
+    spec = KEYS_BY_ID[binding_id]
+    keymap: dict[str, str] = dict(getattr(app, "_keymap", {}))
+    return [app.get_key_display(Binding(key, spec.action)) for key in effective_keys(spec, keymap)]
 
 
 CONTEXTS: dict[str, tuple[Scope, ...]] = {

@@ -155,3 +155,20 @@ async def test_help_lists_every_binding_under_a_title_for_its_screen(tmp_path: P
     assert set(DECLARED_IDS) <= ids
     for scope in ("search", "links", "outline", "find", "note", "export", "help"):
         assert SCOPE_TITLES[scope] in titles  # type: ignore[index]
+
+
+@async_test
+async def test_a_dialog_that_names_its_keys_names_the_remapped_ones(tmp_path: Path) -> None:
+    from textual.widgets import Label
+
+    from reader.screens.copy_link import CopyLinkScreen
+
+    site = make_site(tmp_path / "site", LINKED)
+    config = Config(keys={"reader.copy_link": "ctrl+y"})
+    async with running_app(site, tmp_path / "data", config=config) as (app, pilot):
+        app.push_screen(CopyLinkScreen("https://a.test"))
+        await settle(app, pilot)
+        said = str(app.screen.query_one("#copy-link-keys", Label).content)
+        assert said.startswith(app.get_key_display(Binding("ctrl+y", "copy")) + " copy")
+        await pilot.press("ctrl+y")
+        assert app.clipboard == "https://a.test"
