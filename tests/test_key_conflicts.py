@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.keys import CONTEXTS, KEYS_BY_ID, find_conflict, find_typed_key
+from reader.keys import CONTEXTS, KEYS_BY_ID, SCOPE_TITLES, find_conflict, find_typed_key
 from reader.screens.links import LinksScreen
 from tests.conftest import run_reader
 from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
@@ -16,6 +16,10 @@ from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settl
 
 def test_the_default_table_has_no_undeclared_conflict() -> None:
     assert find_conflict({}) is None
+
+
+def test_every_scope_is_checked_where_it_is_focused() -> None:
+    assert {scope for chain in CONTEXTS.values() for scope in chain} == set(SCOPE_TITLES)
 
 
 def test_declared_pairs_name_existing_ids() -> None:
