@@ -1,20 +1,42 @@
-"""The one table of key bindings. It drives the footer, the help screen and the command palette.
+"""The one table of key bindings. It drives the footer, the help screen, the command palette
+and the README's key list.
 
-Each widget or screen declares `BINDINGS = bindings("<scope>")` and implements `action_<action>`
-for the entries of its scope. Every entry has an id `reader.<name>`, which the `[keys]` table of
-the config remaps (`App.set_keymap`). An id shared by several scopes (`reader.down` moves the list
-cursor and scrolls the article) is remapped everywhere at once.
+Every widget or screen with keys, dialogs included, declares `BINDINGS = bindings("<scope>")`
+and implements `action_<action>` for the entries of its scope. Every entry has an id
+`reader.<name>`, which the `[keys]` table of the config remaps (`App.set_keymap`). An id shared
+by several scopes (`reader.down` moves the list cursor, scrolls the article and the help, and
+moves through the outline and the link list) is remapped everywhere at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.binding import Binding, BindingType
 from textual.keys import key_to_character
 
-Scope = Literal["app", "main", "list", "tree", "article", "filter"]
+if TYPE_CHECKING:
+    from textual.app import App
+
+Scope = Literal[
+    "app",
+    "main",
+    "list",
+    "tree",
+    "article",
+    "filter",
+    "search",
+    "links",
+    "outline",
+    "outline_list",
+    "find",
+    "note",
+    "export",
+    "open_library",
+    "copy_link",
+    "help",
+]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Anywhere",
@@ -23,10 +45,21 @@ SCOPE_TITLES: dict[Scope, str] = {
     "tree": "Folders",
     "article": "Article",
     "filter": "Filter box",
+    "search": "Search",
+    "links": "Links",
+    "outline": "Outline",
+    "outline_list": "Outline list",
+    "find": "Find in the article",
+    "note": "Bookmark note",
+    "export": "Export bookmarks",
+    "open_library": "Open library",
+    "copy_link": "Copy a link",
+    "help": "Help",
 }
+"""Section titles of the help screen and the README, in their order."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class KeySpec:
     """One binding: its id, default keys (comma-separated Textual key names), action and help."""
 
@@ -50,257 +83,508 @@ class KeySpec:
 
 
 _NAV: tuple[Scope, ...] = ("list", "tree", "article")
+"""The panes of the main screen that move or scroll with the moving keys."""
 
 
-def _scroll(action: str) -> tuple[tuple[Scope, str], ...]:
-    """The article scrolls where the list and the tree move a cursor."""
-    return (("article", action),)
+def _help_scroll(where: str) -> tuple[Scope, str]:
+    """The help screen scrolls its text with the moving keys."""
+    return ("help", f"scroll({where!r})")
 
 
 KEYS: tuple[KeySpec, ...] = (
     # Anywhere
-    KeySpec("reader.help", "question_mark", "help", "Help", "All keys", ("app",), True, True),
-    # Quit is not offered in the palette: Textual's own "Quit" command is already there.
-    KeySpec("reader.quit", "q", "quit", "Quit", "Quit reader", ("app",), True),
     KeySpec(
-        "reader.open_library",
-        "ctrl+o",
-        "open_library",
-        "Open library…",
-        "Open a known library or a path",
-        ("app",),
+        id="reader.help",
+        keys="question_mark",
+        action="help",
+        description="Help",
+        tooltip="All keys",
+        scopes=("app",),
+        show=True,
+        palette=True,
+    ),
+    # Quit is not offered in the palette: Textual's own "Quit" command is already there.
+    KeySpec(
+        id="reader.quit",
+        keys="q",
+        action="quit",
+        description="Quit",
+        tooltip="Quit reader",
+        scopes=("app",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.open_library",
+        keys="ctrl+o",
+        action="open_library",
+        description="Open library…",
+        tooltip="Open a known library or a path",
+        scopes=("app",),
         palette=True,
     ),
     KeySpec(
-        "reader.export_bookmarks",
-        "E",
-        "export_bookmarks",
-        "Export bookmarks…",
-        "Write the bookmarks to a Markdown file",
-        ("app",),
+        id="reader.export_bookmarks",
+        keys="E",
+        action="export_bookmarks",
+        description="Export bookmarks…",
+        tooltip="Write the bookmarks to a Markdown file",
+        scopes=("app",),
         palette=True,
     ),
     # Main screen (library + reading panes)
     KeySpec(
-        "reader.next_unread",
-        "n",
-        "next_unread",
-        "Next unread",
-        "Open the next unread post (next hit while finding)",
-        ("main",),
-        True,
-        True,
-    ),
-    KeySpec(
-        "reader.prev_unread",
-        "N",
-        "prev_unread",
-        "Prev unread",
-        "Open the previous unread post (previous hit while finding)",
-        ("main",),
+        id="reader.next_unread",
+        keys="n",
+        action="next_unread",
+        description="Next unread",
+        tooltip="Open the next unread post (next hit while finding)",
+        scopes=("main",),
+        show=True,
         palette=True,
     ),
     KeySpec(
-        "reader.next_post",
-        "right_square_bracket",
-        "next_post",
-        "Next post",
-        "Open the next post of the list",
-        ("main",),
-    ),
-    KeySpec(
-        "reader.prev_post",
-        "left_square_bracket",
-        "prev_post",
-        "Prev post",
-        "Open the previous post of the list",
-        ("main",),
-    ),
-    KeySpec(
-        "reader.toggle_read",
-        "m",
-        "toggle_read",
-        "Read",
-        "Toggle the read mark",
-        ("main",),
-        True,
-        True,
-    ),
-    KeySpec(
-        "reader.mark_folder_read",
-        "M",
-        "mark_folder_read",
-        "Mark folder read",
-        "Mark every post of the folder read",
-        ("main",),
+        id="reader.prev_unread",
+        keys="N",
+        action="prev_unread",
+        description="Prev unread",
+        tooltip="Open the previous unread post (previous hit while finding)",
+        scopes=("main",),
         palette=True,
     ),
     KeySpec(
-        "reader.undo",
-        "u",
-        "undo",
-        "Undo",
-        "Undo the last mark or bookmark",
-        ("main",),
+        id="reader.next_post",
+        keys="right_square_bracket",
+        action="next_post",
+        description="Next post",
+        tooltip="Open the next post of the list",
+        scopes=("main",),
+    ),
+    KeySpec(
+        id="reader.prev_post",
+        keys="left_square_bracket",
+        action="prev_post",
+        description="Prev post",
+        tooltip="Open the previous post of the list",
+        scopes=("main",),
+    ),
+    KeySpec(
+        id="reader.toggle_read",
+        keys="m",
+        action="toggle_read",
+        description="Read",
+        tooltip="Toggle the read mark",
+        scopes=("main",),
+        show=True,
         palette=True,
     ),
     KeySpec(
-        "reader.resync", "r", "resync", "Sync", "Rescan the library folder", ("main",), palette=True
-    ),
-    KeySpec(
-        "reader.search",
-        "s",
-        "search",
-        "Search",
-        "Search the text of every post",
-        ("main",),
-        True,
-        True,
-    ),
-    KeySpec(
-        "reader.sort",
-        "S",
-        "toggle_sort",
-        "Sort date/title",
-        "Sort the list by date or by title",
-        ("main",),
+        id="reader.mark_folder_read",
+        keys="M",
+        action="mark_folder_read",
+        description="Mark folder read",
+        tooltip="Mark every post of the folder read",
+        scopes=("main",),
         palette=True,
     ),
     KeySpec(
-        "reader.focus_next", "tab", "focus_next_pane", "Next pane", "Focus the next pane", ("main",)
+        id="reader.undo",
+        keys="u",
+        action="undo",
+        description="Undo",
+        tooltip="Undo the last mark or bookmark",
+        scopes=("main",),
+        palette=True,
     ),
     KeySpec(
-        "reader.focus_previous",
-        "shift+tab",
-        "focus_previous_pane",
-        "Previous pane",
-        "Focus the previous pane",
-        ("main",),
-    ),
-    # Moving (list cursor, folder cursor, article scroll)
-    KeySpec(
-        "reader.down",
-        "j,down",
-        "down",
-        "Down",
-        "Move down one line",
-        _NAV,
-        overrides=_scroll("scroll_down"),
+        id="reader.resync",
+        keys="r",
+        action="resync",
+        description="Sync",
+        tooltip="Rescan the library folder",
+        scopes=("main",),
+        palette=True,
     ),
     KeySpec(
-        "reader.up", "k,up", "up", "Up", "Move up one line", _NAV, overrides=_scroll("scroll_up")
+        id="reader.search",
+        keys="s",
+        action="search",
+        description="Search",
+        tooltip="Search the text of every post",
+        scopes=("main",),
+        show=True,
+        palette=True,
     ),
     KeySpec(
-        "reader.top",
-        "g,home",
-        "top",
-        "Top",
-        "Go to the first line",
-        _NAV,
-        overrides=_scroll("scroll_home"),
+        id="reader.sort",
+        keys="S",
+        action="toggle_sort",
+        description="Sort date/title",
+        tooltip="Sort the list by date or by title",
+        scopes=("main",),
+        palette=True,
     ),
     KeySpec(
-        "reader.bottom",
-        "G,end",
-        "bottom",
-        "Bottom",
-        "Go to the last line",
-        _NAV,
-        overrides=_scroll("scroll_end"),
+        id="reader.focus_next",
+        keys="tab",
+        action="focus_next_pane",
+        description="Next pane",
+        tooltip="Focus the next pane",
+        scopes=("main",),
     ),
     KeySpec(
-        "reader.half_down",
-        "ctrl+d",
-        "half_down",
-        "Half page down",
-        "Half a page down",
-        _NAV,
-        overrides=_scroll("half_page(1)"),
+        id="reader.focus_previous",
+        keys="shift+tab",
+        action="focus_previous_pane",
+        description="Previous pane",
+        tooltip="Focus the previous pane",
+        scopes=("main",),
+    ),
+    # Moving: the list and folder cursors, the article, and the lists and text of the screens
+    # above them (one remap moves them all).
+    KeySpec(
+        id="reader.down",
+        keys="j,down",
+        action="down",
+        description="Down",
+        tooltip="Move down one line",
+        scopes=(*_NAV, "outline_list", "links", "help"),
+        overrides=(
+            ("article", "scroll_down"),
+            ("outline_list", "cursor_down"),
+            ("links", "cursor(1)"),
+            _help_scroll("down"),
+        ),
     ),
     KeySpec(
-        "reader.half_up",
-        "ctrl+u",
-        "half_up",
-        "Half page up",
-        "Half a page up",
-        _NAV,
-        overrides=_scroll("half_page(-1)"),
-    ),
-    KeySpec("reader.page_down", "space,pagedown", "page_down", "Page down", "One page down", _NAV),
-    KeySpec("reader.page_up", "shift+space,pageup", "page_up", "Page up", "One page up", _NAV),
-    KeySpec("reader.open", "enter", "open", "Open", "Open the post or folder", ("list", "tree")),
-    KeySpec(
-        "reader.filter",
-        "slash",
-        "filter",
-        "Filter",
-        "Filter the list by title as you type",
-        ("list", "tree"),
-        True,
+        id="reader.up",
+        keys="k,up",
+        action="up",
+        description="Up",
+        tooltip="Move up one line",
+        scopes=(*_NAV, "outline_list", "links", "help"),
+        overrides=(
+            ("article", "scroll_up"),
+            ("outline_list", "cursor_up"),
+            ("links", "cursor(-1)"),
+            _help_scroll("up"),
+        ),
     ),
     KeySpec(
-        "reader.filter_done",
-        "escape",
-        "filter_cancel",
-        "Clear filter",
-        "Clear the filter and go back to the list",
-        ("filter",),
-        True,
+        id="reader.top",
+        keys="g,home",
+        action="top",
+        description="Top",
+        tooltip="Go to the first line",
+        scopes=(*_NAV, "outline_list", "help"),
+        overrides=(("article", "scroll_home"), ("outline_list", "first"), _help_scroll("top")),
+    ),
+    KeySpec(
+        id="reader.bottom",
+        keys="G,end",
+        action="bottom",
+        description="Bottom",
+        tooltip="Go to the last line",
+        scopes=(*_NAV, "outline_list", "help"),
+        overrides=(("article", "scroll_end"), ("outline_list", "last"), _help_scroll("bottom")),
+    ),
+    KeySpec(
+        id="reader.half_down",
+        keys="ctrl+d",
+        action="half_down",
+        description="Half page down",
+        tooltip="Half a page down",
+        scopes=_NAV,
+        overrides=(("article", "half_page(1)"),),
+    ),
+    KeySpec(
+        id="reader.half_up",
+        keys="ctrl+u",
+        action="half_up",
+        description="Half page up",
+        tooltip="Half a page up",
+        scopes=_NAV,
+        overrides=(("article", "half_page(-1)"),),
+    ),
+    KeySpec(
+        id="reader.page_down",
+        keys="space,pagedown",
+        action="page_down",
+        description="Page down",
+        tooltip="One page down",
+        scopes=(*_NAV, "help"),
+        overrides=(_help_scroll("page_down"),),
+    ),
+    KeySpec(
+        id="reader.page_up",
+        keys="shift+space,pageup",
+        action="page_up",
+        description="Page up",
+        tooltip="One page up",
+        scopes=(*_NAV, "help"),
+        overrides=(_help_scroll("page_up"),),
+    ),
+    KeySpec(
+        id="reader.open",
+        keys="enter",
+        action="open",
+        description="Open",
+        tooltip="Open the post or folder",
+        scopes=("list", "tree"),
+    ),
+    KeySpec(
+        id="reader.filter",
+        keys="slash",
+        action="filter",
+        description="Filter",
+        tooltip="Filter the list by title as you type",
+        scopes=("list", "tree"),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.filter_done",
+        keys="escape",
+        action="filter_cancel",
+        description="Clear filter",
+        tooltip="Clear the filter and go back to the list",
+        scopes=("filter",),
+        show=True,
     ),
     # Article (implemented by the article view)
     # In the reading pane `q` goes back to the list; from the list it quits.
     KeySpec(
-        "reader.close",
-        "escape,q",
-        "close",
-        "Close",
-        "Back to the list",
-        ("article",),
-        True,
+        id="reader.close",
+        keys="escape,q",
+        action="close",
+        description="Close",
+        tooltip="Back to the list",
+        scopes=("article",),
+        show=True,
         shares=("reader.quit",),
     ),
-    KeySpec("reader.back", "backspace", "back", "Back", "Back to the previous post", ("article",)),
     KeySpec(
-        "reader.outline",
-        "o",
-        "outline",
-        "Outline",
-        "List the headings; jump to one",
-        ("article",),
-        True,
+        id="reader.back",
+        keys="backspace",
+        action="back",
+        description="Back",
+        tooltip="Back to the previous post",
+        scopes=("article",),
     ),
-    KeySpec("reader.links", "l", "links", "Links", "Numbered list of links", ("article",), True),
-    KeySpec("reader.copy", "y", "copy", "Copy URL", "Copy the post's URL", ("article",)),
     KeySpec(
-        "reader.bookmark",
-        "b",
-        "bookmark",
-        "Bookmark",
-        "Bookmark the post, or the section under the cursor",
-        ("article",),
-        True,
+        id="reader.outline",
+        keys="o",
+        action="outline",
+        description="Outline",
+        tooltip="List the headings; jump to one",
+        scopes=("article",),
+        show=True,
     ),
-    KeySpec("reader.note", "B", "edit_note", "Note", "Edit the bookmark's note", ("article",)),
-    KeySpec("reader.find", "slash", "find", "Find", "Find in the article", ("article",)),
+    KeySpec(
+        id="reader.links",
+        keys="l",
+        action="links",
+        description="Links",
+        tooltip="Numbered list of links",
+        scopes=("article",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.copy",
+        keys="y",
+        action="copy",
+        description="Copy URL",
+        tooltip="Copy the post's URL",
+        scopes=("article",),
+    ),
+    KeySpec(
+        id="reader.bookmark",
+        keys="b",
+        action="bookmark",
+        description="Bookmark",
+        tooltip="Bookmark the post, or the section under the cursor",
+        scopes=("article",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.note",
+        keys="B",
+        action="edit_note",
+        description="Note",
+        tooltip="Edit the bookmark's note",
+        scopes=("article",),
+    ),
+    KeySpec(
+        id="reader.find",
+        keys="slash",
+        action="find",
+        description="Find",
+        tooltip="Find in the article",
+        scopes=("article",),
+    ),
     # While a find is active these take n/N from next/previous unread (and the footer says so).
     KeySpec(
-        "reader.find_next",
-        "n",
-        "find_next",
-        "Next hit",
-        "Next hit of the find (while finding)",
-        ("article",),
-        True,
+        id="reader.find_next",
+        keys="n",
+        action="find_next",
+        description="Next hit",
+        tooltip="Next hit of the find (while finding)",
+        scopes=("article",),
+        show=True,
         shares=("reader.next_unread",),
     ),
     KeySpec(
-        "reader.find_prev",
-        "N",
-        "find_prev",
-        "Prev hit",
-        "Previous hit of the find (while finding)",
-        ("article",),
+        id="reader.find_prev",
+        keys="N",
+        action="find_prev",
+        description="Prev hit",
+        tooltip="Previous hit of the find (while finding)",
+        scopes=("article",),
         shares=("reader.prev_unread",),
+    ),
+    # Search screen (its box keeps the focus: printable keys are typed there)
+    KeySpec(
+        id="reader.search_close",
+        keys="escape",
+        action="close",
+        description="Close",
+        tooltip="Back to the library",
+        scopes=("search",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.search_next",
+        keys="down",
+        action="move(1)",
+        description="Next result",
+        tooltip="Highlight the next result",
+        scopes=("search",),
+    ),
+    KeySpec(
+        id="reader.search_prev",
+        keys="up",
+        action="move(-1)",
+        description="Previous result",
+        tooltip="Highlight the previous result",
+        scopes=("search",),
+    ),
+    KeySpec(
+        id="reader.search_page_down",
+        keys="pagedown",
+        action="move(10)",
+        description="Page down",
+        tooltip="Ten results down",
+        scopes=("search",),
+    ),
+    KeySpec(
+        id="reader.search_page_up",
+        keys="pageup",
+        action="move(-10)",
+        description="Page up",
+        tooltip="Ten results up",
+        scopes=("search",),
+    ),
+    # Not a priority binding: the box submits Enter after the keys typed before it (a priority
+    # binding would run on arrival, before a burst's query reached the box).
+    KeySpec(
+        id="reader.search_open",
+        keys="enter",
+        action="open",
+        description="Open",
+        tooltip="Open the post at the first hit",
+        scopes=("search",),
+        show=True,
+    ),
+    # Link list (Enter follows the highlighted link, digits pick one by its number)
+    KeySpec(
+        id="reader.links_close",
+        keys="escape,q,l",
+        action="dismiss_none",
+        description="Close",
+        tooltip="Close the link list",
+        scopes=("links",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.links_copy",
+        keys="y",
+        action="copy",
+        description="Copy link",
+        tooltip="Copy the link target",
+        scopes=("links",),
+        show=True,
+    ),
+    # Outline (Enter jumps to the highlighted heading)
+    KeySpec(
+        id="reader.outline_close",
+        keys="escape,q,o",
+        action="dismiss_none",
+        description="Close",
+        tooltip="Close the outline",
+        scopes=("outline",),
+        show=True,
+    ),
+    # Find box (Enter keeps the hits for n and N)
+    KeySpec(
+        id="reader.find_cancel",
+        keys="escape",
+        action="cancel",
+        description="End find",
+        tooltip="End the find and clear its hits",
+        scopes=("find",),
+        show=True,
+    ),
+    # Dialogs
+    KeySpec(
+        id="reader.note_cancel",
+        keys="escape",
+        action="cancel",
+        description="Cancel",
+        tooltip="Close the bookmark dialog without saving",
+        scopes=("note",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.export_cancel",
+        keys="escape",
+        action="cancel",
+        description="Cancel",
+        tooltip="Close the export dialog without writing",
+        scopes=("export",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.open_library_cancel",
+        keys="escape",
+        action="cancel",
+        description="Cancel",
+        tooltip="Close without opening a library",
+        scopes=("open_library",),
+    ),
+    KeySpec(
+        id="reader.copy_link",
+        keys="y,c",
+        action="copy",
+        description="Copy the link",
+        tooltip="Copy the link that could not be opened, and close",
+        scopes=("copy_link",),
+        show=True,
+    ),
+    KeySpec(
+        id="reader.copy_link_close",
+        keys="escape,q",
+        action="dismiss_none",
+        description="Close",
+        tooltip="Close without copying",
+        scopes=("copy_link",),
+        show=True,
+    ),
+    # Help screen
+    KeySpec(
+        id="reader.help_close",
+        keys="escape,q,question_mark",
+        action="dismiss",
+        description="Close",
+        tooltip="Close the help",
+        scopes=("help",),
     ),
 )
 
@@ -329,16 +613,42 @@ def effective_keys(spec: KeySpec, keymap: dict[str, str]) -> list[str]:
     return [key.strip() for key in keymap.get(spec.id, spec.keys).split(",") if key.strip()]
 
 
+def key_labels(app: App[object], binding_id: str) -> list[str]:
+    """The keys a binding answers to in `app` (its keymap applied), as the footer shows them."""
+    spec = KEYS_BY_ID[binding_id]
+    keymap: dict[str, str] = dict(getattr(app, "_keymap", {}))
+    return [app.get_key_display(Binding(key, spec.action)) for key in effective_keys(spec, keymap)]
+
+
 CONTEXTS: dict[str, tuple[Scope, ...]] = {
     "the post list": ("list", "main", "app"),
     "the folder list": ("tree", "main", "app"),
     "the reading pane": ("article", "main", "app"),
     "the filter box": ("filter", "main", "app"),
+    "the search screen": ("search", "app"),
+    # A modal screen ends the chain: the app's keys do not reach past it (so `q` can close it).
+    "the link list": ("links",),
+    "the outline": ("outline_list", "outline"),
+    "the find box": ("find",),
+    "the bookmark dialog": ("note",),
+    "the export dialog": ("export",),
+    "the open library dialog": ("open_library",),
+    "the copy link dialog": ("copy_link",),
+    "the help screen": ("help",),
 }
-"""Where a key goes from each focused widget: its own bindings, its screen's, the app's."""
+"""Where a key goes from each focused widget: its own bindings, its screen's, then the app's
+unless the screen is modal."""
 
-_TYPING: frozenset[Scope] = frozenset({"filter"})
-"""Scopes of text boxes: printable keys are typed there and never reach the scopes above."""
+_TYPING: dict[Scope, str] = {
+    "filter": "the filter box",
+    "search": "the search box",
+    "find": "the find box",
+    "note": "the note box",
+    "export": "the export path box",
+    "open_library": "the library path box",
+}
+"""Scopes where a text box has the focus (their own or their screen's): printable keys are typed
+there and reach neither these scopes' bindings nor those behind them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,3 +702,29 @@ def find_conflict(keymap: dict[str, str]) -> KeyConflict | None:
 
 def _declared(first: str, second: str) -> bool:
     return second in KEYS_BY_ID[first].shares or first in KEYS_BY_ID[second].shares
+
+
+@dataclass(frozen=True, slots=True)
+class TypedKey:
+    """A key that types a character, given to a binding that only a text box would see."""
+
+    key: str
+    binding_id: str
+    box: str
+
+    def message(self) -> str:
+        return (
+            f"key {self.key!r} of {self.binding_id} would be typed into {self.box} instead; "
+            "give it a key that types nothing (ctrl+…, a function key) in [keys]"
+        )
+
+
+def find_typed_key(keymap: dict[str, str]) -> TypedKey | None:
+    """The first binding of a text box (or of its screen) remapped onto a key it would type."""
+    for scope, box in _TYPING.items():
+        for spec in KEYS:
+            if scope in spec.scopes:
+                for key in effective_keys(spec, keymap):
+                    if _printable(key):
+                        return TypedKey(key, spec.id, box)
+    return None

@@ -54,8 +54,9 @@ def terminal_problem() -> str | None:
 
 def load_settings(paths: StorePaths) -> Config:
     """The config, with its remapped binding ids checked against the key table, and refused
-    when a remap gives one key two jobs where both would reach it."""
-    from reader.keys import ALL_IDS, find_conflict
+    when a remap gives one key two jobs where both would reach it, or gives a text box's
+    binding a key the box would type."""
+    from reader.keys import ALL_IDS, find_conflict, find_typed_key
 
     config = load_config(paths.config_file)
     config.check_key_ids(set(ALL_IDS))
@@ -63,6 +64,9 @@ def load_settings(paths: StorePaths) -> Config:
     if conflict is not None:
         remapped = conflict.second if conflict.second in config.keys else conflict.first
         raise ConfigError(config.path, config.key_lines.get(remapped), conflict.message())
+    typed = find_typed_key(dict(config.keys))
+    if typed is not None:
+        raise ConfigError(config.path, config.key_lines.get(typed.binding_id), typed.message())
     return config
 
 

@@ -10,22 +10,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from reader.core.sanitize import sanitize_line
+from reader.keys import bindings, key_labels
 from reader.linkopen import NO_OPENER
 
 
 class CopyLinkScreen(ModalScreen[None]):
-    """`y` copies the URL and closes; Esc closes."""
+    """`y` copies the URL and closes; Esc closes (or the keys the config gives them)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,c", "copy", "Copy the link", id="reader.copy_link"),
-        Binding("escape,q", "dismiss_none", "Close", id="reader.copy_link_close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("copy_link")
 
     def __init__(self, url: str, why: str = NO_OPENER) -> None:
         super().__init__(classes="copy-link-dialog")
@@ -36,7 +34,9 @@ class CopyLinkScreen(ModalScreen[None]):
         with Vertical(id="copy-link-box"):
             yield Label(self._why + ".", id="copy-link-why", markup=False)
             yield Label(self._url, id="copy-link-url", markup=False)
-            yield Label("y copy the link   Esc close", id="copy-link-keys", markup=False)
+            copy = key_labels(self.app, "reader.copy_link")[0]
+            close = key_labels(self.app, "reader.copy_link_close")[0]
+            yield Label(f"{copy} copy the link   {close} close", id="copy-link-keys", markup=False)
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self._url)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
@@ -22,6 +22,7 @@ from reader.core.export import (
     write_atomically,
 )
 from reader.core.words import counted
+from reader.keys import bindings
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -30,9 +31,7 @@ if TYPE_CHECKING:
 class ExportDialog(ModalScreen[str | None]):
     """Dismisses with the absolute path written, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="reader.export_cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("export")
 
     def __init__(self, library: Library) -> None:
         super().__init__(classes="export-dialog")

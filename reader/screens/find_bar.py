@@ -6,17 +6,17 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Input
+
+from reader.keys import bindings
 
 
 class FindBar(ModalScreen[bool]):
     """A one-line find box at the bottom: finds as you type; Enter keeps the hits, Esc ends."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "End find", id="reader.find_cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("find")
 
     def __init__(self, on_change: Callable[[str], int], query: str = "") -> None:
         super().__init__(classes="find-bar")

@@ -7,32 +7,17 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.keys import KEYS, KEYS_BY_ID, SCOPE_TITLES, effective_keys
-
-
-def _moving(binding_id: str, where: str) -> Binding:
-    """The table's moving key (remapped with it) scrolling the help instead."""
-    spec = KEYS_BY_ID[binding_id]
-    return Binding(spec.keys, f"scroll({where!r})", show=False, id=spec.id)
+from reader.keys import KEYS, SCOPE_TITLES, bindings, key_labels
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, grouped by where it works. Esc, q or ? closes it."""
+    """Every key, grouped by where it works. Esc, q or ? closes it; the moving keys scroll it."""
 
-    BINDINGS: ClassVar = [
-        Binding("escape,q,question_mark", "dismiss", "Close", show=False),
-        _moving("reader.down", "down"),
-        _moving("reader.up", "up"),
-        _moving("reader.top", "top"),
-        _moving("reader.bottom", "bottom"),
-        _moving("reader.page_down", "page_down"),
-        _moving("reader.page_up", "page_up"),
-    ]
+    BINDINGS: ClassVar = bindings("help")
 
     def compose(self) -> ComposeResult:
         # Not focusable: its own home/end would scroll animated, ahead of the keys above.
@@ -40,12 +25,14 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield Static(self._table(), id="help-table")
             yield Static(
-                Text("Remap any key by its id in the [keys] table of config.toml. Esc closes."),
+                Text(
+                    "Remap any key by its id in the [keys] table of config.toml. "
+                    f"Close with {key_labels(self.app, 'reader.help_close')[0]}."
+                ),
                 id="help-hint",
             )
 
     def _table(self) -> Table:
-        keymap: dict[str, str] = dict(getattr(self.app, "_keymap", {}))
         table = Table.grid(padding=(0, 2))
         table.add_column("keys", style="bold", max_width=12)  # wraps between keys
         table.add_column("what")
@@ -57,10 +44,7 @@ class HelpScreen(ModalScreen[None]):
             # The title sits in the wide middle column so the keys column stays narrow.
             table.add_row("", Text(title, style="bold underline"), "")
             for spec in specs:
-                keys = " ".join(
-                    self.app.get_key_display(Binding(key, spec.action))
-                    for key in effective_keys(spec, keymap)
-                )
+                keys = " ".join(key_labels(self.app, spec.id))
                 table.add_row(Text(keys), Text(spec.tooltip), Text(spec.id))
             table.add_row("", "", "")
         table.add_row(Text("ctrl+p"), Text("Command palette"), Text(""))

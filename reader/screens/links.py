@@ -12,13 +12,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.sanitize import sanitize_line
+from reader.keys import bindings
 from reader.linkopen import LinkTarget
 from reader.widgets.article_blocks import RenderedLink
 
@@ -26,12 +27,7 @@ from reader.widgets.article_blocks import RenderedLink
 class LinksScreen(ModalScreen[LinkTarget | None]):
     """Dismisses with the chosen link's target, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,l", "dismiss_none", "Close", id="reader.links_close"),
-        Binding("y", "copy", "Copy link", id="reader.links_copy", tooltip="Copy the link target"),
-        Binding("j", "cursor(1)", "Down", show=False),
-        Binding("k", "cursor(-1)", "Up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("links")
 
     def __init__(self, links: Sequence[RenderedLink], targets: Sequence[LinkTarget]) -> None:
         super().__init__(classes="links-screen")

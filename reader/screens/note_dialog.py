@@ -6,21 +6,20 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from reader.core.sanitize import sanitize, sanitize_line
+from reader.keys import bindings
 from reader.widgets.article_messages import NoteResult
 
 
 class NoteDialog(ModalScreen[NoteResult | None]):
     """Enter saves (an empty note is no note), Esc cancels, Remove removes without asking."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="reader.note_cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("note")
 
     def __init__(
         self, title: str, heading: str | None, *, note: str | None = None, exists: bool = False

@@ -9,7 +9,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -17,12 +16,13 @@ from textual.widgets.option_list import Option
 
 from reader import safe
 from reader.core.names import library_name, site_folder
+from reader.keys import bindings
 
 
 class OpenLibraryScreen(ModalScreen[str | None]):
     """Returns the chosen path, or None when cancelled."""
 
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS: ClassVar = bindings("open_library")
 
     def __init__(self, known: list[str]) -> None:
         super().__init__()

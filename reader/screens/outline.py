@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.sanitize import sanitize_line
+from reader.keys import bindings
 
 if TYPE_CHECKING:
     from reader.core.outline import Heading
@@ -22,12 +23,7 @@ if TYPE_CHECKING:
 class OutlinePanel(OptionList):
     """One option per heading (text only, never markup)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("outline_list")
 
     def __init__(self, headings: Sequence[Heading], *, current: str | None = None) -> None:
         self.headings = list(headings)
@@ -46,9 +42,7 @@ class OutlinePanel(OptionList):
 class OutlineScreen(ModalScreen[str | None]):
     """Shows the outline beside the article; dismisses with the chosen heading's anchor."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,o", "dismiss_none", "Close", id="reader.outline_close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("outline")
 
     def __init__(self, headings: Sequence[Heading], *, current: str | None = None) -> None:
         super().__init__(classes="outline-screen")

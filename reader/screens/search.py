@@ -19,7 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -31,6 +31,7 @@ from reader.core.errors import LibraryError
 from reader.core.model import category_label
 from reader.core.search import IndexProgress, QueryError, SearchHit, SearchResults, fold
 from reader.core.words import counted
+from reader.keys import bindings
 from reader.widgets.component_style import solid_style
 
 LIMIT = 100
@@ -66,18 +67,7 @@ class SearchScreen(Screen[SearchResult | None]):
     """Full-text search over the library."""
 
     CSS_PATH: ClassVar = [_css_path()]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "close", "Close", tooltip="Back to the library", id="reader.search_close"
-        ),
-        Binding("down", "move(1)", "Next result", show=False, id="reader.search_next"),
-        Binding("up", "move(-1)", "Previous result", show=False, id="reader.search_prev"),
-        Binding("pagedown", "move(10)", "Page down", show=False, id="reader.search_page_down"),
-        Binding("pageup", "move(-10)", "Page up", show=False, id="reader.search_page_up"),
-        # Not a priority binding: the box submits Enter after the keys typed before it (a
-        # priority binding would run on arrival, before a burst's query reached the box).
-        Binding("enter", "open", "Open", tooltip="Open the post at the first hit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("search")
 
     class _Answer(Message):
         def __init__(self, generation: int, results: SearchResults | None, error: str) -> None:
