@@ -639,7 +639,10 @@ class ArticleView(ScrollView, can_focus=True):
         if self._restore_line is not None:
             target = doc.line_for_source(self._restore_line)
             if target is not None:
-                if target <= self.max_scroll_y or done:  # else the next chunk scrolls further
+                # Not laid out yet (opened at 80 columns, the pane still has no height), any
+                # line is within max_scroll_y; the layout then clamps the view to the end of
+                # this chunk. So keep going there until it is shown or all is rendered.
+                if done or (target <= self.max_scroll_y and not self._hidden):
                     self._restore_line = None
                 self.scroll_to(y=target, animate=False, immediate=True, force=True)
         if self._follow_end:
