@@ -8,8 +8,10 @@ hangs up the session's terminal, and the remote reader must save where it was an
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shlex
 import signal
 import sys
 import time
@@ -40,9 +42,14 @@ POSTS = (
 )
 
 
-def _reader_over_ssh(server: SshServer, site: Path, data: Path, size: tuple[int, int]) -> TmuxApp:
+def _reader_over_ssh(
+    server: SshServer, site: Path, data: Path, size: tuple[int, int], *, deaf_leader: bool = False
+) -> TmuxApp:
     """tmux runs `ssh -tt` whose remote command is reader, with the test's XDG dirs (sshd
-    clears the environment; TERM comes from the client, as it would from a person's)."""
+    clears the environment; TERM comes from the client, as it would from a person's).
+
+    With `deaf_leader`, reader runs under a shell that ignores SIGHUP: the kernel sends the
+    hang-up only to the session's leader, so reader never gets one."""
     env = {
         name: os.environ[name]
         for name in ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
@@ -51,7 +58,10 @@ def _reader_over_ssh(server: SshServer, site: Path, data: Path, size: tuple[int,
     env["LANG"] = "C.UTF-8"
     # `-m` finds reader from the checkout's directory, as the local tests do
     argv = [sys.executable, "-m", "reader", "--data-dir", str(data), str(site)]
-    command = f"cd {REPO} && {remote_command(argv, env)}"
+    command = remote_command(argv, env)
+    if deaf_leader:  # `; :` keeps the shell from handing its place over to reader (exec)
+        command = "sh -c " + shlex.quote(f"trap '' HUP; {command}; :")
+    command = f"cd {REPO} && {command}"
     return TmuxApp(server.client(command), size=size, env={"TERM": TERM}, workdir=data.parent)
 
 
@@ -115,9 +125,13 @@ def _environment(pid: int) -> dict[str, str]:
 
 
 def _gone(pid: int, timeout: float) -> bool:
+    """Whether `pid` ends within `timeout`; one that does not is killed (no test leaves a
+    reader behind)."""
     deadline = time.monotonic() + timeout
     while Path(f"/proc/{pid}").exists():
         if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
             return False
         time.sleep(0.05)
     return True
@@ -190,3 +204,35 @@ def test_reading_over_ssh_survives_resize_and_a_dropped_client(
         app.keys("q")
         assert app.wait_exit(30) == 0  # the remote exit status, relayed by ssh
     assert _state(site, data) == state
+
+
+def test_the_terminal_vanishing_without_a_sighup_ends_reader(
+    ssh_server: SshServer, tmp_path: Path
+) -> None:
+    """The client drops while reader's session leader ignores SIGHUP: reader gets no signal,
+    only a terminal that reads nothing and cannot be written. It saves and exits all the same
+    (it lived on for good, its keyboard thread spinning on the empty reads)."""
+    if not Path("/proc/self/environ").is_file():
+        unavailable("finds the remote reader in /proc")
+    site, data = make_site(tmp_path / "site", POSTS), tmp_path / "data"
+    with _reader_over_ssh(ssh_server, site, data, (80, 24), deaf_leader=True) as app:
+        _wait_until(app, lambda lines: any("Long post" in line for line in lines), "list")
+        [pid] = _remote_readers(data)
+        assert os.getsid(pid) != pid  # not the session's leader: no SIGHUP for it
+        app.settle(0.3)
+        app.keys("Enter")
+        app.wait_for("Close", 15)
+        app.settle(0.3)
+        app.keys("C-d", "C-d")
+        left_at = _place(app.settle(0.3).splitlines())
+        assert left_at > 1
+        os.kill(app.pid(), signal.SIGKILL)
+        assert _gone(pid, EXIT_AFTER_DROP), f"reader outlived its terminal by {EXIT_AFTER_DROP}s"
+    state = _state(site, data)
+    assert state["Long post"][0] and not state["Short post"][0]
+    with _reader_over_ssh(ssh_server, site, data, (80, 24)) as app:
+        _wait_until(app, lambda lines: any("Long post" in line for line in lines), "list")
+        app.settle(0.3)
+        app.keys("Enter")
+        app.wait_for("Close", 15)
+        _wait_until(app, _placed(left_at), f"paragraph {left_at} at the top when reopened")
