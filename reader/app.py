@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 HANG_UP_GRACE = 5
 """Seconds the exit after SIGHUP may take (saving and restoring take milliseconds)."""
 HANG_UP_CODE = 128 + signal.SIGHUP
+KEYBOARD_FD = 0
+"""Textual reads keys from file descriptor 0 (`reader -` puts /dev/tty there)."""
+TERMINAL_CHECK = 1.0
+"""Seconds between two checks that the terminal is still there (one ioctl each)."""
 
 
 def reader_commands() -> type[Provider]:
@@ -109,6 +113,8 @@ class ReaderApp(App[int]):
             loop = asyncio.get_running_loop()
             signal.signal(signal.SIGHUP, lambda *_: self._hung_up(loop))
             job_control.install(self, loop)
+            if os.isatty(KEYBOARD_FD):
+                self.set_interval(TERMINAL_CHECK, self._check_terminal)
 
     def _hung_up(self, loop: asyncio.AbstractEventLoop) -> None:
         """SIGHUP, in the main thread between two bytecodes (even with the loop stuck)."""
@@ -119,6 +125,15 @@ class ReaderApp(App[int]):
         signal.alarm(HANG_UP_GRACE)
         if not loop.is_closed():  # a second SIGHUP after the app ended: the alarm will do
             loop.call_soon_threadsafe(self._hang_up)
+
+    def _check_terminal(self) -> None:
+        """The terminal hung up without a SIGHUP reaching us: the kernel sends it only to the
+        session's leader, and a leader that ignores it (a wrapper shell) does not pass it on.
+        Reads then return nothing at once (Textual's keyboard thread spins on them) and writes
+        fail: end as on SIGHUP rather than live on for good."""
+        if not self.quitting and not os.isatty(KEYBOARD_FD):
+            signal.alarm(HANG_UP_GRACE)
+            self._hang_up()
 
     def _hang_up(self) -> None:
         self._save_session()

@@ -2,9 +2,8 @@
 
 `ArticlePane` is a `ScrollView` over pre-rendered lines (Rich's Markdown, see article_render):
 only visible lines are painted, the first screen shows as soon as its blocks are rendered and
-the rest streams in from a thread worker that can be cancelled. The column is at most
-`config.measure` cells wide and centred. Positions are saved as Markdown lines, so they survive
-a change of width. The reading actions are ArticleView's (article_view.py).
+the rest streams in from a cancellable thread worker. The column is at most `config.measure`
+cells wide, centred. Positions are saved as Markdown lines, so they survive a change of width.
 """
 
 from __future__ import annotations
@@ -285,7 +284,8 @@ class ArticlePane(ScrollView, can_focus=True):
         if self._restore_line is not None:
             target = doc.line_for_source(self._restore_line)
             if target is not None:
-                if target <= self.max_scroll_y or done:  # else the next chunk scrolls further
+                # Not laid out yet (a new session at 80 columns) any line looks reachable.
+                if done or (target <= self.max_scroll_y and not self._hidden):
                     self._restore_line = None
                 self.scroll_to(y=target, animate=False, immediate=True, force=True)
         if self._follow_end:
