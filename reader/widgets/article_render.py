@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich._wrap import divide_line as rich_divide_line
 from rich.cells import cell_len, chop_cells, get_character_cell_size
@@ -43,6 +42,7 @@ from rich.syntax import Syntax, SyntaxTheme
 from rich.text import Text
 from rich.theme import Theme
 
+from reader.core.markdown_syntax import READING_PARSER
 from reader.core.sanitize import sanitize_line
 
 if TYPE_CHECKING:
@@ -370,10 +370,7 @@ class _ArticleMarkdown(Markdown):
     }
 
 
-_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-# markdown-it silently turns javascript:/file:/data: links into plain text; we keep every link so
-# the link list can show its real target and refuse it with a reason (reader.linkopen decides).
-_PARSER.validateLink = lambda url: True  # type: ignore[method-assign]
+_PARSER = READING_PARSER
 
 
 def _number_links(tokens: Sequence[Token], links: list[RenderedLink]) -> None:
