@@ -25,6 +25,7 @@ raises: a converter failure falls back to plain text.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import html2text
 
+from reader.core.emphasis import EMPHASIS, STRONG, resolve_emphasis
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
 
@@ -246,6 +248,9 @@ def _embed_label(kind: str, src: str) -> str:
     return f"{kind}: {host}" if host else kind
 
 
+_EMPHASIS_TAGS = frozenset({"b", "strong", "em", "i", "u"})
+
+
 class _Reader(html2text.HTML2Text):
     """html2text with reading settings and visible images, frames and videos."""
 
@@ -263,11 +268,34 @@ class _Reader(html2text.HTML2Text):
         self.images_to_alt = False
         self.pad_tables = False
         self.mark_code = False
+        # Fenced, not indented: an indented block after a list is read as the list's text
+        # (its `# comment` lines as headings).
+        self.backquote_code_style = True
+        # Emphasis is marked, then written as Markdown that parses next to CJK text too
+        # (reader.core.emphasis): html2text's own `**`/`_` do not, and it adds spaces.
+        self.strong_mark = STRONG
+        self.emphasis_mark = EMPHASIS
         self.tag_callback = _Reader._on_tag  # type: ignore[assignment]
         self._tables = 0
 
+    def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
+        if tag in _EMPHASIS_TAGS:
+            # html2text puts a space before a mark that follows a letter (for `_`): the source
+            # had none, and resolve_emphasis makes the marks parse without it.
+            self.preceding_data = ""
+        super().handle_tag(tag, attrs, start)
+
+    def handle_data(self, data: str, entity_char: bool = False) -> None:
+        # html2text strips the text inside emphasis and puts a space after it (`**注意** 。`):
+        # the text is kept as written, resolve_emphasis keeps spaces outside the marks.
+        self.stressed = False
+        self.preceding_stressed = False
+        super().handle_data(data, entity_char)
+
     @staticmethod
     def _on_tag(parser: _Reader, tag: str, attrs: dict[str, str | None], start: bool) -> bool:
+        if tag in _EMPHASIS_TAGS:
+            return bool(parser.pre or parser.code)  # no marks inside code: they would show
         if tag == "table":
             parser._tables += 1 if start else -1
             return False
@@ -310,16 +338,57 @@ def html_to_markdown(body: str) -> str:
         # Closed comments go; an unclosed one would make HTMLParser rescan the rest of the
         # body for every chunk (quadratic), so it is shown as text instead.
         body = _strip_comments(body).replace("<!--", "&lt;!--")
+    body = _join_wide_lines(_escape_unknown_entities(body))
     parser = _Reader()
     text: str = parser.handle(body)
-    if "****" in text:
-        # adjacent <b></b><b> pairs leave `****`, which renders as stars: join them
-        text = _EMPTY_STRONG.sub(lambda m: m.group(0).replace("****", ""), text)
-    return text
+    return resolve_emphasis(text)
 
 
-# a line holding `****` that is not indented code (html2text indents <pre> by four spaces)
-_EMPTY_STRONG = re.compile(r"^(?! {4}|\t)[^\n]*\*\*\*\*[^\n]*", re.MULTILINE)
+_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(;?)")
+
+
+def _escape_unknown_entities(body: str) -> str:
+    """`ABS&PVC` is text to a browser; html2text would show it as `ABS&PVC;`."""
+    if "&" not in body:
+        return body
+
+    def escape(match: re.Match[str]) -> str:
+        name, semicolon = match.group(1), match.group(2)
+        if name + ";" in html.entities.html5 or (not semicolon and _legacy_prefix(name)):
+            return match.group(0)
+        return "&amp;" + match.group(0)[1:]
+
+    return _ENTITY.sub(escape, body)
+
+
+def _legacy_prefix(name: str) -> bool:
+    # `&copy2021` reads as `©2021`: legacy entities need no semicolon and may run into text
+    return any(name.startswith(legacy) for legacy in _LEGACY_ENTITIES)
+
+
+_LEGACY_ENTITIES = tuple(
+    sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True)
+)
+_PRE = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
+_WIDE_LINE_BREAK = re.compile(
+    r"(?<=[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])[ \t]*\r?\n[ \t]*"
+    r"(?=[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])"
+)
+
+
+def _join_wide_lines(body: str) -> str:
+    """A line break between two CJK characters is no space (as CSS Text has it); html2text
+    would make it one (`革新。 目前`). Preformatted text keeps its lines."""
+    if "\n" not in body:
+        return body
+    out: list[str] = []
+    pos = 0
+    for match in _PRE.finditer(body) if "<pre" in body or "<PRE" in body else ():
+        out.append(_WIDE_LINE_BREAK.sub("", body[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_WIDE_LINE_BREAK.sub("", body[pos:]))
+    return "".join(out)
 
 
 _BLOCK_TAG = re.compile(
@@ -866,4 +935,16 @@ def markdown_for_reading(body: str) -> str:
     if "{%" in text:
         text = _render_tags(text, 0, len(text), _parse_tags(text), ctx)
     text = _convert_raw_html(text, ctx)
+    text = _flanking_strong(text)
     return store.restore(text)
+
+
+# `**text**` on one line, not escaped, not touching a space inside the marks
+_STRONG_PAIR = re.compile(r"(?<![\\*])\*\*(?=[^\s*])((?:[^*\n]|\*(?!\*))+?)(?<=[^\s\\])\*\*(?!\*)")
+
+
+def _flanking_strong(text: str) -> str:
+    """`**注意：**html` shows its stars (CommonMark's flanking rules): make such bold parse."""
+    if "**" not in text:
+        return text
+    return resolve_emphasis(_STRONG_PAIR.sub(lambda m: STRONG + m.group(1) + STRONG, text))

@@ -27,8 +27,8 @@ from reader.core.convert import MAX_BODY_CHARS, Converted, to_markdown
 from reader.core.markdown_syntax import is_wide
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
-from reader.devtools.html_source import DROPPED_ELEMENTS, TextRun, text_runs
-from reader.devtools.rendered_text import Rendered, _parser_without_text_join, rendered_text
+from reader.devtools.html_source import DROPPED_ELEMENTS, SourceText, TextRun, source_text
+from reader.devtools.rendered_text import Rendered, rendered_text
 
 EXCLUSIONS: dict[str, str] = {
     **{f"<{name}> content": reason for name, reason in DROPPED_ELEMENTS.items()},
@@ -75,8 +75,9 @@ def _context(text: str, start: int, end: int, width: int = 20) -> str:
     return " ".join(text[max(0, start - width) : end + width].split())
 
 
-def literal_markup(rendered: Rendered, source_text: str, source_code: set[str]) -> list[Finding]:
+def literal_markup(rendered: Rendered, source_text: str, body: str) -> list[Finding]:
     """Markup drawn as text outside code, or in a code span the source did not have."""
+    source_code = _written_as_code(body)
     findings = []
     for kind, context in _markup_in(_without_code_spans(rendered)):
         token = _LITERAL_MARKUP[kind].search(context)
@@ -101,13 +102,16 @@ def _without_code_spans(rendered: Rendered) -> str:
     return prose
 
 
-def markdown_code_spans(markdown: str) -> set[str]:
-    """Inline code the author wrote in a Markdown body (its content, whitespace collapsed)."""
+_CODE_IN_SOURCE = re.compile(r"(`+)(.+?)\1|<code[^>]*>(.*?)</code>", re.DOTALL | re.IGNORECASE)
+
+
+def _written_as_code(body: str) -> set[str]:
+    """What the author wrote as code (backticks or <code>), whitespace collapsed."""
     found: set[str] = set()
-    for token in _parser_without_text_join().parse(markdown):
-        for child in token.children or []:
-            if child.type == "code_inline":
-                found.add(" ".join(child.content.split()))
+    for match in _CODE_IN_SOURCE.finditer(body):
+        code = match.group(2) if match.group(2) is not None else match.group(3)
+        found.add(" ".join(code.split()))
+        found.add(" ".join(code.strip("`").split()))
     return found
 
 
@@ -190,9 +194,11 @@ def _overlapping(text: str) -> Iterator[str]:
         pos = match.start(2)
 
 
-def cjk_spacing(runs: Sequence[TextRun], rendered: Rendered) -> list[Finding]:
-    """A space between CJK text and CJK punctuation that the source did not have."""
-    source = _cjk_spaces("".join(sanitize(run.text) for run in runs))
+def cjk_spacing(source_text: SourceText, rendered: Rendered) -> list[Finding]:
+    """A space between CJK text and CJK punctuation that the source did not have (in its
+    text, or in an image's alt text, which the placeholder shows)."""
+    written = [run.text for run in source_text.runs] + source_text.image_texts
+    source = _cjk_spaces("\n".join(sanitize(text) for text in written))
     shown = _cjk_spaces(rendered.full)
     return [
         Finding("space before or after CJK punctuation", repr(pair))
@@ -208,15 +214,15 @@ def check_body(body: str, fmt: BodyFormat, convert: Converter = to_markdown) -> 
     """Every finding for one post body, converted by `convert` (the project's converter)."""
     rendered = rendered_text(convert(body, fmt).markdown)
     if fmt == "html":
-        runs = text_runs(body[:MAX_BODY_CHARS])
-        source_text = "".join(run.text for run in runs)
-        findings = literal_markup(rendered, source_text, set())
+        source = source_text(body[:MAX_BODY_CHARS])
+        written = "".join(run.text for run in source.runs)
+        findings = literal_markup(rendered, written, body)
         if not rendered.skipped_blocks:
-            findings += missing_text(runs, rendered)
-        findings += glued_words(runs, rendered)
-        findings += cjk_spacing(runs, rendered)
+            findings += missing_text(source.runs, rendered)
+        findings += glued_words(source.runs, rendered)
+        findings += cjk_spacing(source, rendered)
         return findings
-    return literal_markup(rendered, "", markdown_code_spans(body))
+    return literal_markup(rendered, "", body)
 
 
 # ----------------------------------------------------------------------- command line

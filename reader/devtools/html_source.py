@@ -42,16 +42,21 @@ class _Runs(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.runs: list[TextRun] = []
+        self.image_texts: list[str] = []
         self._dropped: list[str] = []
         self._boundary = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROPPED_ELEMENTS and tag not in _VOID:
             self._dropped.append(tag)
+        if tag == "img" and not self._dropped:
+            self._image(attrs)
         if tag in BLOCK_ELEMENTS:
             self._boundary = True
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img" and not self._dropped:
+            self._image(attrs)
         if tag in BLOCK_ELEMENTS:
             self._boundary = True
 
@@ -61,6 +66,12 @@ class _Runs(HTMLParser):
                 pass
         if tag in BLOCK_ELEMENTS:
             self._boundary = True
+
+    def _image(self, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        text = (found.get("alt") or found.get("title") or "").strip()
+        if text:
+            self.image_texts.append(text)
 
     def handle_data(self, data: str) -> None:
         if self._dropped or not data.strip():
@@ -72,9 +83,17 @@ class _Runs(HTMLParser):
         self._boundary = False
 
 
-def text_runs(html: str) -> list[TextRun]:
-    """The text runs of `html` in order, without the content of DROPPED_ELEMENTS."""
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    runs: list[TextRun]
+    """The text runs in order, without the content of DROPPED_ELEMENTS."""
+    image_texts: list[str]
+    """The alt (else title) text of each image: shown in its placeholder, as written."""
+
+
+def source_text(html: str) -> SourceText:
+    """What a browser would show of `html` as text."""
     parser = _Runs()
     parser.feed(html)
     parser.close()
-    return parser.runs
+    return SourceText(parser.runs, parser.image_texts)

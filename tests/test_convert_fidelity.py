@@ -1,0 +1,116 @@
+"""Issue 15: what the reading pane shows of a converted post is what the author wrote.
+
+Each test converts a short fixture written for it and reads the result the way the pane does
+(reader.devtools.rendered_text): the text a reader sees, not the Markdown.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.convert import to_markdown
+from reader.core.markdown_syntax import READING_PARSER
+from reader.devtools.rendered_text import rendered_text
+
+CJK_PUNCTUATION = "，。、；：？！「」『』（）【】《》〈〉〔〕…—・"
+
+
+def shown(body: str, fmt: str = "html") -> str:
+    """The text the pane shows, code blocks included."""
+    return rendered_text(to_markdown(body, fmt).markdown).full  # type: ignore[arg-type]
+
+
+def prose(body: str, fmt: str = "html") -> str:
+    return rendered_text(to_markdown(body, fmt).markdown).prose  # type: ignore[arg-type]
+
+
+def strong_texts(body: str, fmt: str = "html") -> list[str]:
+    """The text inside each bold run, as the pane's parser reads it."""
+    found = []
+    for token in READING_PARSER.parse(to_markdown(body, fmt).markdown):  # type: ignore[arg-type]
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type == "strong_open":
+                found.append(children[index + 1].content.replace("\u200b", ""))
+    return found
+
+
+def visible(text: str) -> str:
+    return text.replace("\u200b", "")
+
+
+# ----------------------------------------------------------------------------- CJK emphasis
+
+
+@pytest.mark.parametrize("mark", list(CJK_PUNCTUATION))
+def test_html_bold_next_to_cjk_punctuation_is_bold(mark: str) -> None:
+    body = f"<p>前文<b>{mark}重点{mark}</b>后文</p>"
+    assert strong_texts(body) == [f"{mark}重点{mark}"]
+    assert "*" not in prose(body)
+
+
+@pytest.mark.parametrize("mark", list(CJK_PUNCTUATION))
+def test_markdown_bold_next_to_cjk_punctuation_is_bold(mark: str) -> None:
+    body = f"前文**{mark}重点{mark}**后文\n"
+    assert strong_texts(body, "markdown") == [f"{mark}重点{mark}"]
+    assert "*" not in prose(body, "markdown")
+
+
+def test_html_bold_around_ascii_punctuation_between_cjk() -> None:
+    assert strong_texts("<p>輸入<b>=rand()</b>便可以</p>") == ["=rand()"]
+    assert visible(prose("<p>輸入<b>=rand()</b>便可以</p>")).strip() == "輸入=rand()便可以"
+
+
+def test_html_emphasis_keeps_the_spaces_of_the_source() -> None:
+    assert visible(prose("<p>a<b> bold </b>b and <i>it</i>alic</p>")).strip() == (
+        "a bold b and italic"
+    )
+    assert strong_texts("<p>a<b> bold </b>b</p>") == ["bold"]
+
+
+def test_html_adjacent_bold_runs_are_one() -> None:
+    assert strong_texts("<p><b>one</b><b>two</b></p>") == ["onetwo"]
+
+
+def test_html_empty_bold_leaves_no_stars() -> None:
+    assert "*" not in prose("<p>a<b> </b>b<strong></strong>c</p>")
+
+
+def test_html_bold_inside_code_adds_no_stars() -> None:
+    assert "*" not in shown("<pre>x <b>y</b> z</pre><p><code>a<b>b</b></code></p>")
+
+
+def test_author_escaped_stars_stay_literal() -> None:
+    assert visible(shown("前文\\*\\*不是粗体\\*\\*后文\n", "markdown")).strip() == (
+        "前文**不是粗体**后文"
+    )
+
+
+# ----------------------------------------------------------------------------- CJK spacing
+
+
+@pytest.mark.parametrize("mark", ["。", "，", "！", "」", "）"])
+def test_no_space_after_bold_before_cjk_punctuation(mark: str) -> None:
+    assert visible(prose(f"<p>组成<b>部分</b>{mark}其后</p>")).strip() == f"组成部分{mark}其后"
+
+
+def test_line_break_in_html_source_between_cjk_is_no_space() -> None:
+    assert prose("<p>这是革新。\n目前如此</p>").strip() == "这是革新。目前如此"
+    assert prose("<p>English\nwords</p>").strip() == "English words"
+
+
+def test_preformatted_cjk_lines_keep_their_breaks() -> None:
+    assert "一行\n二行" in shown("<pre>一行\n二行</pre>")
+
+
+# ----------------------------------------------------------------------------- text as written
+
+
+def test_ampersand_before_a_word_is_text() -> None:
+    assert prose("<p>ABS&PVC and AT&T; &amp; &copy;</p>").strip() == "ABS&PVC and AT&T; & ©"
+
+
+def test_preformatted_text_after_a_list_stays_code() -> None:
+    body = "<ul><li>item</li></ul><pre># a comment\nls -l</pre><p>after</p>"
+    rendered = rendered_text(to_markdown(body, "html").markdown)
+    assert rendered.code_blocks == ["# a comment\nls -l\n"]
