@@ -114,3 +114,54 @@ def test_preformatted_text_after_a_list_stays_code() -> None:
     body = "<ul><li>item</li></ul><pre># a comment\nls -l</pre><p>after</p>"
     rendered = rendered_text(to_markdown(body, "html").markdown)
     assert rendered.code_blocks == ["# a comment\nls -l\n"]
+
+
+# ----------------------------------------------------------------------------- block boundaries
+
+
+def paragraphs(body: str) -> list[str]:
+    return [line.strip() for line in shown(body).split("\n") if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "tag", ["section", "article", "header", "footer", "figcaption", "aside", "nav", "center"]
+)
+def test_neighbouring_blocks_stay_apart(tag: str) -> None:
+    body = f"<div><{tag}>Written in TensorFlow.</{tag}>TensorFlow was next.</div>"
+    assert paragraphs(body) == ["Written in TensorFlow.", "TensorFlow was next."]
+
+
+def test_caption_and_next_paragraph_stay_apart() -> None:
+    body = '<figure><img src="p.png"><figcaption>By Ann on Unsplash[2]</figcaption></figure>Next'
+    assert paragraphs(body)[-2:] == ["By Ann on Unsplash[2]", "Next"]
+
+
+def test_layout_table_reads_as_text() -> None:
+    body = (
+        "<table><tr><td><p>Values are fixed once they are set.</p><p>However, not all.</p></td>"
+        "<td><table><tr><td>Side note.</td></tr></table></td></tr></table>"
+    )
+    assert paragraphs(body) == [
+        "Values are fixed once they are set.",
+        "However, not all.",
+        "Side note.",
+    ]
+
+
+def test_one_column_table_reads_as_text() -> None:
+    body = "<table><tr><td>First.</td></tr><tr><td>Second.</td></tr></table>"
+    assert paragraphs(body) == ["First.", "Second."]
+    kinds = {token.type for token in READING_PARSER.parse(to_markdown(body, "html").markdown)}
+    assert "heading_open" not in kinds  # a one-row header rule made `First.` a heading
+
+
+def test_data_table_stays_a_table() -> None:
+    markdown = to_markdown(
+        "<table><tr><th>Name</th><th>Size</th></tr><tr><td>a</td><td>1</td></tr></table>", "html"
+    ).markdown
+    assert any(token.type == "table_open" for token in READING_PARSER.parse(markdown))
+
+
+def test_blocks_inside_a_link_keep_words_apart() -> None:
+    body = '<a href="https://example.org/"><div>Read TensorFlow.</div><div>TensorFlow was</div></a>'
+    assert " ".join(shown(body).split()) == "Read TensorFlow. TensorFlow was"

@@ -248,7 +248,14 @@ def _embed_label(kind: str, src: str) -> str:
     return f"{kind}: {host}" if host else kind
 
 
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _EMPHASIS_TAGS = frozenset({"b", "strong", "em", "i", "u"})
+_DIV_LIKE = _names(
+    "address article aside center details figcaption figure footer header main nav section summary"
+)
 
 
 class _Reader(html2text.HTML2Text):
@@ -283,6 +290,12 @@ class _Reader(html2text.HTML2Text):
             # html2text puts a space before a mark that follows a letter (for `_`): the source
             # had none, and resolve_emphasis makes the marks parse without it.
             self.preceding_data = ""
+        elif tag in _DIV_LIKE:
+            tag = "div"  # html2text knows only <p> and <div>: `Unsplash[2]An increasing`
+        if tag in ("p", "div") and self.astack:
+            # a block inside a link: the link's text stays on one line, words apart
+            self.o(" ")
+            return
         super().handle_tag(tag, attrs, start)
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
@@ -339,9 +352,51 @@ def html_to_markdown(body: str) -> str:
         # body for every chunk (quadratic), so it is shown as text instead.
         body = _strip_comments(body).replace("<!--", "&lt;!--")
     body = _join_wide_lines(_escape_unknown_entities(body))
+    body = _layout_tables_as_blocks(body)
     parser = _Reader()
     text: str = parser.handle(body)
     return resolve_emphasis(text)
+
+
+_TABLE_OPEN = re.compile(r"<table\b[^>]*>", re.IGNORECASE)
+_TABLE_PART = re.compile(
+    r"<(/?)(?:table|tbody|thead|tfoot|tr|td|th|caption)\b[^>]*>", re.IGNORECASE
+)
+_BLOCK_IN_CELL = re.compile(
+    r"<(?:p|div|ul|ol|dl|h[1-6]|blockquote|pre|table|br|section|article|figure|hr)\b",
+    re.IGNORECASE,
+)
+_ROW = re.compile(r"<tr\b", re.IGNORECASE)
+_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
+
+
+def _layout_tables_as_blocks(body: str) -> str:
+    """Tables that lay out a page (blocks or line breaks in cells, nested tables, one column)
+    become blocks: as a Markdown table their text would run together on one line."""
+    if "<table" not in body and "<TABLE" not in body:
+        return body
+    out: list[str] = []
+    pos = 0
+    for match in _TABLE_OPEN.finditer(body):
+        if match.start() < pos:
+            continue  # inside a table already handled
+        close = _balanced_close(body, "table", match.end())
+        if close is None:
+            break
+        fragment = body[match.start() : close.end()]
+        if _is_layout(body[match.end() : close.start()]):
+            fragment = _TABLE_PART.sub(lambda part: f"<{part.group(1)}div>", fragment)
+        out.append(body[pos : match.start()])
+        out.append(fragment)
+        pos = close.end()
+    out.append(body[pos:])
+    return "".join(out)
+
+
+def _is_layout(inner: str) -> bool:
+    if _BLOCK_IN_CELL.search(inner):
+        return True
+    return all(len(_CELL.findall(row)) <= 1 for row in _ROW.split(inner))
 
 
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(;?)")
@@ -758,10 +813,6 @@ _HTML_PIECE = re.compile(
 )
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+\.[\w.-]+)>")
 _ATTR = re.compile(r"""([\w:-]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
-
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _HTML_DROP = frozenset({"script", "style", "template"})
