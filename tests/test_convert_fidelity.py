@@ -165,3 +165,97 @@ def test_data_table_stays_a_table() -> None:
 def test_blocks_inside_a_link_keep_words_apart() -> None:
     body = '<a href="https://example.org/"><div>Read TensorFlow.</div><div>TensorFlow was</div></a>'
     assert " ".join(shown(body).split()) == "Read TensorFlow. TensorFlow was"
+
+
+# ----------------------------------------------------------------------------- footnotes
+
+
+def test_footnotes_become_numbered_notes_at_the_end() -> None:
+    body = (
+        "First claim[^a], second[^2], first again[^a].\n\n"
+        "[^2]: The second note.\n"
+        "[^a]: The first note,\n    on two lines.\n\n"
+        "Closing paragraph, `[^a]` in code.\n"
+    )
+    text = shown(body, "markdown")
+    assert "First claim¹, second², first again¹." in text
+    assert "Closing paragraph, [^a] in code." in text
+    lines = [line for line in text.split("\n") if line.strip()]
+    assert lines[-2:] == ["The first note, on two lines.", "The second note."]
+    markdown = to_markdown(body, "markdown").markdown
+    kinds = [token.type for token in READING_PARSER.parse(markdown)]
+    assert "ordered_list_open" in kinds and "link_open" not in kinds
+
+
+def test_footnote_reference_without_a_note_stays_as_written() -> None:
+    assert shown("See [^missing] here.\n\n[^other]: A note.\n", "markdown").startswith(
+        "See [^missing] here."
+    )
+
+
+# ----------------------------------------------------------------------------- raw HTML in Markdown
+
+
+def headings(markdown: str) -> list[tuple[str, str]]:
+    tokens = READING_PARSER.parse(markdown)
+    return [
+        (token.tag, tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+def test_raw_html_headings_in_markdown_are_headings() -> None:
+    body = 'Intro.\n<h2 id="setup">安装 <a href="https://example.org/">步骤</a></h2>\nText.\n'
+    markdown = to_markdown(body, "markdown").markdown
+    assert headings(markdown) == [("h2", "安装 [步骤](https://example.org/)")]
+    assert "<h2" not in rendered_text(markdown).prose
+
+
+def test_raw_html_heading_over_several_lines() -> None:
+    markdown = to_markdown("<h3>\nOne\nheading\n</h3>\n\nText.\n", "markdown").markdown
+    assert headings(markdown) == [("h3", "One heading")]
+
+
+# ----------------------------------------------------------------------------- tag plugins
+
+
+def test_unknown_tag_plugin_is_a_quiet_placeholder() -> None:
+    rendered = rendered_text(to_markdown("看 {% hackmd BJrTq20hE %} 这里\n", "markdown").markdown)
+    assert rendered.code_spans == []
+    assert rendered.full.strip() == "看 [hackmd] 这里"
+
+
+def test_unknown_block_tag_keeps_its_content() -> None:
+    body = "{% tabs first %}\nTab content.\n{% endtabs %}\n"
+    rendered = rendered_text(to_markdown(body, "markdown").markdown)
+    assert rendered.code_spans == []
+    assert "{%" not in rendered.full and "Tab content." in rendered.full
+
+
+# ----------------------------------------------------------------------------- images
+
+
+@pytest.mark.parametrize("name", ["a*b*.png", "x_y_z.png", "__init__.jpg", "**.gif"])
+def test_image_file_names_are_shown_as_written(name: str) -> None:
+    html_body = f'<p><img src="https://example.org/{name}"> between <img src="/{name}"></p>'
+    markdown_body = f"![](https://example.org/{name}) between ![]({name})\n"
+    for body, fmt in ((html_body, "html"), (markdown_body, "markdown")):
+        rendered = rendered_text(to_markdown(body, fmt).markdown)  # type: ignore[arg-type]
+        assert " ".join(rendered.full.split()) == f"image: {name} between [image: {name}]"
+
+
+def test_image_placeholder_names_the_file_behind_a_proxy() -> None:
+    body = '<img src="https://cors.proxy.example/?http://site.example/photos/cat.jpg">'
+    assert shown(body).strip() == "image: cat.jpg"
+    body = '<img src="https://proxy.example/fetch?url=https%3A%2F%2Fsite.example%2Fdog.png&w=2">'
+    assert shown(body).strip() == "image: dog.png"
+
+
+def test_markdown_images_take_the_html_placeholder_form() -> None:
+    body = '![A cat](https://example.org/cat.jpg "title") [![](https://example.org/i.png)](https://example.org/page)\n'
+    markdown = to_markdown(body, "markdown").markdown
+    rendered = rendered_text(markdown)
+    assert rendered.images == []  # no image left for the pane to draw its own way
+    assert rendered.link_texts == ["image: A cat", "image: i.png"]
+    assert "https://example.org/page" in markdown

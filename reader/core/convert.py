@@ -34,6 +34,7 @@ from urllib.parse import quote, unquote, urlsplit
 import html2text
 
 from reader.core.emphasis import EMPHASIS, STRONG, resolve_emphasis
+from reader.core.footnotes import render_footnotes
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
 
@@ -207,20 +208,32 @@ def _too_nested(body: str) -> bool:
     return False
 
 
+_LABEL_SPECIAL = re.compile(r"([\\\[\]*_`~<&])")
+
+
 def _escape_label(text: str) -> str:
-    text = " ".join(text.split())
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    """Text shown as it is inside Markdown: `a*b.png` must not start emphasis."""
+    return _LABEL_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _file_name(src: str) -> str:
+    """The file an image address names; behind a proxy (`https://proxy/?http://site/a.png`)
+    the file of the address it carries, never the proxy's host."""
+    src = src.strip()
+    parts = urlsplit(src) if "://" in src or src.startswith("/") else None
+    path = parts.path if parts is not None else src.split("?")[0].split("#")[0]
+    carried = _CARRIED_URL.search(unquote(parts.query)) if parts is not None else None
+    if carried is not None:
+        return _file_name(carried.group(0))
+    return unquote(path.rstrip("/").rsplit("/", 1)[-1])
+
+
+_CARRIED_URL = re.compile(r"https?://[^\s&]+")
 
 
 def _escape_url(url: str) -> str:
     url = "".join(url.split("\n")).strip()
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-
-
-def _file_name(src: str) -> str:
-    path = urlsplit(src).path if "://" in src or src.startswith("/") else src.split("?")[0]
-    name = unquote(path.rstrip("/").rsplit("/", 1)[-1])
-    return name or urlsplit(src).netloc
 
 
 def _image_label(attrs: dict[str, str | None]) -> str:
@@ -659,8 +672,8 @@ def _render_block(text: str, block: _Block, ctx: _Ctx) -> str:
         words = _split_args(block.open.args)
         label = (words[0] if words else name).strip("'\"") if name == "note" else name
         return _quote(inner, indent, label.capitalize() or "Note", "", ctx)
-    # Unknown block: show the opening tag, keep the content readable.
-    return _code_span(block.open.source) + "\n" + indent + inner.lstrip(" \t")
+    # Unknown block: a placeholder for the tag, the content readable.
+    return _tag_placeholder(name) + "\n" + indent + inner.lstrip(" \t")
 
 
 def _strip_blank_edges(text: str) -> str:
@@ -783,7 +796,13 @@ def _render_inline(tag: _Tag, ctx: _Ctx) -> str:
     found = next((w for w in words if _URL.match(w)), None)
     if found is not None:
         return f"[{_escape_label(name)}: {_escape_label(found)}]({_escape_url(found)})"
-    return _code_span(tag.source)
+    return _tag_placeholder(name)
+
+
+def _tag_placeholder(name: str) -> str:
+    """What a tag plugin reader cannot show stands for: its name, quietly (`[hackmd]`), not
+    its source as code, which would read as something the author wrote."""
+    return "\\[" + _escape_label(name) + "\\]"
 
 
 _VIDEO_URLS = {
@@ -912,6 +931,13 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
             out.append(" " if in_link else _line_break(text, match.start()))
         elif name == "hr":
             out.append("\n\n* * *\n\n")
+        elif name in _HEADINGS and not closing and not link_href:
+            heading = _heading(text, match, ctx)
+            if heading is None:
+                out.append(_block_break(text, match.start(), match.end()))
+            else:
+                out.append(heading[0])
+                pos = skip_until = heading[1]
         elif name in _HTML_BLOCK:
             in_link = any(link_href)
             out.append(" " if in_link else _block_break(text, match.start(), match.end()))
@@ -927,6 +953,28 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
     if link_href:
         out.append("".join(f"]({_escape_url(h)})" for h in reversed(link_href) if h))
     return "".join(out)
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_TAG = re.compile(r"<h[1-6]\b", re.IGNORECASE)
+
+
+def _heading(text: str, match: re.Match[str], ctx: _Ctx) -> tuple[str, int] | None:
+    """`<h2 id="x">Title</h2>` starting a line: a Markdown heading (so the outline has it),
+    and where the source continues after it; None when it cannot be one."""
+    if _before(text, match.start()).strip(" \t") or len(_before(text, match.start())) > 3:
+        return None
+    name = match.group(2).lower()
+    close = _balanced_close(text, name, match.end())
+    if close is None:
+        return None
+    inner = text[match.end() : close.start()]
+    if _HEADING_TAG.search(inner):
+        return None  # headings inside headings: not a heading a reader can use
+    title = " ".join(_convert_raw_html(inner, ctx).split())
+    if not title:
+        return "", close.end()
+    return "#" * int(name[1]) + " " + title + "\n", close.end()
 
 
 _OPEN_CLOSE_CACHE: dict[str, re.Pattern[str]] = {}
@@ -983,11 +1031,46 @@ def markdown_for_reading(body: str) -> str:
     ctx = _Ctx(store)
     text = _protect_fences(body, store)
     text = _protect_inline_code(text, store)
+    text = render_footnotes(text)
     if "{%" in text:
         text = _render_tags(text, 0, len(text), _parse_tags(text), ctx)
     text = _convert_raw_html(text, ctx)
+    text = _markdown_images(text)
     text = _flanking_strong(text)
     return store.restore(text)
+
+
+_DESTINATION = r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
+_TITLE = r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?"""
+_IMAGE = rf"!\[((?:[^\[\]\\\n]|\\.){{0,500}})\]\([ \t]*{_DESTINATION}{_TITLE}[ \t]*\)"
+_LINKED_IMAGE = re.compile(rf"\[[ \t]*{_IMAGE}[ \t]*\]\([ \t]*{_DESTINATION}{_TITLE}[ \t]*\)")
+_MARKDOWN_IMAGE = re.compile(_IMAGE)
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _markdown_images(text: str) -> str:
+    """`![alt](src)` in the placeholder form HTML images get: `[image: alt](src)`, the file
+    name when there is no alt text; an image inside a link becomes that link."""
+    if "![" not in text:
+        return text
+
+    def linked(match: re.Match[str]) -> str:
+        return _image_placeholder(match.group(1), match.group(2), match.group(3))
+
+    def alone(match: re.Match[str]) -> str:
+        return _image_placeholder(match.group(1), match.group(2), None)
+
+    return _MARKDOWN_IMAGE.sub(alone, _LINKED_IMAGE.sub(linked, text))
+
+
+def _image_placeholder(alt: str, src: str, href: str | None) -> str:
+    src = src.strip("<>")
+    label = " ".join(_BACKSLASH_ESCAPE.sub(r"\1", alt).split()) or _file_name(src)
+    placeholder = f"[image: {_escape_label(label)}]" if label else "[image]"
+    target = href.strip("<>") if href is not None else src
+    if href is None and not target.lower().startswith(("https://", "http://")):
+        return placeholder
+    return f"{placeholder}({_escape_url(target)})"
 
 
 # `**text**` on one line, not escaped, not touching a space inside the marks

@@ -22,9 +22,10 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from reader.core.convert import MAX_BODY_CHARS, Converted, to_markdown
-from reader.core.markdown_syntax import is_wide
+from reader.core.markdown_syntax import is_wide, reading_parser
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
 from reader.devtools.html_source import DROPPED_ELEMENTS, SourceText, TextRun, source_text
@@ -207,6 +208,71 @@ def cjk_spacing(source_text: SourceText, rendered: Rendered) -> list[Finding]:
     ]
 
 
+# ----------------------------------------------------------------------- every body
+
+_SOURCE_PARSER = reading_parser()
+"""Reads Markdown bodies as the pane would if they were shown unconverted."""
+_FOOTNOTE_LINK = re.compile(r"^\^[^\s\]]{1,40}$")
+
+
+def footnote_links(rendered: Rendered) -> list[Finding]:
+    """`[^1]` read as a link to its own note (CommonMark has no footnotes)."""
+    return [
+        Finding("footnote shown as a link", repr(text))
+        for text in rendered.link_texts
+        if _FOOTNOTE_LINK.match(text)
+    ]
+
+
+def image_file_name(src: str) -> str:
+    """The file an image address names; behind a proxy, the file of the address it carries."""
+    parts = urlsplit(src.strip())
+    carried = re.search(r"https?://[^\s&]+", unquote(parts.query))
+    if carried:
+        return image_file_name(carried.group(0))
+    return unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+
+
+def image_placeholders(images: Sequence[tuple[str, str]], rendered: Rendered) -> list[Finding]:
+    """Every image shown as `image: <alt text, else file name>`, whatever its source format."""
+    findings = [
+        Finding("image drawn by the pane", f"{alt!r}: not in the placeholder form")
+        for alt in rendered.images
+    ]
+    shown = _squeezed(rendered.full)
+    for alt, src in images:
+        label = alt or image_file_name(src)
+        if label and "image:" + _squeezed(label) not in shown:
+            findings.append(Finding("image placeholder", f"{label!r} not shown"))
+    return findings
+
+
+def markdown_images(body: str) -> list[tuple[str, str]]:
+    """(alt text, address) of each image in a Markdown body, as the pane's parser reads it."""
+    found = []
+    for token in _SOURCE_PARSER.parse(body):
+        for child in token.children or []:
+            if child.type == "image":
+                found.append((child.content.strip(), str(child.attrs.get("src", ""))))
+    return found
+
+
+_HTML_HEADING = re.compile(r"<h[1-6]\b", re.IGNORECASE)
+
+
+def headings_kept(body: str, rendered: Rendered) -> list[Finding]:
+    """A Markdown body's headings, raw HTML ones (`<h2 id="...">`) included, stay headings."""
+    expected = 0
+    for token in _SOURCE_PARSER.parse(body):
+        if token.type == "heading_open":
+            expected += 1
+        elif token.type == "html_block":
+            expected += len(_HTML_HEADING.findall(token.content))
+    if rendered.headings >= expected:
+        return []
+    return [Finding("heading shown as text", f"{expected - rendered.headings} of {expected}")]
+
+
 # ----------------------------------------------------------------------- one post
 
 
@@ -221,8 +287,11 @@ def check_body(body: str, fmt: BodyFormat, convert: Converter = to_markdown) -> 
             findings += missing_text(source.runs, rendered)
         findings += glued_words(source.runs, rendered)
         findings += cjk_spacing(source, rendered)
-        return findings
-    return literal_markup(rendered, "", body)
+        findings += image_placeholders(source.images, rendered)
+        return findings + footnote_links(rendered)
+    findings = literal_markup(rendered, "", body) + footnote_links(rendered)
+    findings += image_placeholders(markdown_images(body), rendered)
+    return findings + headings_kept(body, rendered)
 
 
 # ----------------------------------------------------------------------- command line

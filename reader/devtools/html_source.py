@@ -43,6 +43,7 @@ class _Runs(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.runs: list[TextRun] = []
         self.image_texts: list[str] = []
+        self.images: list[tuple[str, str]] = []
         self._dropped: list[str] = []
         self._boundary = True
 
@@ -72,6 +73,8 @@ class _Runs(HTMLParser):
         text = (found.get("alt") or found.get("title") or "").strip()
         if text:
             self.image_texts.append(text)
+        src = found.get("src") or found.get("data-src") or found.get("data-original") or ""
+        self.images.append((text, src))
 
     def handle_data(self, data: str) -> None:
         if self._dropped or not data.strip():
@@ -89,6 +92,8 @@ class SourceText:
     """The text runs in order, without the content of DROPPED_ELEMENTS."""
     image_texts: list[str]
     """The alt (else title) text of each image: shown in its placeholder, as written."""
+    images: list[tuple[str, str]]
+    """(alt or title text, address) of each image, in order."""
 
 
 def source_text(html: str) -> SourceText:
@@ -96,4 +101,4 @@ def source_text(html: str) -> SourceText:
     parser = _Runs()
     parser.feed(html)
     parser.close()
-    return SourceText(parser.runs, parser.image_texts)
+    return SourceText(parser.runs, parser.image_texts, parser.images)

@@ -42,6 +42,10 @@ class Rendered:
     """Everything the reader sees, code blocks included, in order (for "is the text there")."""
     code_spans: list[str] = field(default_factory=list)
     code_blocks: list[str] = field(default_factory=list)
+    link_texts: list[str] = field(default_factory=list)
+    headings: int = 0
+    images: list[str] = field(default_factory=list)
+    """The alt text of each Markdown image the pane draws itself (not a converted placeholder)."""
     skipped_blocks: list[str] = field(default_factory=list)
     """Reasons for blocks the pane shows as their source text (too large to lay out)."""
 
@@ -65,9 +69,11 @@ def rendered_text(markdown: str) -> Rendered:
                 full.append(token.content + "\n")
                 prose.append("\n")
             elif token.type == "inline":
-                text_prose, text_full = _inline(token.children or [], rendered.code_spans)
+                text_prose, text_full = _inline(token.children or [], rendered)
                 prose.append(text_prose)
                 full.append(text_full)
+            elif token.type == "heading_open":
+                rendered.headings += 1
             elif token.type in _BLOCK_ENDS:
                 prose.append("\n")
                 full.append("\n")
@@ -88,11 +94,16 @@ def _parser_without_text_join() -> MarkdownIt:
     return reading_parser().disable("text_join")
 
 
-def _inline(children: list[Token], code_spans: list[str]) -> tuple[str, str]:
+def _inline(children: list[Token], rendered: Rendered) -> tuple[str, str]:
     prose: list[str] = []
     full: list[str] = []
+    link_starts: list[int] = []
     for index, child in enumerate(children):
         kind = child.type
+        if kind == "link_open":
+            link_starts.append(len(full))
+        elif kind == "link_close" and link_starts:
+            rendered.link_texts.append("".join(full[link_starts.pop() :]))
         if kind == "text":
             prose.append(child.content)
             full.append(child.content)
@@ -101,7 +112,7 @@ def _inline(children: list[Token], code_spans: list[str]) -> tuple[str, str]:
             prose.append(ESCAPED * len(child.content) if escaped else child.content)
             full.append(child.content)
         elif kind == "code_inline":
-            code_spans.append(child.content)
+            rendered.code_spans.append(child.content)
             prose.append(child.content)
             full.append(child.content)
         elif kind == "softbreak":
@@ -116,6 +127,7 @@ def _inline(children: list[Token], code_spans: list[str]) -> tuple[str, str]:
         elif kind == "image":
             # the pane shows `[image: alt]` where the image stands
             alt = child.content
+            rendered.images.append(alt)
             label = f"[image: {alt}]" if alt else "[image]"
             prose.append(label)
             full.append(label)
