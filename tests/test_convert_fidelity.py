@@ -259,3 +259,9 @@ def test_markdown_images_take_the_html_placeholder_form() -> None:
     assert rendered.images == []  # no image left for the pane to draw its own way
     assert rendered.link_texts == ["image: A cat", "image: i.png"]
     assert "https://example.org/page" in markdown
+
+
+def test_escaped_markup_in_html_text_stays_text() -> None:
+    assert prose("<p>Write &lt;b&gt; for bold &amp;copy; stays</p>").strip() == (
+        "Write <b> for bold &copy; stays"
+    )

@@ -266,6 +266,10 @@ def _names(text: str) -> frozenset[str]:
 
 
 _EMPHASIS_TAGS = frozenset({"b", "strong", "em", "i", "u"})
+_TEXT_MARKUP = {"<": "\ue013", "&": "\ue014"}
+"""`<` and `&` of the text, marked until html2text is done, then escaped for Markdown (html2text
+would escape a backslash put in before)."""
+_MARKUP_IN_TEXT = re.compile(r"[<&]")  # entities come one character at a time: escape every one
 _DIV_LIKE = _names(
     "address article aside center details figcaption figure footer header main nav section summary"
 )
@@ -316,6 +320,9 @@ class _Reader(html2text.HTML2Text):
         # the text is kept as written, resolve_emphasis keeps spaces outside the marks.
         self.stressed = False
         self.preceding_stressed = False
+        if not (self.code or self.pre) and ("<" in data or "&" in data):
+            # `&lt;b&gt;` is text: as `<b>` it would be raw HTML to Markdown, and vanish
+            data = _MARKUP_IN_TEXT.sub(lambda m: _TEXT_MARKUP[m.group()], data)
         super().handle_data(data, entity_char)
 
     @staticmethod
@@ -368,6 +375,8 @@ def html_to_markdown(body: str) -> str:
     body = _layout_tables_as_blocks(body)
     parser = _Reader()
     text: str = parser.handle(body)
+    if "\ue013" in text or "\ue014" in text:
+        text = text.replace("\ue013", "\\<").replace("\ue014", "\\&")
     return resolve_emphasis(text)
 
 

@@ -29,7 +29,7 @@ from reader.core.markdown_syntax import is_wide, reading_parser
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
 from reader.devtools.html_source import DROPPED_ELEMENTS, SourceText, TextRun, source_text
-from reader.devtools.rendered_text import Rendered, rendered_text
+from reader.devtools.rendered_text import ESCAPED, Rendered, rendered_text
 
 EXCLUSIONS: dict[str, str] = {
     **{f"<{name}> content": reason for name, reason in DROPPED_ELEMENTS.items()},
@@ -77,14 +77,23 @@ def _context(text: str, start: int, end: int, width: int = 20) -> str:
 
 
 def literal_markup(rendered: Rendered, source_text: str, body: str) -> list[Finding]:
-    """Markup drawn as text outside code, or in a code span the source did not have."""
-    source_code = _written_as_code(body)
+    """Markup drawn as text outside code, or in a code span the source did not have.
+
+    Not reported: what the author escaped (`\\*\\*` in a Markdown body) and, in an HTML body,
+    markup that is part of its text (`2**8`, `&lt;b&gt;`).
+    """
     findings = []
-    for kind, context in _markup_in(_without_code_spans(rendered)):
-        token = _LITERAL_MARKUP[kind].search(context)
-        if token is not None and token.group(0) in source_text:
-            continue  # the author's text holds it as text
-        findings.append(Finding("markup shown as text", f"{kind}: {context!r}"))
+    prose, escapes = rendered.prose, rendered.prose_escapes
+    for kind, pattern in _LITERAL_MARKUP.items():
+        for match in pattern.finditer(prose):
+            written = match.group()
+            if ESCAPED in escapes[match.start() : match.end()] and "\\" + written[0] in body:
+                continue
+            if written in source_text:
+                continue
+            context = _context(prose, match.start(), match.end())
+            findings.append(Finding("markup shown as text", f"{kind}: {context!r}"))
+    source_code = _written_as_code(body)
     for span in rendered.code_spans:
         if " ".join(span.split()) in source_code:
             continue
@@ -93,14 +102,6 @@ def literal_markup(rendered: Rendered, source_text: str, body: str) -> list[Find
                 findings.append(Finding("unconverted code span", f"{kind}: {span[:60]!r}"))
                 break
     return findings
-
-
-def _without_code_spans(rendered: Rendered) -> str:
-    prose = rendered.prose
-    for span in sorted(set(rendered.code_spans), key=len, reverse=True):
-        if span:
-            prose = prose.replace(span, " ")
-    return prose
 
 
 _CODE_IN_SOURCE = re.compile(r"(`+)(.+?)\1|<code[^>]*>(.*?)</code>", re.DOTALL | re.IGNORECASE)

@@ -17,8 +17,8 @@ from markdown_it.token import Token
 from reader.core.markdown_syntax import joins_without_space, reading_parser
 
 ESCAPED = "\ue000"
-"""Stands in, in `Rendered.prose`, for a character the author escaped (`\\*`): what the author
-wrote on purpose as a literal is never reported as markup drawn as text."""
+"""Stands in, in `Rendered.prose_escapes`, for a backslash-escaped character (`\\*`), so a
+literal the Markdown asked for can be told from markup left over."""
 
 _BLOCK_ENDS = frozenset(
     {
@@ -36,10 +36,12 @@ _CELL_ENDS = frozenset({"th_close", "td_close"})
 
 @dataclass(slots=True)
 class Rendered:
-    prose: str = ""
-    """Everything but code blocks, blocks separated by newlines; author escapes as ESCAPED."""
     full: str = ""
-    """Everything the reader sees, code blocks included, in order (for "is the text there")."""
+    """Everything the reader sees, code included, in order, blocks on their own lines."""
+    prose: str = ""
+    """`full` without code: code blocks left out, inline code spans as one space each."""
+    prose_escapes: str = ""
+    """`prose` with each backslash-escaped character as ESCAPED (same length, same places)."""
     code_spans: list[str] = field(default_factory=list)
     code_blocks: list[str] = field(default_factory=list)
     link_texts: list[str] = field(default_factory=list)
@@ -50,85 +52,85 @@ class Rendered:
     """Reasons for blocks the pane shows as their source text (too large to lay out)."""
 
 
+class _Text:
+    """The three texts of `Rendered`, written in step."""
+
+    def __init__(self) -> None:
+        self.full: list[str] = []
+        self.prose: list[str] = []
+        self.escapes: list[str] = []
+
+    def add(self, text: str, *, code: bool = False, escaped: bool = False) -> None:
+        self.full.append(text)
+        shown = " " if code else text
+        self.prose.append(shown)
+        self.escapes.append(ESCAPED * len(shown) if escaped else shown)
+
+    def add_code_block(self, text: str) -> None:
+        self.full.append(text)
+        self.prose.append("\n")
+        self.escapes.append("\n")
+
+
 def rendered_text(markdown: str) -> Rendered:
     """The text the reading pane shows for `markdown`."""
     from reader.widgets.article_render import split_blocks, too_costly
 
     rendered = Rendered()
-    prose: list[str] = []
-    full: list[str] = []
+    text = _Text()
     for block in split_blocks(markdown):
         reason = too_costly(block.source)
         if reason is not None:
             rendered.skipped_blocks.append(reason)
             continue
-        tokens = _parser_without_text_join().parse(block.source)
-        for token in tokens:
+        for token in _parser_without_text_join().parse(block.source):
             if token.type in ("fence", "code_block"):
                 rendered.code_blocks.append(token.content)
-                full.append(token.content + "\n")
-                prose.append("\n")
+                text.add_code_block(token.content + "\n")
             elif token.type == "inline":
-                text_prose, text_full = _inline(token.children or [], rendered)
-                prose.append(text_prose)
-                full.append(text_full)
+                _inline(token.children or [], rendered, text)
             elif token.type == "heading_open":
                 rendered.headings += 1
             elif token.type in _BLOCK_ENDS:
-                prose.append("\n")
-                full.append("\n")
+                text.add("\n")
             elif token.type in _CELL_ENDS:
-                prose.append(" | ")
-                full.append(" | ")
-        prose.append("\n")
-        full.append("\n")
-    rendered.prose = "".join(prose)
-    rendered.full = "".join(full)
+                text.add(" | ")
+        text.add("\n")
+    rendered.full = "".join(text.full)
+    rendered.prose = "".join(text.prose)
+    rendered.prose_escapes = "".join(text.escapes)
     return rendered
 
 
 @functools.cache
 def _parser_without_text_join() -> MarkdownIt:
     """The pane's parser with escaped characters left as their own tokens (text_join off), so
-    an author's `\\*\\*` can be told from `**` the converter left; the text is the same."""
+    they can be told apart; the text is the same."""
     return reading_parser().disable("text_join")
 
 
-def _inline(children: list[Token], rendered: Rendered) -> tuple[str, str]:
-    prose: list[str] = []
-    full: list[str] = []
+def _inline(children: list[Token], rendered: Rendered, text: _Text) -> None:
     link_starts: list[int] = []
     for index, child in enumerate(children):
         kind = child.type
         if kind == "link_open":
-            link_starts.append(len(full))
+            link_starts.append(len(text.full))
         elif kind == "link_close" and link_starts:
-            rendered.link_texts.append("".join(full[link_starts.pop() :]))
-        if kind == "text":
-            prose.append(child.content)
-            full.append(child.content)
+            rendered.link_texts.append("".join(text.full[link_starts.pop() :]))
+        elif kind == "text":
+            text.add(child.content)
         elif kind == "text_special":
-            escaped = child.info == "escape"
-            prose.append(ESCAPED * len(child.content) if escaped else child.content)
-            full.append(child.content)
+            text.add(child.content, escaped=child.info == "escape")
         elif kind == "code_inline":
             rendered.code_spans.append(child.content)
-            prose.append(child.content)
-            full.append(child.content)
+            text.add(child.content, code=True)
         elif kind == "softbreak":
             before = children[index - 1].content if index > 0 else ""
             after = children[index + 1].content if index + 1 < len(children) else ""
-            joiner = "" if joins_without_space(before, after) else " "
-            prose.append(joiner)
-            full.append(joiner)
+            text.add("" if joins_without_space(before, after) else " ")
         elif kind == "hardbreak":
-            prose.append("\n")
-            full.append("\n")
+            text.add("\n")
         elif kind == "image":
             # the pane shows `[image: alt]` where the image stands
-            alt = child.content
-            rendered.images.append(alt)
-            label = f"[image: {alt}]" if alt else "[image]"
-            prose.append(label)
-            full.append(label)
-    return "".join(prose), "".join(full)
+            rendered.images.append(child.content)
+            text.add(f"[image: {child.content}]" if child.content else "[image]")
