@@ -273,6 +273,7 @@ _MARKUP_IN_TEXT = re.compile(r"[<&]")  # entities come one character at a time: 
 _DIV_LIKE = _names(
     "address article aside center details figcaption figure footer header main nav section summary"
 )
+_BLOCKS = _DIV_LIKE | {"p", "div"}
 
 
 class _Reader(html2text.HTML2Text):
@@ -295,32 +296,11 @@ class _Reader(html2text.HTML2Text):
         # Fenced, not indented: an indented block after a list is read as the list's text
         # (its `# comment` lines as headings).
         self.backquote_code_style = True
-        # Emphasis is marked, then written as Markdown that parses next to CJK text too
-        # (reader.core.emphasis): html2text's own `**`/`_` do not, and it adds spaces.
-        self.strong_mark = STRONG
-        self.emphasis_mark = EMPHASIS
         self.tag_callback = _Reader._on_tag  # type: ignore[assignment]
         self._tables = 0
 
-    def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
-        if tag in _EMPHASIS_TAGS:
-            # html2text puts a space before a mark that follows a letter (for `_`): the source
-            # had none, and resolve_emphasis makes the marks parse without it.
-            self.preceding_data = ""
-        elif tag in _DIV_LIKE:
-            tag = "div"  # html2text knows only <p> and <div>: `Unsplash[2]An increasing`
-        if tag in ("p", "div") and self.astack:
-            # a block inside a link: the link's text stays on one line, words apart
-            self.o(" ")
-            return
-        super().handle_tag(tag, attrs, start)
-
     def handle_data(self, data: str, entity_char: bool = False) -> None:
-        # html2text strips the text inside emphasis and puts a space after it (`**注意** 。`):
-        # the text is kept as written, resolve_emphasis keeps spaces outside the marks.
-        self.stressed = False
-        self.preceding_stressed = False
-        if not (self.code or self.pre) and ("<" in data or "&" in data):
+        if ("<" in data or "&" in data) and not (self.code or self.pre):
             # `&lt;b&gt;` is text: as `<b>` it would be raw HTML to Markdown, and vanish
             data = _MARKUP_IN_TEXT.sub(lambda m: _TEXT_MARKUP[m.group()], data)
         super().handle_data(data, entity_char)
@@ -328,7 +308,21 @@ class _Reader(html2text.HTML2Text):
     @staticmethod
     def _on_tag(parser: _Reader, tag: str, attrs: dict[str, str | None], start: bool) -> bool:
         if tag in _EMPHASIS_TAGS:
-            return bool(parser.pre or parser.code)  # no marks inside code: they would show
+            # Marked here and written by resolve_emphasis as Markdown that parses next to CJK
+            # text too: html2text's `**`/`_` do not, and it adds spaces the source lacks. No
+            # marks inside code, where they would show.
+            if not (parser.pre or parser.code):
+                parser.o(STRONG if tag in ("b", "strong") else EMPHASIS)
+            return True
+        if tag in _BLOCKS:
+            if parser.astack:
+                parser.o(" ")  # a block inside a link: its text stays one line, words apart
+                return True
+            if tag in _DIV_LIKE:
+                # html2text knows only <p> and <div>: `Unsplash[2]An increasing`
+                parser.handle_tag("div", attrs, start)
+                return True
+            return False
         if tag == "table":
             parser._tables += 1 if start else -1
             return False
@@ -421,7 +415,8 @@ def _is_layout(inner: str) -> bool:
     return all(len(_CELL.findall(row)) <= 1 for row in _ROW.split(inner))
 
 
-_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(;?)")
+# Only references without `;`: an unknown `&name;` html2text shows as written, as a browser does.
+_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(?![A-Za-z0-9;])")
 
 
 def _escape_unknown_entities(body: str) -> str:
@@ -430,8 +425,8 @@ def _escape_unknown_entities(body: str) -> str:
         return body
 
     def escape(match: re.Match[str]) -> str:
-        name, semicolon = match.group(1), match.group(2)
-        if name + ";" in html.entities.html5 or (not semicolon and _legacy_prefix(name)):
+        name = match.group(1)
+        if name in html.entities.html5 or _legacy_prefix(name):
             return match.group(0)
         return "&amp;" + match.group(0)[1:]
 
@@ -447,10 +442,8 @@ _LEGACY_ENTITIES = tuple(
     sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True)
 )
 _PRE = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
-_WIDE_LINE_BREAK = re.compile(
-    r"(?<=[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])[ \t]*\r?\n[ \t]*"
-    r"(?=[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])"
-)
+_WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_WIDE_LINE_BREAK = re.compile(f"([{_WIDE}])[ \\t]*\\r?\\n[ \\t]*(?=[{_WIDE}])")
 
 
 def _join_wide_lines(body: str) -> str:
@@ -461,10 +454,10 @@ def _join_wide_lines(body: str) -> str:
     out: list[str] = []
     pos = 0
     for match in _PRE.finditer(body) if "<pre" in body or "<PRE" in body else ():
-        out.append(_WIDE_LINE_BREAK.sub("", body[pos : match.start()]))
+        out.append(_WIDE_LINE_BREAK.sub(r"\1", body[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
-    out.append(_WIDE_LINE_BREAK.sub("", body[pos:]))
+    out.append(_WIDE_LINE_BREAK.sub(r"\1", body[pos:]))
     return "".join(out)
 
 
@@ -1090,4 +1083,12 @@ def _flanking_strong(text: str) -> str:
     """`**注意：**html` shows its stars (CommonMark's flanking rules): make such bold parse."""
     if "**" not in text:
         return text
-    return resolve_emphasis(_STRONG_PAIR.sub(lambda m: STRONG + m.group(1) + STRONG, text))
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "**" in line:
+            lines[index] = _STRONG_PAIR.sub(_marked_strong, line)
+    return resolve_emphasis("\n".join(lines))
+
+
+def _marked_strong(match: re.Match[str]) -> str:
+    return STRONG + match.group(1) + STRONG

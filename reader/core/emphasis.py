@@ -21,6 +21,7 @@ EMPHASIS = "\ue011"
 MARKERS = STRONG + EMPHASIS
 ZERO_WIDTH_SPACE = "\u200b"
 _DELIMITER = {STRONG: "**", EMPHASIS: "*"}
+_MARKER = re.compile(f"[{MARKERS}]")
 _MD_WHITESPACE = frozenset("\t\n\v\f\r \xa0\u1680\u202f\u205f\u3000")
 
 
@@ -59,9 +60,13 @@ def _close_ok(before: str, after: str) -> bool:
 
 def resolve_emphasis(text: str) -> str:
     """Replace STRONG/EMPHASIS marks with Markdown emphasis that parses where it stands."""
-    if not any(marker in text for marker in MARKERS):
+    if STRONG not in text and EMPHASIS not in text:
         return text
-    return "\n".join(_resolve_line(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if STRONG in line or EMPHASIS in line:
+            lines[index] = _resolve_line(line)
+    return "\n".join(lines)
 
 
 # A token is ("text", s), ("open", marker) or ("close", marker).
@@ -72,7 +77,7 @@ def _tokens(line: str) -> list[_Token]:
     tokens: list[_Token] = []
     opened: set[str] = set()
     pos = 0
-    for match in re.finditer(f"[{MARKERS}]", line):
+    for match in _MARKER.finditer(line):
         if match.start() > pos:
             tokens.append(("text", line[pos : match.start()]))
         marker = match.group()
