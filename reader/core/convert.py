@@ -220,11 +220,14 @@ def _file_name(src: str) -> str:
     """The file an image address names; behind a proxy (`https://proxy/?http://site/a.png`)
     the file of the address it carries, never the proxy's host."""
     src = src.strip()
-    parts = urlsplit(src) if "://" in src or src.startswith("/") else None
-    path = parts.path if parts is not None else src.split("?")[0].split("#")[0]
-    carried = _CARRIED_URL.search(unquote(parts.query)) if parts is not None else None
-    if carried is not None:
-        return _file_name(carried.group(0))
+    path, _, query = src.partition("?")
+    if "//" in query or "%2F%2F" in query or "%2f%2f" in query:
+        carried = _CARRIED_URL.search(unquote(query))
+        if carried is not None:
+            return _file_name(carried.group(0))
+    path = path.partition("#")[0]
+    if "://" in path:
+        path = path.split("://", 1)[1].partition("/")[2]  # no host: it names no file
     return unquote(path.rstrip("/").rsplit("/", 1)[-1])
 
 
@@ -246,10 +249,10 @@ def _image_src(attrs: dict[str, str | None]) -> str:
     return attrs.get("src") or attrs.get("data-src") or attrs.get("data-original") or ""
 
 
-def _image(attrs: dict[str, str | None], *, in_link: bool) -> str:
+def _image(attrs: dict[str, str | None], *, in_link: bool, label: str | None = None) -> str:
     """`[image: alt]`, a link to the image when it has a web address (so the link list offers
     it) and is not inside a link already."""
-    label = "[" + _image_label(attrs) + "]"
+    label = "[" + (label or _image_label(attrs)) + "]"
     src = _image_src(attrs).strip()
     if in_link or not src.lower().startswith(("https://", "http://")):
         return label
@@ -329,7 +332,8 @@ class _Reader(html2text.HTML2Text):
         if not start or tag not in ("img", "iframe", "video", "audio", "source", "embed"):
             return False
         if tag == "img":
-            parser._emit(_image(attrs, in_link=False), _image_label(attrs))
+            label = _image_label(attrs)
+            parser._emit(_image(attrs, in_link=False, label=label), label)
             return True
         src = attrs.get("src") or ""
         if not src:
@@ -442,8 +446,18 @@ _LEGACY_ENTITIES = tuple(
     sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True)
 )
 _PRE = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
-_WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_WIDE_LINE_BREAK = re.compile(f"([{_WIDE}])[ \\t]*\\r?\\n[ \\t]*(?=[{_WIDE}])")
+_NEWLINE = re.compile(r"\n[ \t]*")  # starts with a literal: found fast
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _wide_line_break(match: re.Match[str]) -> str:
+    text, end = match.string, match.end()
+    if end >= len(text) or not _WIDE.match(text, end):
+        return match.group()
+    before = text[: match.start()].rstrip(" \t\r")
+    if not before or not _WIDE.match(before, len(before) - 1):
+        return match.group()
+    return "\x00"  # marks the spaces before the break too, removed below
 
 
 def _join_wide_lines(body: str) -> str:
@@ -454,11 +468,21 @@ def _join_wide_lines(body: str) -> str:
     out: list[str] = []
     pos = 0
     for match in _PRE.finditer(body) if "<pre" in body or "<PRE" in body else ():
-        out.append(_WIDE_LINE_BREAK.sub(r"\1", body[pos : match.start()]))
+        out.append(_join_lines(body[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
-    out.append(_WIDE_LINE_BREAK.sub(r"\1", body[pos:]))
+    out.append(_join_lines(body[pos:]))
     return "".join(out)
+
+
+_SPACE_BEFORE_MARK = re.compile("[ \t\r]*\x00")
+
+
+def _join_lines(text: str) -> str:
+    if "\n" not in text:
+        return text
+    joined = _NEWLINE.sub(_wide_line_break, text)
+    return _SPACE_BEFORE_MARK.sub("", joined) if "\x00" in joined else joined
 
 
 _BLOCK_TAG = re.compile(

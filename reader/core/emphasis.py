@@ -21,7 +21,6 @@ EMPHASIS = "\ue011"
 MARKERS = STRONG + EMPHASIS
 ZERO_WIDTH_SPACE = "\u200b"
 _DELIMITER = {STRONG: "**", EMPHASIS: "*"}
-_MARKER = re.compile(f"[{MARKERS}]")
 _MD_WHITESPACE = frozenset("\t\n\v\f\r \xa0\u1680\u202f\u205f\u3000")
 
 
@@ -69,102 +68,92 @@ def resolve_emphasis(text: str) -> str:
     return "\n".join(lines)
 
 
-# A token is ("text", s), ("open", marker) or ("close", marker).
-_Token = tuple[str, str]
-
-
-def _tokens(line: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    opened: set[str] = set()
-    pos = 0
-    for match in _MARKER.finditer(line):
-        if match.start() > pos:
-            tokens.append(("text", line[pos : match.start()]))
-        marker = match.group()
-        tokens.append(("close" if marker in opened else "open", marker))
-        opened ^= {marker}
-        pos = match.end()
-    if pos < len(line):
-        tokens.append(("text", line[pos:]))
-    return _drop_unmatched(tokens)
-
-
-def _drop_unmatched(tokens: list[_Token]) -> list[_Token]:
-    """Drop marks that never close, pairs around nothing visible, and `close X, open X`."""
-    kept: list[_Token | None] = list(tokens)
-    open_at: dict[str, int] = {}
-    for index, (kind, value) in enumerate(tokens):
-        if kind == "open":
-            open_at[value] = index
-        elif kind == "close":
-            start = open_at.pop(value)
-            inner = "".join(v for k, v in tokens[start + 1 : index] if k == "text")
-            if not inner.strip():
-                kept[start] = kept[index] = None
-    for index in open_at.values():
-        kept[index] = None
-    result = [token for token in kept if token is not None]
-    joined: list[_Token] = []
-    for token in result:
-        if token[0] == "open" and joined and joined[-1] == ("close", token[1]):
-            joined.pop()  # `**a****b**`: one bold run
-            continue
-        joined.append(token)
-    return joined
-
-
-def _spaces_outside(tokens: list[_Token]) -> list[_Token]:
-    """`** bold **` does not parse: move the spaces out of the marks."""
-    out = list(tokens)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(out) - 1):
-            kind, value = out[i]
-            next_kind, next_value = out[i + 1]
-            if kind == "open" and next_kind == "text" and next_value[:1].isspace():
-                stripped = next_value.lstrip()
-                space = next_value[: len(next_value) - len(stripped)]
-                out[i : i + 2] = [("text", space), out[i], ("text", stripped)]
-                changed = True
-                break
-            if next_kind == "close" and kind == "text" and value[-1:].isspace():
-                stripped = value.rstrip()
-                out[i : i + 2] = [("text", stripped), out[i + 1], ("text", value[len(stripped) :])]
-                changed = True
-                break
-    return [token for token in out if token != ("text", "")]
-
-
 def _resolve_line(line: str) -> str:
-    tokens = _spaces_outside(_tokens(line))
-    out: list[str] = []
-    index = 0
-    while index < len(tokens):
-        kind, value = tokens[index]
-        if kind == "text":
-            out.append(value)
-            index += 1
+    # parts alternate text and mark: [text, mark, text, mark, ..., text]
+    parts = _MARKER_SPLIT.split(line)
+    roles = _pair(parts)
+    _move_spaces_out(parts, roles)
+    return _write(parts, roles)
+
+
+_MARKER_SPLIT = re.compile(f"([{MARKERS}])")
+_OPEN, _CLOSE, _DROPPED = 1, 2, 0
+
+
+def _pair(parts: list[str]) -> list[int]:
+    """The role of each mark (odd indexes): opening, closing, or dropped (never closed, around
+    nothing visible, or closing where the same mark opens again: `**a****b**` is one run)."""
+    roles = [_DROPPED] * len(parts)
+    open_at: dict[str, int] = {}
+    for index in range(1, len(parts), 2):
+        mark = parts[index]
+        start = open_at.pop(mark, None)
+        if start is None:
+            open_at[mark] = index
             continue
-        run_end = index
-        while run_end < len(tokens) and tokens[run_end][0] != "text":
-            run_end += 1
-        run = tokens[index:run_end]
-        after = tokens[run_end][1][:1] if run_end < len(tokens) else ""
-        closers = "".join(_DELIMITER[v] for k, v in run if k == "close")
-        openers = "".join(_DELIMITER[v] for k, v in run if k == "open")
-        before = out[-1][-1:] if out and out[-1] else ""
+        if "".join(parts[start + 1 : index : 2]).strip():
+            roles[start], roles[index] = _OPEN, _CLOSE
+    for index in range(1, len(parts) - 2, 2):
+        following = index + 2
+        if (
+            roles[index] == _CLOSE
+            and roles[following] == _OPEN
+            and parts[index] == parts[following]
+            and not parts[index + 1]
+        ):
+            roles[index] = roles[following] = _DROPPED
+    return roles
+
+
+def _move_spaces_out(parts: list[str], roles: list[int]) -> None:
+    """`** bold **` does not parse: the spaces go outside the marks (through runs of marks)."""
+    for index in range(len(parts) - 2, 0, -2):  # openings, right to left
+        text = parts[index + 1]
+        if roles[index] == _OPEN and text[:1].isspace():
+            stripped = text.lstrip()
+            parts[index - 1] += text[: len(text) - len(stripped)]
+            parts[index + 1] = stripped
+    for index in range(1, len(parts), 2):  # closings, left to right
+        text = parts[index - 1]
+        if roles[index] == _CLOSE and text[-1:].isspace():
+            stripped = text.rstrip()
+            parts[index + 1] = text[len(stripped) :] + parts[index + 1]
+            parts[index - 1] = stripped
+
+
+def _write(parts: list[str], roles: list[int]) -> str:
+    """The line with each run of marks as delimiters, and a zero-width space where CommonMark
+    would not take the run as opening or closing (see _open_ok and _close_ok)."""
+    out: list[str] = [parts[0]]
+    index = 1
+    while index < len(parts):
+        closers: list[str] = []
+        openers: list[str] = []
+        while True:  # a run: marks with nothing between them
+            role = roles[index]
+            if role == _CLOSE:
+                closers.append(_DELIMITER[parts[index]])
+            elif role == _OPEN:
+                openers.append(_DELIMITER[parts[index]])
+            index += 1
+            if parts[index] or index + 1 >= len(parts):
+                break
+            index += 1
+        after = parts[index][:1]
+        before = out[-1][-1:] if out[-1] else (out[-2][-1:] if len(out) > 1 else "")
         if closers:
             next_char = ZERO_WIDTH_SPACE if openers else after
             if not _close_ok(before, next_char or " "):
                 out.append(ZERO_WIDTH_SPACE)
-            out.append(closers)
-            before = ZERO_WIDTH_SPACE if openers else "*"
+            out.append("".join(closers))
+            before = "*"
             if openers:
                 out.append(ZERO_WIDTH_SPACE)
+                before = ZERO_WIDTH_SPACE
         if openers:
-            out.append(openers)
+            out.append("".join(openers))
             if not _open_ok(before, after):
                 out.append(ZERO_WIDTH_SPACE)
-        index = run_end
+        out.append(parts[index])
+        index += 1
     return "".join(out)
