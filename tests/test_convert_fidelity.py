@@ -265,3 +265,11 @@ def test_escaped_markup_in_html_text_stays_text() -> None:
     assert prose("<p>Write &lt;b&gt; for bold &amp;copy; stays</p>").strip() == (
         "Write <b> for bold &copy; stays"
     )
+
+
+def test_bold_next_to_cjk_is_found_by_search_as_written() -> None:
+    from reader.core.search_text import plain_text
+
+    markdown = to_markdown("<p>輸入<b>=rand()</b>便可以</p>", "html").markdown
+    assert "\u200b" in markdown  # what makes the bold parse
+    assert plain_text(markdown) == "輸入=rand()便可以"
