@@ -1,22 +1,28 @@
 """Turn a post body into Markdown for reading: `to_markdown(body, fmt) -> Converted`.
 
 HTML bodies go through html2text, configured for reading: no hard wrap, inline links, images as
-visible `[image: alt]` lines, embedded frames and videos as links, and no script, style, svg,
-iframe, form, noscript or template content. Absurdly nested HTML (it makes html2text's output
-grow quadratically) degrades to plain text.
+visible `[image: alt]` lines, embedded frames and videos as links, fenced `<pre>`, emphasis that
+parses next to CJK text (reader.core.emphasis), layout tables and unknown blocks as blocks
+(reader.core.html_prepare), and no script, style, svg, iframe, form, noscript or template
+content. Absurdly nested HTML (it makes html2text's output grow quadratically) degrades to
+plain text.
 
 Markdown bodies are passed through with the parts a terminal cannot show made readable:
 - Hexo tag plugins: `{% codeblock %}`/`{% code %}` become fenced code, `{% blockquote %}` and
   `{% note %}` quotes, `{% post_link slug [text] %}` a link to `post:<slug>` (see
   `post_link_slug`), `{% asset_img %}`/`{% img %}` an `[image: title]` line, embeds
-  (`{% youtube %}`, `{% twitter URL %}`, ...) links, and any other tag readable text (a link when
-  it names a URL, else the tag itself as inline code). Tags inside fenced or inline code stay
-  literal, as Hexo leaves them.
+  (`{% youtube %}`, `{% twitter URL %}`, ...) links, and any other tag a link when it names a
+  URL, else a quiet `[name]` placeholder. Tags inside fenced or inline code stay literal, as
+  Hexo leaves them.
 - `<!-- more -->` and other HTML comments are removed outside code.
-- Raw HTML (Textual's Markdown widget drops it): `<img>` becomes `[image: alt]`, `<a href>` a
-  link, `<iframe>` a link, tables, lists and `<pre>` go through html2text, script/style/template
-  are dropped, other known tags are stripped (their text kept), and any other `<word>` is
-  escaped so that `Vec<String>` stays visible.
+- Footnotes become superscript numbers and numbered notes at the end (reader.core.footnotes);
+  `![alt](src)` becomes `[image: alt](src)` as HTML images do (alt text, else the file name);
+  `**bold**` next to CJK text is made to parse.
+- Raw HTML (Textual's Markdown widget drops it): `<h1>`-`<h6>` starting a line become headings,
+  `<img>` becomes `[image: alt]`, `<a href>` a link, `<iframe>` a link, tables, lists and
+  `<pre>` go through html2text, script/style/template are dropped, other known tags are
+  stripped (their text kept), and any other `<word>` is escaped so that `Vec<String>` stays
+  visible.
 
 The result is always sanitized. Bodies over MAX_BODY_CHARS are cut, with a notice. Nothing here
 raises: a converter failure falls back to plain text.
@@ -25,7 +31,6 @@ raises: a converter failure falls back to plain text.
 from __future__ import annotations
 
 import html
-import html.entities
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +40,12 @@ import html2text
 
 from reader.core.emphasis import EMPHASIS, STRONG, resolve_emphasis
 from reader.core.footnotes import render_footnotes
+from reader.core.html_prepare import (
+    balanced_close,
+    escape_unknown_entities,
+    join_wide_lines,
+    layout_tables_as_blocks,
+)
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
 
@@ -369,120 +380,13 @@ def html_to_markdown(body: str) -> str:
         # Closed comments go; an unclosed one would make HTMLParser rescan the rest of the
         # body for every chunk (quadratic), so it is shown as text instead.
         body = _strip_comments(body).replace("<!--", "&lt;!--")
-    body = _join_wide_lines(_escape_unknown_entities(body))
-    body = _layout_tables_as_blocks(body)
+    body = join_wide_lines(escape_unknown_entities(body))
+    body = layout_tables_as_blocks(body)
     parser = _Reader()
     text: str = parser.handle(body)
     if "\ue013" in text or "\ue014" in text:
         text = text.replace("\ue013", "\\<").replace("\ue014", "\\&")
     return resolve_emphasis(text)
-
-
-_TABLE_OPEN = re.compile(r"<table\b[^>]*>", re.IGNORECASE)
-_TABLE_PART = re.compile(
-    r"<(/?)(?:table|tbody|thead|tfoot|tr|td|th|caption)\b[^>]*>", re.IGNORECASE
-)
-_BLOCK_IN_CELL = re.compile(
-    r"<(?:p|div|ul|ol|dl|h[1-6]|blockquote|pre|table|br|section|article|figure|hr)\b",
-    re.IGNORECASE,
-)
-_ROW = re.compile(r"<tr\b", re.IGNORECASE)
-_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
-
-
-def _layout_tables_as_blocks(body: str) -> str:
-    """Tables that lay out a page (blocks or line breaks in cells, nested tables, one column)
-    become blocks: as a Markdown table their text would run together on one line."""
-    if "<table" not in body and "<TABLE" not in body:
-        return body
-    out: list[str] = []
-    pos = 0
-    for match in _TABLE_OPEN.finditer(body):
-        if match.start() < pos:
-            continue  # inside a table already handled
-        close = _balanced_close(body, "table", match.end())
-        if close is None:
-            break
-        fragment = body[match.start() : close.end()]
-        if _is_layout(body[match.end() : close.start()]):
-            fragment = _TABLE_PART.sub(lambda part: f"<{part.group(1)}div>", fragment)
-        out.append(body[pos : match.start()])
-        out.append(fragment)
-        pos = close.end()
-    out.append(body[pos:])
-    return "".join(out)
-
-
-def _is_layout(inner: str) -> bool:
-    if _BLOCK_IN_CELL.search(inner):
-        return True
-    return all(len(_CELL.findall(row)) <= 1 for row in _ROW.split(inner))
-
-
-# Only references without `;`: an unknown `&name;` html2text shows as written, as a browser does.
-_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(?![A-Za-z0-9;])")
-
-
-def _escape_unknown_entities(body: str) -> str:
-    """`ABS&PVC` is text to a browser; html2text would show it as `ABS&PVC;`."""
-    if "&" not in body:
-        return body
-
-    def escape(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in html.entities.html5 or _legacy_prefix(name):
-            return match.group(0)
-        return "&amp;" + match.group(0)[1:]
-
-    return _ENTITY.sub(escape, body)
-
-
-def _legacy_prefix(name: str) -> bool:
-    # `&copy2021` reads as `©2021`: legacy entities need no semicolon and may run into text
-    return any(name.startswith(legacy) for legacy in _LEGACY_ENTITIES)
-
-
-_LEGACY_ENTITIES = tuple(
-    sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True)
-)
-_PRE = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
-_NEWLINE = re.compile(r"\n[ \t]*")  # starts with a literal: found fast
-_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-
-
-def _wide_line_break(match: re.Match[str]) -> str:
-    text, end = match.string, match.end()
-    if end >= len(text) or not _WIDE.match(text, end):
-        return match.group()
-    before = text[: match.start()].rstrip(" \t\r")
-    if not before or not _WIDE.match(before, len(before) - 1):
-        return match.group()
-    return "\x00"  # marks the spaces before the break too, removed below
-
-
-def _join_wide_lines(body: str) -> str:
-    """A line break between two CJK characters is no space (as CSS Text has it); html2text
-    would make it one (`革新。 目前`). Preformatted text keeps its lines."""
-    if "\n" not in body:
-        return body
-    out: list[str] = []
-    pos = 0
-    for match in _PRE.finditer(body) if "<pre" in body or "<PRE" in body else ():
-        out.append(_join_lines(body[pos : match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_join_lines(body[pos:]))
-    return "".join(out)
-
-
-_SPACE_BEFORE_MARK = re.compile("[ \t\r]*\x00")
-
-
-def _join_lines(text: str) -> str:
-    if "\n" not in text:
-        return text
-    joined = _NEWLINE.sub(_wide_line_break, text)
-    return _SPACE_BEFORE_MARK.sub("", joined) if "\x00" in joined else joined
 
 
 _BLOCK_TAG = re.compile(
@@ -922,7 +826,7 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
                 continue
             close = None
             if match.end() < no_close_after.get(name, len(text) + 1):
-                close = _balanced_close(text, name, match.end())
+                close = balanced_close(text, name, match.end())
                 if close is None:
                     no_close_after[name] = match.end()
             if name == "iframe":
@@ -991,7 +895,7 @@ def _heading(text: str, match: re.Match[str], ctx: _Ctx) -> tuple[str, int] | No
     if _before(text, match.start()).strip(" \t") or len(_before(text, match.start())) > 3:
         return None
     name = match.group(2).lower()
-    close = _balanced_close(text, name, match.end())
+    close = balanced_close(text, name, match.end())
     if close is None:
         return None
     inner = text[match.end() : close.start()]
@@ -1001,22 +905,6 @@ def _heading(text: str, match: re.Match[str], ctx: _Ctx) -> tuple[str, int] | No
     if not title:
         return "", close.end()
     return "#" * int(name[1]) + " " + title + "\n", close.end()
-
-
-_OPEN_CLOSE_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _balanced_close(text: str, name: str, pos: int) -> re.Match[str] | None:
-    """The end tag closing an element of this name opened just before pos, nesting counted."""
-    pattern = _OPEN_CLOSE_CACHE.get(name)
-    if pattern is None:
-        pattern = _OPEN_CLOSE_CACHE[name] = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
-    depth = 1
-    for match in pattern.finditer(text, pos):
-        depth += -1 if match.group(1) else 1
-        if depth == 0:
-            return match
-    return None
 
 
 def _escape_lt(text: str) -> str:
