@@ -6,7 +6,9 @@ and that the project's own converter is not.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -152,17 +154,20 @@ def test_markup_in_the_source_text_is_not_reported() -> None:
     assert fidelity.check_body(body, "html", to_markdown) == []
 
 
-def test_command_prints_findings_and_the_count(tmp_path: pytest.TempPathFactory) -> None:
-    import io
-    from pathlib import Path
-
-    site = Path(str(tmp_path)) / "site"
+def test_run_prints_one_line_per_finding_and_the_count(tmp_path: Path) -> None:
+    site = tmp_path / "site"
     posts = site / "source" / "_posts"
     posts.mkdir(parents=True)
     (site / "_config.yml").write_text("title: t\n", "utf-8")
     (posts / "clean.md").write_text("---\ntitle: a\n---\nPlain **bold** text.\n", "utf-8")
-    (posts / "footnote.md").write_text("---\ntitle: b\n---\nSee[^1].\n\n[^1]: x\n", "utf-8")
+    (posts / "note.md").write_text("---\ntitle: b\n---\nSee[^1].\n\n[^1]: x\n", "utf-8")
+
     out = io.StringIO()
-    status = fidelity.run([site], out)
+    assert fidelity.run([site], out) == 0
+    assert out.getvalue().splitlines() == ["2/2 posts clean"]
+
+    out = io.StringIO()
+    assert fidelity.run([site], out, passthrough) == 1
     lines = out.getvalue().splitlines()
-    assert status == 0 and lines == ["2/2 posts clean"]
+    assert lines[-1] == "1/2 posts clean"
+    assert len(lines) == 2 and lines[0].startswith(f"{site}/note.md: footnote shown as a link")

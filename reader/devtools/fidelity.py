@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from reader.core.convert import MAX_BODY_CHARS, Converted, to_markdown
@@ -308,18 +309,18 @@ def _posts(site_path: Path) -> Iterator[tuple[str, str, BodyFormat]]:
         yield f"{site_path}/{ref.relpath}", parsed.body, parsed.post.format
 
 
-def run(sites: Sequence[Path], out: object = sys.stdout) -> int:
+def run(sites: Sequence[Path], out: TextIO = sys.stdout, convert: Converter = to_markdown) -> int:
     """Check every post of every site; print findings and the count; return the exit status."""
     total = clean = 0
     for site in sites:
         for name, body, fmt in _posts(site):
             total += 1
-            findings = check_body(body, fmt)
+            findings = check_body(body, fmt, convert)
             if not findings:
                 clean += 1
             for finding in findings:
-                print(f"{name}: {finding.kind}: {finding.detail}", file=out)  # type: ignore[call-overload]
-    print(f"{clean}/{total} posts clean", file=out)  # type: ignore[call-overload]
+                print(f"{name}: {finding.kind}: {finding.detail}", file=out)
+    print(f"{clean}/{total} posts clean", file=out)
     return 0 if clean == total else 1
 
 
