@@ -273,3 +273,14 @@ def test_bold_next_to_cjk_is_found_by_search_as_written() -> None:
     markdown = to_markdown("<p>輸入<b>=rand()</b>便可以</p>", "html").markdown
     assert "\u200b" in markdown  # what makes the bold parse
     assert plain_text(markdown) == "輸入=rand()便可以"
+
+
+def test_the_pane_draws_no_zero_width_space() -> None:
+    markdown = to_markdown("<p>前文<b>「重点」</b>后文</p>", "html").markdown
+    texts = [
+        child.content
+        for token in READING_PARSER.parse(markdown)
+        for child in token.children or []
+        if child.type == "text"
+    ]
+    assert "".join(texts) == "前文「重点」后文"

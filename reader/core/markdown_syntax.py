@@ -9,6 +9,9 @@ from __future__ import annotations
 import unicodedata
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+from reader.core.emphasis import ZERO_WIDTH_SPACE
 
 
 def reading_parser() -> MarkdownIt:
@@ -18,7 +21,18 @@ def reading_parser() -> MarkdownIt:
     # link so the link list can show its real target and refuse it with a reason
     # (reader.linkopen decides).
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    parser.core.ruler.push("drop_zero_width_spaces", _drop_zero_width_spaces)
     return parser
+
+
+def _drop_zero_width_spaces(state: StateCore) -> None:
+    """Zero-width spaces make emphasis parse next to CJK text (reader.core.emphasis); once
+    parsed they have done their work, and no terminal has to be trusted to draw them as
+    nothing."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text" and ZERO_WIDTH_SPACE in child.content:
+                child.content = child.content.replace(ZERO_WIDTH_SPACE, "")
 
 
 READING_PARSER = reading_parser()
