@@ -284,3 +284,13 @@ def test_the_pane_draws_no_zero_width_space() -> None:
         if child.type == "text"
     ]
     assert "".join(texts) == "前文「重点」后文"
+
+
+def test_reference_style_images_take_the_placeholder_form() -> None:
+    body = (
+        "A ![cat][c], ![][d] and ![Dog].\n\n"
+        "[c]: https://example.org/c.png\n[d]: /d_1_.png\n[dog]: https://example.org/dog.jpg\n"
+    )
+    rendered = rendered_text(to_markdown(body, "markdown").markdown)
+    assert rendered.images == []
+    assert rendered.full.split("\n")[0] == "A image: cat, [image: d_1_.png] and image: Dog."

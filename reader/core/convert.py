@@ -974,7 +974,30 @@ def _markdown_images(text: str) -> str:
     def alone(match: re.Match[str]) -> str:
         return _image_placeholder(match.group(1), match.group(2), None)
 
-    return _MARKDOWN_IMAGE.sub(alone, _LINKED_IMAGE.sub(linked, text))
+    text = _MARKDOWN_IMAGE.sub(alone, _LINKED_IMAGE.sub(linked, text))
+    return _reference_images(text) if "![" in text else text
+
+
+_REFERENCE_IMAGE = re.compile(r"!\[((?:[^\[\]\\\n]|\\.){0,500})\](?:\[([^\[\]\n]{0,500})\])?")
+_REFERENCE_DEFINITION = re.compile(
+    r"^ {0,3}\[([^\[\]\n]{1,500})\]:[ \t]*<?([^\s<>]+)>?", re.MULTILINE
+)
+
+
+def _reference_images(text: str) -> str:
+    """`![alt][ref]`, `![alt][]` and `![alt]` with a `[ref]: src` definition: the placeholder."""
+    sources = {
+        " ".join(label.lower().split()): src for label, src in _REFERENCE_DEFINITION.findall(text)
+    }
+    if not sources:
+        return text
+
+    def placeholder(match: re.Match[str]) -> str:
+        alt, label = match.group(1), match.group(2)
+        src = sources.get(" ".join((label or alt).lower().split()))
+        return match.group(0) if src is None else _image_placeholder(alt, src, None)
+
+    return _REFERENCE_IMAGE.sub(placeholder, text)
 
 
 def _image_placeholder(alt: str, src: str, href: str | None) -> str:
