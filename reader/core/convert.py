@@ -38,7 +38,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import html2text
 
-from reader.core.emphasis import EMPHASIS, STRONG, resolve_emphasis
+from reader.core.emphasis import EMPHASIS, STRONG, closes, opens, resolve_emphasis
 from reader.core.footnotes import render_footnotes
 from reader.core.html_prepare import (
     balanced_close,
@@ -1026,4 +1026,8 @@ def _flanking_strong(text: str) -> str:
 
 
 def _marked_strong(match: re.Match[str]) -> str:
-    return STRONG + match.group(1) + STRONG
+    line, start, end, inner = match.string, match.start(), match.end(), match.group(1)
+    before, after = line[start - 1 : start], line[end : end + 1]
+    if opens(before, inner[0]) and closes(inner[-1], after or " "):
+        return match.group()  # CommonMark reads it as bold already
+    return STRONG + inner + STRONG

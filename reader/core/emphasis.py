@@ -33,7 +33,7 @@ def _is_space(char: str) -> bool:
     return char in _MD_WHITESPACE or "\u2000" <= char <= "\u200a"
 
 
-def _open_ok(before: str, after: str) -> bool:
+def opens(before: str, after: str) -> bool:
     """An opening run flanks (is left-flanking) between these characters ("" = line edge)."""
     if not after or _is_space(after):
         return False
@@ -45,7 +45,7 @@ def _open_ok(before: str, after: str) -> bool:
     )
 
 
-def _close_ok(before: str, after: str) -> bool:
+def closes(before: str, after: str) -> bool:
     """A closing run flanks (is right-flanking) between these characters."""
     if not before or _is_space(before):
         return False
@@ -123,7 +123,7 @@ def _move_spaces_out(parts: list[str], roles: list[int]) -> None:
 
 def _write(parts: list[str], roles: list[int]) -> str:
     """The line with each run of marks as delimiters, and a zero-width space where CommonMark
-    would not take the run as opening or closing (see _open_ok and _close_ok)."""
+    would not take the run as opening or closing (see opens and closes)."""
     out: list[str] = [parts[0]]
     index = 1
     while index < len(parts):
@@ -143,7 +143,7 @@ def _write(parts: list[str], roles: list[int]) -> str:
         before = out[-1][-1:] if out[-1] else (out[-2][-1:] if len(out) > 1 else "")
         if closers:
             next_char = ZERO_WIDTH_SPACE if openers else after
-            if not _close_ok(before, next_char or " "):
+            if not closes(before, next_char or " "):
                 out.append(ZERO_WIDTH_SPACE)
             out.append("".join(closers))
             before = "*"
@@ -152,7 +152,7 @@ def _write(parts: list[str], roles: list[int]) -> str:
                 before = ZERO_WIDTH_SPACE
         if openers:
             out.append("".join(openers))
-            if not _open_ok(before, after):
+            if not opens(before, after):
                 out.append(ZERO_WIDTH_SPACE)
         out.append(parts[index])
         index += 1

@@ -87,23 +87,24 @@ def escape_unknown_entities(body: str) -> str:
 
 def _legacy_prefix(name: str) -> bool:
     # `&copy2021` reads as `©2021`: legacy entities need no semicolon and may run into text
-    return any(name.startswith(legacy) for legacy in _LEGACY_ENTITIES)
+    return _LEGACY_ENTITY.match(name) is not None
 
 
-_LEGACY_ENTITIES = tuple(
-    sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True)
+_LEGACY_ENTITY = re.compile(
+    "|".join(sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True))
 )
 _PRE = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
-_NEWLINE = re.compile(r"\n[ \t]*")  # starts with a literal: found fast
-_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_WIDE_CHARS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+# a line break before a CJK character; starts with a literal, so it is found fast
+_BREAK_BEFORE_WIDE = re.compile(f"\\n[ \\t]*(?=[{_WIDE_CHARS}])")
+_WIDE = re.compile(f"[{_WIDE_CHARS}]")
 
 
 def _wide_line_break(match: re.Match[str]) -> str:
-    text, end = match.string, match.end()
-    if end >= len(text) or not _WIDE.match(text, end):
-        return match.group()
-    before = text[: match.start()].rstrip(" \t\r")
-    if not before or not _WIDE.match(before, len(before) - 1):
+    text, at = match.string, match.start() - 1
+    while at >= 0 and text[at] in " \t\r":
+        at -= 1
+    if at < 0 or not _WIDE.match(text, at):
         return match.group()
     return "\x00"  # marks the spaces before the break too, removed below
 
@@ -129,5 +130,5 @@ _SPACE_BEFORE_MARK = re.compile("[ \t\r]*\x00")
 def _join_lines(text: str) -> str:
     if "\n" not in text:
         return text
-    joined = _NEWLINE.sub(_wide_line_break, text)
+    joined = _BREAK_BEFORE_WIDE.sub(_wide_line_break, text)
     return _SPACE_BEFORE_MARK.sub("", joined) if "\x00" in joined else joined
