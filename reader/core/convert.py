@@ -1,22 +1,28 @@
 """Turn a post body into Markdown for reading: `to_markdown(body, fmt) -> Converted`.
 
 HTML bodies go through html2text, configured for reading: no hard wrap, inline links, images as
-visible `[image: alt]` lines, embedded frames and videos as links, and no script, style, svg,
-iframe, form, noscript or template content. Absurdly nested HTML (it makes html2text's output
-grow quadratically) degrades to plain text.
+visible `[image: alt]` lines, embedded frames and videos as links, fenced `<pre>`, emphasis that
+parses next to CJK text (reader.core.emphasis), layout tables and unknown blocks as blocks
+(reader.core.html_prepare), and no script, style, svg, iframe, form, noscript or template
+content. Absurdly nested HTML (it makes html2text's output grow quadratically) degrades to
+plain text.
 
 Markdown bodies are passed through with the parts a terminal cannot show made readable:
 - Hexo tag plugins: `{% codeblock %}`/`{% code %}` become fenced code, `{% blockquote %}` and
   `{% note %}` quotes, `{% post_link slug [text] %}` a link to `post:<slug>` (see
   `post_link_slug`), `{% asset_img %}`/`{% img %}` an `[image: title]` line, embeds
-  (`{% youtube %}`, `{% twitter URL %}`, ...) links, and any other tag readable text (a link when
-  it names a URL, else the tag itself as inline code). Tags inside fenced or inline code stay
-  literal, as Hexo leaves them.
+  (`{% youtube %}`, `{% twitter URL %}`, ...) links, and any other tag a link when it names a
+  URL, else a quiet `[name]` placeholder. Tags inside fenced or inline code stay literal, as
+  Hexo leaves them.
 - `<!-- more -->` and other HTML comments are removed outside code.
-- Raw HTML (Textual's Markdown widget drops it): `<img>` becomes `[image: alt]`, `<a href>` a
-  link, `<iframe>` a link, tables, lists and `<pre>` go through html2text, script/style/template
-  are dropped, other known tags are stripped (their text kept), and any other `<word>` is
-  escaped so that `Vec<String>` stays visible.
+- Footnotes become superscript numbers and numbered notes at the end (reader.core.footnotes);
+  `![alt](src)` becomes `[image: alt](src)` as HTML images do (alt text, else the file name);
+  `**bold**` next to CJK text is made to parse.
+- Raw HTML (Textual's Markdown widget drops it): `<h1>`-`<h6>` starting a line become headings,
+  `<img>` becomes `[image: alt]`, `<a href>` a link, `<iframe>` a link, tables, lists and
+  `<pre>` go through html2text, script/style/template are dropped, other known tags are
+  stripped (their text kept), and any other `<word>` is escaped so that `Vec<String>` stays
+  visible.
 
 The result is always sanitized. Bodies over MAX_BODY_CHARS are cut, with a notice. Nothing here
 raises: a converter failure falls back to plain text.
@@ -32,6 +38,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 import html2text
 
+from reader.core.emphasis import EMPHASIS, STRONG, closes, opens, resolve_emphasis
+from reader.core.footnotes import render_footnotes
+from reader.core.html_prepare import (
+    balanced_close,
+    escape_unknown_entities,
+    join_wide_lines,
+    layout_tables_as_blocks,
+)
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
 
@@ -205,20 +219,35 @@ def _too_nested(body: str) -> bool:
     return False
 
 
+_LABEL_SPECIAL = re.compile(r"([\\\[\]*_`~<&])")
+
+
 def _escape_label(text: str) -> str:
-    text = " ".join(text.split())
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    """Text shown as it is inside Markdown: `a*b.png` must not start emphasis."""
+    return _LABEL_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _file_name(src: str) -> str:
+    """The file an image address names; behind a proxy (`https://proxy/?http://site/a.png`)
+    the file of the address it carries, never the proxy's host."""
+    src = src.strip()
+    path, _, query = src.partition("?")
+    if "//" in query or "%2F%2F" in query or "%2f%2f" in query:
+        carried = _CARRIED_URL.search(unquote(query))
+        if carried is not None:
+            return _file_name(carried.group(0))
+    path = path.partition("#")[0]
+    if "://" in path:
+        path = path.split("://", 1)[1].partition("/")[2]  # no host: it names no file
+    return unquote(path.rstrip("/").rsplit("/", 1)[-1])
+
+
+_CARRIED_URL = re.compile(r"https?://[^\s&]+")
 
 
 def _escape_url(url: str) -> str:
     url = "".join(url.split("\n")).strip()
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-
-
-def _file_name(src: str) -> str:
-    path = urlsplit(src).path if "://" in src or src.startswith("/") else src.split("?")[0]
-    name = unquote(path.rstrip("/").rsplit("/", 1)[-1])
-    return name or urlsplit(src).netloc
 
 
 def _image_label(attrs: dict[str, str | None]) -> str:
@@ -231,10 +260,10 @@ def _image_src(attrs: dict[str, str | None]) -> str:
     return attrs.get("src") or attrs.get("data-src") or attrs.get("data-original") or ""
 
 
-def _image(attrs: dict[str, str | None], *, in_link: bool) -> str:
+def _image(attrs: dict[str, str | None], *, in_link: bool, label: str | None = None) -> str:
     """`[image: alt]`, a link to the image when it has a web address (so the link list offers
     it) and is not inside a link already."""
-    label = "[" + _image_label(attrs) + "]"
+    label = "[" + (label or _image_label(attrs)) + "]"
     src = _image_src(attrs).strip()
     if in_link or not src.lower().startswith(("https://", "http://")):
         return label
@@ -244,6 +273,21 @@ def _image(attrs: dict[str, str | None], *, in_link: bool) -> str:
 def _embed_label(kind: str, src: str) -> str:
     host = urlsplit(src).netloc if "://" in src or src.startswith("//") else ""
     return f"{kind}: {host}" if host else kind
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_EMPHASIS_TAGS = frozenset({"b", "strong", "em", "i", "u"})
+_TEXT_MARKUP = {"<": "\ue013", "&": "\ue014"}
+"""`<` and `&` of the text, marked until html2text is done, then escaped for Markdown (html2text
+would escape a backslash put in before)."""
+_MARKUP_IN_TEXT = re.compile(r"[<&]")  # entities come one character at a time: escape every one
+_DIV_LIKE = _names(
+    "address article aside center details figcaption figure footer header main nav section summary"
+)
+_BLOCKS = _DIV_LIKE | {"p", "div"}
 
 
 class _Reader(html2text.HTML2Text):
@@ -263,18 +307,44 @@ class _Reader(html2text.HTML2Text):
         self.images_to_alt = False
         self.pad_tables = False
         self.mark_code = False
+        # Fenced, not indented: an indented block after a list is read as the list's text
+        # (its `# comment` lines as headings).
+        self.backquote_code_style = True
         self.tag_callback = _Reader._on_tag  # type: ignore[assignment]
         self._tables = 0
 
+    def handle_data(self, data: str, entity_char: bool = False) -> None:
+        if ("<" in data or "&" in data) and not (self.code or self.pre):
+            # `&lt;b&gt;` is text: as `<b>` it would be raw HTML to Markdown, and vanish
+            data = _MARKUP_IN_TEXT.sub(lambda m: _TEXT_MARKUP[m.group()], data)
+        super().handle_data(data, entity_char)
+
     @staticmethod
     def _on_tag(parser: _Reader, tag: str, attrs: dict[str, str | None], start: bool) -> bool:
+        if tag in _EMPHASIS_TAGS:
+            # Marked here and written by resolve_emphasis as Markdown that parses next to CJK
+            # text too: html2text's `**`/`_` do not, and it adds spaces the source lacks. No
+            # marks inside code, where they would show.
+            if not (parser.pre or parser.code):
+                parser.o(STRONG if tag in ("b", "strong") else EMPHASIS)
+            return True
+        if tag in _BLOCKS:
+            if parser.astack:
+                parser.o(" ")  # a block inside a link: its text stays one line, words apart
+                return True
+            if tag in _DIV_LIKE:
+                # html2text knows only <p> and <div>: `Unsplash[2]An increasing`
+                parser.handle_tag("div", attrs, start)
+                return True
+            return False
         if tag == "table":
             parser._tables += 1 if start else -1
             return False
         if not start or tag not in ("img", "iframe", "video", "audio", "source", "embed"):
             return False
         if tag == "img":
-            parser._emit(_image(attrs, in_link=False), _image_label(attrs))
+            label = _image_label(attrs)
+            parser._emit(_image(attrs, in_link=False, label=label), label)
             return True
         src = attrs.get("src") or ""
         if not src:
@@ -310,16 +380,13 @@ def html_to_markdown(body: str) -> str:
         # Closed comments go; an unclosed one would make HTMLParser rescan the rest of the
         # body for every chunk (quadratic), so it is shown as text instead.
         body = _strip_comments(body).replace("<!--", "&lt;!--")
+    body = join_wide_lines(escape_unknown_entities(body))
+    body = layout_tables_as_blocks(body)
     parser = _Reader()
     text: str = parser.handle(body)
-    if "****" in text:
-        # adjacent <b></b><b> pairs leave `****`, which renders as stars: join them
-        text = _EMPTY_STRONG.sub(lambda m: m.group(0).replace("****", ""), text)
-    return text
-
-
-# a line holding `****` that is not indented code (html2text indents <pre> by four spaces)
-_EMPTY_STRONG = re.compile(r"^(?! {4}|\t)[^\n]*\*\*\*\*[^\n]*", re.MULTILINE)
+    if "\ue013" in text or "\ue014" in text:
+        text = text.replace("\ue013", "\\<").replace("\ue014", "\\&")
+    return resolve_emphasis(text)
 
 
 _BLOCK_TAG = re.compile(
@@ -535,8 +602,8 @@ def _render_block(text: str, block: _Block, ctx: _Ctx) -> str:
         words = _split_args(block.open.args)
         label = (words[0] if words else name).strip("'\"") if name == "note" else name
         return _quote(inner, indent, label.capitalize() or "Note", "", ctx)
-    # Unknown block: show the opening tag, keep the content readable.
-    return _code_span(block.open.source) + "\n" + indent + inner.lstrip(" \t")
+    # Unknown block: a placeholder for the tag, the content readable.
+    return _tag_placeholder(name) + "\n" + indent + inner.lstrip(" \t")
 
 
 def _strip_blank_edges(text: str) -> str:
@@ -659,7 +726,13 @@ def _render_inline(tag: _Tag, ctx: _Ctx) -> str:
     found = next((w for w in words if _URL.match(w)), None)
     if found is not None:
         return f"[{_escape_label(name)}: {_escape_label(found)}]({_escape_url(found)})"
-    return _code_span(tag.source)
+    return _tag_placeholder(name)
+
+
+def _tag_placeholder(name: str) -> str:
+    """What a tag plugin reader cannot show stands for: its name, quietly (`[hackmd]`), not
+    its source as code, which would read as something the author wrote."""
+    return "\\[" + _escape_label(name) + "\\]"
 
 
 _VIDEO_URLS = {
@@ -689,10 +762,6 @@ _HTML_PIECE = re.compile(
 )
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+\.[\w.-]+)>")
 _ATTR = re.compile(r"""([\w:-]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
-
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _HTML_DROP = frozenset({"script", "style", "template"})
@@ -757,7 +826,7 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
                 continue
             close = None
             if match.end() < no_close_after.get(name, len(text) + 1):
-                close = _balanced_close(text, name, match.end())
+                close = balanced_close(text, name, match.end())
                 if close is None:
                     no_close_after[name] = match.end()
             if name == "iframe":
@@ -792,6 +861,13 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
             out.append(" " if in_link else _line_break(text, match.start()))
         elif name == "hr":
             out.append("\n\n* * *\n\n")
+        elif name in _HEADINGS and not closing and not link_href:
+            heading = _heading(text, match, ctx)
+            if heading is None:
+                out.append(_block_break(text, match.start(), match.end()))
+            else:
+                out.append(heading[0])
+                pos = skip_until = heading[1]
         elif name in _HTML_BLOCK:
             in_link = any(link_href)
             out.append(" " if in_link else _block_break(text, match.start(), match.end()))
@@ -809,20 +885,26 @@ def _convert_raw_html(text: str, ctx: _Ctx) -> str:
     return "".join(out)
 
 
-_OPEN_CLOSE_CACHE: dict[str, re.Pattern[str]] = {}
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_TAG = re.compile(r"<h[1-6]\b", re.IGNORECASE)
 
 
-def _balanced_close(text: str, name: str, pos: int) -> re.Match[str] | None:
-    """The end tag closing an element of this name opened just before pos, nesting counted."""
-    pattern = _OPEN_CLOSE_CACHE.get(name)
-    if pattern is None:
-        pattern = _OPEN_CLOSE_CACHE[name] = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
-    depth = 1
-    for match in pattern.finditer(text, pos):
-        depth += -1 if match.group(1) else 1
-        if depth == 0:
-            return match
-    return None
+def _heading(text: str, match: re.Match[str], ctx: _Ctx) -> tuple[str, int] | None:
+    """`<h2 id="x">Title</h2>` starting a line: a Markdown heading (so the outline has it),
+    and where the source continues after it; None when it cannot be one."""
+    if _before(text, match.start()).strip(" \t") or len(_before(text, match.start())) > 3:
+        return None
+    name = match.group(2).lower()
+    close = balanced_close(text, name, match.end())
+    if close is None:
+        return None
+    inner = text[match.end() : close.start()]
+    if _HEADING_TAG.search(inner):
+        return None  # headings inside headings: not a heading a reader can use
+    title = " ".join(_convert_raw_html(inner, ctx).split())
+    if not title:
+        return "", close.end()
+    return "#" * int(name[1]) + " " + title + "\n", close.end()
 
 
 def _escape_lt(text: str) -> str:
@@ -863,7 +945,89 @@ def markdown_for_reading(body: str) -> str:
     ctx = _Ctx(store)
     text = _protect_fences(body, store)
     text = _protect_inline_code(text, store)
+    text = render_footnotes(text)
     if "{%" in text:
         text = _render_tags(text, 0, len(text), _parse_tags(text), ctx)
     text = _convert_raw_html(text, ctx)
+    text = _markdown_images(text)
+    text = _flanking_strong(text)
     return store.restore(text)
+
+
+_DESTINATION = r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
+_TITLE = r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?"""
+_IMAGE = rf"!\[((?:[^\[\]\\\n]|\\.){{0,500}})\]\([ \t]*{_DESTINATION}{_TITLE}[ \t]*\)"
+_LINKED_IMAGE = re.compile(rf"\[[ \t]*{_IMAGE}[ \t]*\]\([ \t]*{_DESTINATION}{_TITLE}[ \t]*\)")
+_MARKDOWN_IMAGE = re.compile(_IMAGE)
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _markdown_images(text: str) -> str:
+    """`![alt](src)` in the placeholder form HTML images get: `[image: alt](src)`, the file
+    name when there is no alt text; an image inside a link becomes that link."""
+    if "![" not in text:
+        return text
+
+    def linked(match: re.Match[str]) -> str:
+        return _image_placeholder(match.group(1), match.group(2), match.group(3))
+
+    def alone(match: re.Match[str]) -> str:
+        return _image_placeholder(match.group(1), match.group(2), None)
+
+    text = _MARKDOWN_IMAGE.sub(alone, _LINKED_IMAGE.sub(linked, text))
+    return _reference_images(text) if "![" in text else text
+
+
+_REFERENCE_IMAGE = re.compile(r"!\[((?:[^\[\]\\\n]|\\.){0,500})\](?:\[([^\[\]\n]{0,500})\])?")
+_REFERENCE_DEFINITION = re.compile(
+    r"^ {0,3}\[([^\[\]\n]{1,500})\]:[ \t]*<?([^\s<>]+)>?", re.MULTILINE
+)
+
+
+def _reference_images(text: str) -> str:
+    """`![alt][ref]`, `![alt][]` and `![alt]` with a `[ref]: src` definition: the placeholder."""
+    sources = {
+        " ".join(label.lower().split()): src for label, src in _REFERENCE_DEFINITION.findall(text)
+    }
+    if not sources:
+        return text
+
+    def placeholder(match: re.Match[str]) -> str:
+        alt, label = match.group(1), match.group(2)
+        src = sources.get(" ".join((label or alt).lower().split()))
+        return match.group(0) if src is None else _image_placeholder(alt, src, None)
+
+    return _REFERENCE_IMAGE.sub(placeholder, text)
+
+
+def _image_placeholder(alt: str, src: str, href: str | None) -> str:
+    src = src.strip("<>")
+    label = " ".join(_BACKSLASH_ESCAPE.sub(r"\1", alt).split()) or _file_name(src)
+    placeholder = f"[image: {_escape_label(label)}]" if label else "[image]"
+    target = href.strip("<>") if href is not None else src
+    if href is None and not target.lower().startswith(("https://", "http://")):
+        return placeholder
+    return f"{placeholder}({_escape_url(target)})"
+
+
+# `**text**` on one line, not escaped, not touching a space inside the marks
+_STRONG_PAIR = re.compile(r"(?<![\\*])\*\*(?=[^\s*])((?:[^*\n]|\*(?!\*))+?)(?<=[^\s\\])\*\*(?!\*)")
+
+
+def _flanking_strong(text: str) -> str:
+    """`**注意：**html` shows its stars (CommonMark's flanking rules): make such bold parse."""
+    if "**" not in text:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "**" in line:
+            lines[index] = _STRONG_PAIR.sub(_marked_strong, line)
+    return resolve_emphasis("\n".join(lines))
+
+
+def _marked_strong(match: re.Match[str]) -> str:
+    line, start, end, inner = match.string, match.start(), match.end(), match.group(1)
+    before, after = line[start - 1 : start], line[end : end + 1]
+    if opens(before, inner[0]) and closes(inner[-1], after or " "):
+        return match.group()  # CommonMark reads it as bold already
+    return STRONG + inner + STRONG

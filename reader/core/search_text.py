@@ -68,6 +68,8 @@ def plain_text(markdown: str) -> str:
     for _ in range(2):  # "> - item" carries two line marks
         text = _LINE_MARK.sub(" ", text)
     text = _EMPHASIS.sub("", text)
+    # reader.core.emphasis puts zero-width spaces by marks next to CJK text: invisible, unsearched
+    text = text.replace("\u200b", "")
     text = _CODE_TICKS.sub("", text)
     text = _TABLE_PIPE.sub(" ", text)
     text = html.unescape(text)

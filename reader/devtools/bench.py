@@ -543,8 +543,23 @@ MEASURES = (
 )
 
 
+def measure_convert(settings: Settings) -> Iterator[Result]:
+    """Converting one real post to Markdown, alone: median over the corpus."""
+    from reader.devtools.bench_convert import convert_seconds, corpus_bodies
+
+    if settings.corpus is None:
+        return
+    bodies = list(corpus_bodies(settings.corpus))
+    if bodies:
+        seconds = convert_seconds(bodies, settings.repeats)
+        yield info_result(f"convert per post ({len(bodies)} real posts)", _ms(seconds), "ms")
+
+
 def run(settings: Settings, out: TextIO = sys.stdout) -> list[Result]:
     results: list[Result] = []
+    for result in measure_convert(settings):
+        results.append(result)
+        print(format_row(result), file=out, flush=True)
     for size in settings.sizes:
         site = build_library(settings.library_dir / f"library-{size}", size, settings.corpus)
         for measure in MEASURES:

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import (
@@ -33,6 +32,7 @@ from rich.syntax import Syntax, SyntaxTheme
 from rich.text import Text
 from rich.theme import Theme
 
+from reader.core.markdown_syntax import READING_PARSER
 from reader.core.sanitize import sanitize_line
 from reader.widgets.article_blocks import Block, RenderedLink
 from reader.widgets.line_breaking import WrapText, breaks_around, wrap_text
@@ -96,10 +96,7 @@ class _ArticleMarkdown(Markdown):
     }
 
 
-_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-# markdown-it silently turns javascript:/file:/data: links into plain text; we keep every link so
-# the link list can show its real target and refuse it with a reason (reader.linkopen decides).
-_PARSER.validateLink = lambda url: True  # type: ignore[method-assign]
+_PARSER = READING_PARSER
 
 
 def _number_links(tokens: Sequence[Token], links: list[RenderedLink]) -> None:

@@ -424,9 +424,10 @@ def readable_posts_with_hashes(conn: sqlite3.Connection) -> list[tuple[Post, str
 
 
 # -------------------------------------------------------------------- converted cache
-CONVERTER_VERSION = 2
+CONVERTER_VERSION = 3
 """Bump when reader.core.convert makes different Markdown of the same post (2: images with a
-web address became links): conversions cached by an older converter are then not used."""
+web address became links; 3: issue 15, emphasis next to CJK, fenced code, footnotes, one image
+placeholder): conversions cached by an older converter are then not used."""
 
 
 def _converted_key(content_hash: str) -> str:
