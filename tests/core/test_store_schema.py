@@ -7,13 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import run_reader
 
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.core.search import SearchIndex
 from reader.core.store.state import StateStore
 from reader.launch import sample_library
+from tests.conftest import run_reader
 
 
 def _drop(path: Path, *tables: str) -> None:

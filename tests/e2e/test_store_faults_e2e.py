@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import unprivileged
 
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.launch import sample_library
 from reader.worker_wait import wait_until_ended
+from tests.conftest import unprivileged
 
 pytestmark = pytest.mark.slow
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import run_reader
-
 from reader.core.library import Library, library_for_file
 from reader.core.paths import StorePaths
+from tests.conftest import run_reader
 
 
 def write_post(root: Path, rel: str, title: str) -> Path:

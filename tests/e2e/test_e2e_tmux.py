@@ -18,7 +18,7 @@ from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
 
-PROBE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "tui-probe"
+PROBE = Path(__file__).resolve().parents[3] / "shared" / "tools" / "tui-probe"
 EXITED = "reader exited with "
 
 pytestmark = pytest.mark.slow

@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_reader, unprivileged
 
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.worker_wait import wait_until_ended
+from tests.conftest import run_reader, unprivileged
 
 pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve()
-sys.path.insert(0, str(HERE.parent))
 
 
 def _core_writes(site: Path, data: Path) -> dict[str, Any]:
@@ -47,10 +46,9 @@ def _core_writes(site: Path, data: Path) -> dict[str, Any]:
 
 
 async def _app_writes(site: Path, data: Path) -> dict[str, Any]:
-    from ui_helpers import main_screen
-
     from reader.app import ReaderApp
     from reader.core.config import Config
+    from tests.ui_helpers import main_screen
 
     paths = StorePaths.default(data)
     library = Library.open(site, paths=paths)
@@ -108,7 +106,7 @@ def _read_only(site: Path, data: Path, mode: str) -> dict[str, Any]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    from ui_helpers import make_site
+    from tests.ui_helpers import make_site
 
     return make_site(tmp_path / "site")
 

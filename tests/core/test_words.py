@@ -9,7 +9,7 @@ import pytest
 
 from reader.core.words import counted
 
-READER = Path(__file__).resolve().parents[1] / "reader"
+READER = Path(__file__).resolve().parents[2] / "reader"
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_reader
-from ui_helpers import async_test, main_screen, make_site, running_app, settle
+
+from tests.conftest import run_reader
+from tests.ui_helpers import async_test, main_screen, make_site, running_app, settle
 
 pytestmark = pytest.mark.slow
 

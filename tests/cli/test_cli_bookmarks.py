@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_reader
 from markdown_it import MarkdownIt
 
 from reader.cli import main
 from reader.core.library import Library, known_libraries
 from reader.core.paths import StorePaths
+from tests.conftest import run_reader
 
 
 def write_post(root: Path, relpath: str, title: str, body: str, url: str | None = None) -> Path:

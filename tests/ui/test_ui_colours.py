@@ -1,4 +1,4 @@
-"""Colour settings in the app (fast; tests/test_colours_terminal.py runs them in tmux).
+"""Colour settings in the app (fast; tests/e2e/test_colours_terminal.py runs them in tmux).
 
 NO_COLOR sends no colour at all, with cursors reversed; a 16-colour terminal gets only the
 16 ANSI colours (nothing blended to RGB for Rich to round to a random neighbour), readable on

@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import unprivileged
-
 from reader.core.paths import StorePaths
 from reader.core.store.migrations import STATE_VERSION
 from reader.core.store.state import PostInfo, StateStore, known_roots
+from tests.conftest import unprivileged
 
 INFO = PostInfo("A title", "https://example.org/a", 1_700_000_000.0, "Ann", (("Cat", "Sub"),))
 

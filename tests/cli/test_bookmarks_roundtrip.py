@@ -18,12 +18,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import run_reader
 from markdown_it import MarkdownIt
 
 from reader.cli import main
 from reader.core.library import Library
 from reader.core.paths import StorePaths
+from tests.conftest import run_reader
 
 NOTE = "why *this* [matters] <b>\n\nsecond paragraph | # ! `x`\nline two 中文 😀"
 

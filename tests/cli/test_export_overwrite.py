@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_reader
-from ui_helpers import make_site
 
 from reader.core.export import ExportExists, write_atomically
 from reader.core.library import Library
 from reader.core.paths import StorePaths
+from tests.conftest import run_reader
+from tests.ui_helpers import make_site
 
 
 def test_an_existing_file_is_kept_unless_replacing_was_asked(tmp_path: Path) -> None:

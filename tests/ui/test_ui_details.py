@@ -6,7 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import OptionList
-from ui_helpers import (
+
+from reader.core.library import Folder
+from reader.screens.main import PREVIEW_DELAY
+from reader.screens.open_library import OpenLibraryScreen
+from reader.screens.search import SearchScreen
+from reader.widgets.folder_tree import ALL
+from tests.ui_helpers import (
     async_test,
     main_screen,
     make_site,
@@ -15,12 +21,6 @@ from ui_helpers import (
     screen_lines,
     settle,
 )
-
-from reader.core.library import Folder
-from reader.screens.main import PREVIEW_DELAY
-from reader.screens.open_library import OpenLibraryScreen
-from reader.screens.search import SearchScreen
-from reader.widgets.folder_tree import ALL
 
 
 @async_test

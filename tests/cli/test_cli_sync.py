@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_reader
 
 from reader.core.library import current_posts
 from reader.core.paths import StorePaths
 from reader.core.scan import detect_site
+from tests.conftest import run_reader
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_reader
 
 from reader.core.bookmarks_import import parse_export
 from reader.core.library import Library
 from reader.core.paths import StorePaths
+from tests.conftest import run_reader
 
 OLD = "# My own notes\n\nan older export the user keeps\n" * 50
 COUNT = 40

@@ -15,7 +15,7 @@ from reader.screens.main import FilterInput, MainScreen
 from reader.widgets.folder_tree import FolderTree
 from reader.widgets.post_list import PostListView
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OWNERS: dict[Scope, type] = {
     "app": ReaderApp,
     "main": MainScreen,

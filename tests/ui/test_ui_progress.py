@@ -8,13 +8,13 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from textual.widgets import Label, ProgressBar, Static
-from ui_helpers import async_test, main_screen, make_site, running_app, screen_lines, settle
 
 from reader.core.search import IndexProgress
 from reader.core.sync import SyncProgress
 from reader.screens.main import SyncUpdate
 from reader.screens.search import SearchScreen
 from reader.widgets.sync_status import SyncStatus
+from tests.ui_helpers import async_test, main_screen, make_site, running_app, screen_lines, settle
 
 
 def progress(seen: int, parsed: int, total: int | None) -> SyncProgress:

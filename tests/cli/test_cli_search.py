@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_reader
 
 from reader.core.library import Library
 from reader.core.paths import StorePaths
+from tests.conftest import run_reader
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

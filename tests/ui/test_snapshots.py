@@ -1,6 +1,6 @@
 """SVG snapshots of the screens the README shows (same scenes as reader.devtools.screenshots).
 
-Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`.
+Update after an intended change with `pytest tests/ui/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from pathlib import Path
 from rich.style import Style
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 from reader.app import ReaderApp
 from reader.screens.main import MainScreen
@@ -17,6 +16,7 @@ from reader.screens.search import SearchScreen
 from reader.widgets.article_find import FindBar
 from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL
+from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 FILLER = "".join(f"Filler paragraph {n} with nothing of note in it.\n\n" for n in range(50))
 IPO_BODY = (

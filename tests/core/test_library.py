@@ -9,12 +9,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import unprivileged
 
 from reader.core import convert as convert_module
 from reader.core import library as library_module
 from reader.core.library import Folder, Library, known_libraries, library_for_file
 from reader.core.paths import StorePaths
+from tests.conftest import unprivileged
 
 
 def write_post(

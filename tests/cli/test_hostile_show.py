@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import unprivileged
 
 from reader.devtools import hostile
 from reader.devtools.ttyscan import scan_stream
+from tests.conftest import unprivileged
 
 pytestmark = pytest.mark.slow
 

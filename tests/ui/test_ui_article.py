@@ -20,7 +20,7 @@ from reader.core.paths import StorePaths
 from reader.widgets.article_view import ArticleView
 from reader.worker_wait import wait_until_ended
 
-STYLES = Path(__file__).resolve().parents[1] / "styles" / "article.tcss"
+STYLES = Path(__file__).resolve().parents[2] / "styles" / "article.tcss"
 HOSTILE_TITLE = "[bold]Long[/] read [@click=app.quit]x[/] \x1b]0;pwned\x07end"
 
 
