@@ -33,8 +33,16 @@ import pytest
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.launch import sample_library
-from reader.worker_wait import wait_until_ended
-from tests.conftest import unprivileged
+from tests.conftest import run_reader, unprivileged
+from tests.factories import (
+    headless_app,
+    notifications,
+    open_synced,
+    read_only,
+    run_script,
+    script_command,
+    script_env,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -50,10 +58,8 @@ def _site(tmp: Path) -> Path:
 
 def commit_state(site: Path, data: Path) -> dict[str, Any]:
     """Read marks, a bookmark with a note and a position, committed; returns what to expect."""
-    library = Library.open(site, paths=StorePaths.default(data))
+    library = open_synced(site, data)
     try:
-        for _ in library.sync():
-            pass
         rows = library.posts(Folder("all")).rows(0, 10)
         read = [rows[-1].path, rows[-2].path]
         for path in read:
@@ -67,10 +73,8 @@ def commit_state(site: Path, data: Path) -> dict[str, Any]:
 
 def committed_state_kept(site: Path, data: Path, expected: dict[str, Any]) -> list[str]:
     """What of `expected` is missing (empty list: all kept)."""
-    library = Library.open(site, paths=StorePaths.default(data))
+    library = open_synced(site, data)
     try:
-        for _ in library.sync():
-            pass
         rows = {row.path: row for row in library.posts(Folder("all")).rows(0, 1000)}
         lost = [f"read mark {p}" for p in expected["read"] if not rows[p].read]
         notes = {b.path: b.note for b in library.bookmarks()}
@@ -86,25 +90,15 @@ def committed_state_kept(site: Path, data: Path, expected: dict[str, Any]) -> li
 
 async def _app_session(site: Path, data: Path, during: Any = None, skip: int = 0) -> dict[str, Any]:
     """Run the app headless: mark a post read, run `during()`, mark two more (after `skip`)."""
-    from reader.app import ReaderApp
-    from reader.core.config import Config
-
-    paths = StorePaths.default(data)
-    library = Library.open(site, paths=paths)
-    app = ReaderApp(library, Config(), paths=paths)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await wait_until_ended(app.workers)
-        await pilot.pause()
+    async with headless_app(site, data, size=(120, 40)) as (app, pilot, library):
         await pilot.press(*["j"] * skip, "m")
         if during is not None:
             during()
         await pilot.press("j", "m", "j", "m")
         await pilot.pause(0.2)
-        messages = [str(n.message) for n in app._notifications]
+        messages = notifications(app)
         marked = [row.path for row in library.posts(Folder("all")).rows(0, 100) if row.read]
         await pilot.press("q")
-    library.close()
     return {
         "notifications": messages,
         "crashed": app.crashed,
@@ -161,22 +155,10 @@ def test_full_disk_mid_session(tmp_path: Path) -> None:
     if shutil.which("unshare") is None:
         pytest.skip("unshare (util-linux) is needed for a private tmpfs")
     site = _site(tmp_path)
-    out = subprocess.run(
-        [
-            *_namespace_prefix(),
-            sys.executable,
-            str(HERE),
-            "full-disk",
-            str(site),
-            str(tmp_path / "d"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    prefix = _namespace_prefix()
+    result = run_script(
+        [*prefix, *script_command(HERE, "full-disk", str(site), str(tmp_path / "d"))]
     )
-    assert out.returncode == 0, out.stderr[-3000:]
-    result = json.loads(out.stdout.splitlines()[-1])
     assert result["lost"] == []
     assert result["crashed"] is None and result["at_start"]["crashed"] is None
     assert result["read_only"] is True
@@ -189,34 +171,16 @@ def test_full_disk_mid_session(tmp_path: Path) -> None:
 def _app_subprocess(
     site: Path, data: Path, *, skip: int = 0, unprivileged_user: bool = False
 ) -> dict[str, Any]:
-    command = [sys.executable, str(HERE), "app", str(site), str(data), str(skip)]
-    if unprivileged_user:
-        command = unprivileged(command)
-    out = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    assert out.returncode == 0, out.stderr[-3000:]
-    result: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
-    return result
+    command = script_command(HERE, "app", str(site), str(data), str(skip))
+    return run_script(unprivileged(command) if unprivileged_user else command)
 
 
 def test_read_only_data_dir(tmp_path: Path) -> None:
     site, data = _site(tmp_path), tmp_path / "data"
     expected = commit_state(site, data)
-    for path in [data, *data.rglob("*")]:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-    try:
+    with read_only(data):
         result = _app_subprocess(site, data, unprivileged_user=True)
-        cli = subprocess.run(
-            unprivileged(
-                [sys.executable, "-m", "reader", "--data-dir", str(data), "list", str(site)]
-            ),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    finally:
-        for path in [data, *data.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        cli = run_reader("--data-dir", str(data), "list", str(site), unprivileged_user=True)
     assert result["crashed"] is None and result["read_only"] is True
     assert "not being saved" in " ".join(result["notifications"]).lower()
     assert len(result["marked"]) >= 3  # the session still works (in memory)
@@ -318,9 +282,9 @@ def test_stale_wal_from_a_killed_process(tmp_path: Path) -> None:
 def test_two_instances_keep_both_sets_of_changes(tmp_path: Path) -> None:
     site, data = _site(tmp_path), tmp_path / "data"
     expected = commit_state(site, data)
-    command = [sys.executable, str(HERE), "app", str(site), str(data)]
+    command = script_command(HERE, "app", str(site), str(data))
     procs = [
-        subprocess.Popen([*command, str(skip)], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen([*command, str(skip)], stdout=subprocess.PIPE, text=True, env=script_env())
         for skip in (0, 4)
     ]
     results = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,16 +16,24 @@ from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.worker_wait import wait_until_ended
 from tests.conftest import run_reader, unprivileged
+from tests.factories import (
+    headless_app,
+    notification_ids,
+    notifications_since,
+    open_synced,
+    read_only,
+    run_script,
+    script_command,
+)
+from tests.ui_helpers import main_screen, make_site
 
 pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve()
 
 
 def _core_writes(site: Path, data: Path) -> dict[str, Any]:
-    library = Library.open(site, paths=StorePaths.default(data))
+    library = open_synced(site, data)
     try:
-        for _ in library.sync():
-            pass
         first, second = (row.path for row in library.posts(Folder("all")).rows(0, 2))
         bookmark = library.add_bookmark(first, note="n")
         saved = {
@@ -46,68 +53,38 @@ def _core_writes(site: Path, data: Path) -> dict[str, Any]:
 
 
 async def _app_writes(site: Path, data: Path) -> dict[str, Any]:
-    from reader.app import ReaderApp
-    from reader.core.config import Config
-    from tests.ui_helpers import main_screen
-
-    paths = StorePaths.default(data)
-    library = Library.open(site, paths=paths)
-    app = ReaderApp(library, Config(), paths=paths)
     said: dict[str, list[str]] = {}
-
-    def notes() -> list[str]:
-        return [str(n.message) for n in app._notifications]
-
-    async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until_ended(app.workers)
-        await pilot.pause()
-        before = len(notes())
+    async with headless_app(site, data, size=(120, 30)) as (app, pilot, _library):
+        before = notification_ids(app)
         await pilot.press("m")
         await pilot.pause()
-        said["m"] = notes()[before:]
-        before = len(notes())
+        said["m"] = notifications_since(app, before)
+        before = notification_ids(app)
         await pilot.press("u")
         await pilot.pause()
-        said["u"] = notes()[before:]
+        said["u"] = notifications_since(app, before)
         await pilot.press("enter")
         await wait_until_ended(app.workers)
         await pilot.pause()
-        before = len(notes())
+        before = notification_ids(app)
         await pilot.press("b")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        said["b"] = notes()[before:]
+        said["b"] = notifications_since(app, before)
         row = main_screen(app).posts.current
         await pilot.press("q", "q")
-    library.close()
     return {"said": said, "row_unsaved": row is not None and row.unsaved}
 
 
 def _read_only(site: Path, data: Path, mode: str) -> dict[str, Any]:
     Library.open(site, paths=StorePaths.default(data)).close()
-    for path in [data, *data.rglob("*")]:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-    try:
-        out = subprocess.run(
-            unprivileged([sys.executable, str(HERE), mode, str(site), str(data)]),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    finally:
-        for path in [data, *data.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-    assert out.returncode == 0, out.stderr[-3000:]
-    result: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
-    return result
+    with read_only(data):
+        return run_script(unprivileged(script_command(HERE, mode, str(site), str(data))))
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    from tests.ui_helpers import make_site
-
     return make_site(tmp_path / "site")
 
 
@@ -133,15 +110,10 @@ def test_the_cli_says_a_bookmark_was_not_saved(site: Path, tmp_path: Path) -> No
     data = tmp_path / "data"
     Library.open(site, paths=StorePaths.default(data)).close()
     post = site / "source" / "_posts" / "alpha.md"
-    for path in [data, *data.rglob("*")]:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-    try:
+    with read_only(data):
         added = run_reader(
             "--data-dir", str(data), "bookmarks", "add", str(post), unprivileged_user=True
         )
-    finally:
-        for path in [data, *data.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
     assert added.returncode == 1
     assert "not saved" in added.stderr and "Bookmarked" not in added.stdout
 
