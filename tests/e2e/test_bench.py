@@ -39,6 +39,7 @@ REPORTED_ONLY = {"index.db per 1k posts 50", "search index build 50", "search.db
 
 
 @pytest.mark.slow
+@pytest.mark.terminal
 def test_bench_reports_every_measure_as_numbers(tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is needed to time the first paint in a real terminal")

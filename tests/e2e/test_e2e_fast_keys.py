@@ -13,6 +13,7 @@ from reader.launch import sample_library
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.terminal,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux drives the terminal tests"),
 ]
 

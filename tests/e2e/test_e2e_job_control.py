@@ -16,6 +16,7 @@ from reader.launch import sample_library
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.terminal,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux drives the terminal tests"),
     pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc"),
 ]

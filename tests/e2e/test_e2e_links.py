@@ -14,6 +14,7 @@ from reader.devtools.tmuxapp import TmuxApp
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.terminal,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux drives the terminal tests"),
 ]
 

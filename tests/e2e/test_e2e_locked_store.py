@@ -16,7 +16,7 @@ from reader.core.paths import StorePaths
 from reader.devtools.tmuxapp import TmuxApp, TmuxError
 from reader.launch import sample_library
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.terminal]
 
 HOLDER = """
 import sqlite3, sys, time

@@ -12,7 +12,7 @@ import pytest
 from reader.devtools.memwalk import walk
 from tests.ui_helpers import PostSpec, make_site
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.terminal]
 
 BUDGET_MB = 15.0
 """Allowed growth from the 20th post to the 200th: Rich's and Textual's bounded caches (styles,

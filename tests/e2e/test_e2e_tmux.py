@@ -21,7 +21,7 @@ from reader.core.sanitize import sanitize_line
 PROBE = Path(__file__).resolve().parents[3] / "shared" / "tools" / "tui-probe"
 EXITED = "reader exited with "
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.terminal]
 
 
 def _reader_command() -> str:

@@ -19,6 +19,7 @@ from reader.devtools.ttyscan import scan_stream
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.terminal,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux drives the terminal tests"),
 ]
 
