@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.widgets.article_view import ArticleView
-from reader.worker_wait import wait_until_ended
+from tests.ui_helpers import idle
 
 STYLES = Path(__file__).resolve().parents[2] / "styles" / "article.tcss"
 HOSTILE_TITLE = "[bold]Long[/] read [@click=app.quit]x[/] \x1b]0;pwned\x07end"
@@ -159,9 +159,7 @@ async def show(pilot: Pilot[None], view: ArticleView, path: str) -> None:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await wait_until_ended(pilot.app.workers)
-        await pilot.pause()
+    await idle(pilot)  # type: ignore[arg-type]
 
 
 def screen_text(view: ArticleView) -> list[str]:

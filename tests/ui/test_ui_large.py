@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+import reader
 from reader.core.config import Config
+from reader.core.store.migrations import INDEX_VERSION
 from reader.screens.main import MainScreen
+from tests.factories import open_synced
 from tests.ui_helpers import async_test, running_app, settle
 
 COUNT = 100_000
@@ -29,10 +36,45 @@ def build_large_site(root: Path, count: int) -> Path:
     return root
 
 
+def _cache_root(config: pytest.Config) -> Path:
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    if cache is not None:
+        return Path(cache.mkdir("reader-large-site"))
+    return Path(tempfile.gettempdir()) / "reader-tests-cache" / "large-site"
+
+
+@pytest.fixture(scope="session")
+def large_site(request: pytest.FixtureRequest) -> tuple[Path, Path]:
+    """The 100k-post site and a store synced on it, built once and kept between runs.
+
+    Keyed by the generator's source, COUNT, the index schema and the reader version: a change
+    to any of them builds a fresh copy. Returns (site, data dir to copy before use)."""
+    key = hashlib.sha256(
+        f"{inspect.getsource(build_large_site)}|{COUNT}|{INDEX_VERSION}|{reader.__version__}".encode()
+    ).hexdigest()[:16]
+    root = _cache_root(request.config)
+    ready = root / key
+    if not (ready / "complete").is_file():
+        root.mkdir(parents=True, exist_ok=True)
+        for stale in root.iterdir():  # older keys and interrupted builds
+            shutil.rmtree(stale, ignore_errors=True)
+        building = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=root))
+        build_large_site(building / "site", COUNT)
+        # the store refers to the site by path: sync it where the site will stay
+        building.rename(ready)
+        open_synced(ready / "site", ready / "data").close()
+        (ready / "complete").write_text("ok\n", encoding="utf-8")
+    return ready / "site", ready / "data"
+
+
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # the first run on a machine builds and syncs the 100k posts
 @async_test
-async def test_100k_posts_paint_and_cursor_reaches_last_row(tmp_path: Path) -> None:
-    site = build_large_site(tmp_path / "large", COUNT)
+async def test_100k_posts_paint_and_cursor_reaches_last_row(
+    large_site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    site, synced_data = large_site
+    shutil.copytree(synced_data, tmp_path / "data")
     # Indexing 100k posts for search is not what this test is about (settle waits for it).
     config = Config(search_index="on_search")
     async with running_app(site, tmp_path / "data", size=(100, 30), config=config) as (
