@@ -68,6 +68,17 @@ def make_site(root: Path, posts: Sequence[PostSpec] = DEFAULT_POSTS) -> Path:
     return root
 
 
+def site_and_data(tmp_path: Path) -> tuple[Path, Path]:
+    """The default site (DEFAULT_POSTS) under `tmp_path` and a data dir beside it."""
+    return make_site(tmp_path / "site"), tmp_path / "data"
+
+
+def row_titles(screen: MainScreen) -> list[str]:
+    """The titles of the list's rows, top to bottom."""
+    posts = screen.posts
+    return [row.title for i in range(len(posts)) if (row := posts.row(i)) is not None]
+
+
 def open_library(site: Path, data_dir: Path) -> Library:
     return Library.open(site, paths=StorePaths.default(data_dir))
 

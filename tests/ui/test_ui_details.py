@@ -20,12 +20,13 @@ from tests.ui_helpers import (
     running_app,
     screen_lines,
     settle,
+    site_and_data,
 )
 
 
 @async_test
 async def test_search_results_separate_categories_as_everywhere_else(tmp_path: Path) -> None:
-    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+    async with running_app(*site_and_data(tmp_path), size=(80, 24)) as (
         app,
         pilot,
     ):
@@ -47,7 +48,7 @@ async def wait_preview(app: object, pilot: object) -> None:
 
 @async_test
 async def test_a_wide_screen_previews_the_post_under_the_cursor_unread(tmp_path: Path) -> None:
-    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(120, 30)) as (
+    async with running_app(*site_and_data(tmp_path), size=(120, 30)) as (
         app,
         pilot,
     ):
@@ -71,7 +72,7 @@ async def test_a_wide_screen_previews_the_post_under_the_cursor_unread(tmp_path:
 
 @async_test
 async def test_a_narrow_screen_previews_only_once_widened(tmp_path: Path) -> None:
-    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+    async with running_app(*site_and_data(tmp_path), size=(80, 24)) as (
         app,
         pilot,
     ):
@@ -86,7 +87,7 @@ async def test_a_narrow_screen_previews_only_once_widened(tmp_path: Path) -> Non
 
 @async_test
 async def test_focusing_a_preview_opens_it(tmp_path: Path) -> None:
-    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(120, 30)) as (
+    async with running_app(*site_and_data(tmp_path), size=(120, 30)) as (
         app,
         pilot,
     ):
@@ -108,7 +109,7 @@ async def test_the_open_library_list_keeps_one_line_per_library_at_80_columns(
     others = [make_site(deep / f"blog-{n}") for n in range(3)]
     for site in others:
         open_library(site, tmp_path / "data").close()  # now known
-    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+    async with running_app(*site_and_data(tmp_path), size=(80, 24)) as (
         app,
         pilot,
     ):
@@ -126,7 +127,7 @@ async def test_the_open_library_list_keeps_one_line_per_library_at_80_columns(
 
 @async_test
 async def test_every_bookmark_note_of_a_post_shows_in_the_list(tmp_path: Path) -> None:
-    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+    async with running_app(*site_and_data(tmp_path), size=(80, 24)) as (
         app,
         pilot,
     ):

@@ -19,25 +19,22 @@ from tests.ui_helpers import (
     main_screen,
     make_site,
     open_library,
+    row_titles,
     running_app,
     send_batch,
     settle,
+    site_and_data,
 )
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    return make_site(tmp_path / "site")
+    return site_and_data(tmp_path)[0]
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-def row_titles(screen: MainScreen) -> list[str]:
-    posts = screen.posts
-    return [row.title for i in range(len(posts)) if (row := posts.row(i)) is not None]
+    return site_and_data(tmp_path)[1]
 
 
 @async_test
