@@ -134,9 +134,14 @@ async def idle(pilot: Pilot[object]) -> None:
 
 
 async def settle(app: ReaderApp, pilot: Pilot[int]) -> None:
-    """Wait for workers (sync, article loading) and for the screen to update."""
-    assert pilot.app is app
-    await idle(pilot)  # type: ignore[arg-type]
+    """Wait for workers (sync, article loading) and for the screen to update.
+
+    Still three rounds of workers-then-`pilot.pause()`: moved onto `idle`, key bursts sent
+    with `send_batch` reached an export dialog before it had mounted (test_ui_fast_keys) --
+    to look into before switching."""
+    for _ in range(3):
+        await wait_until_ended(app.workers)
+        await pilot.pause()
 
 
 def main_screen(app: ReaderApp) -> MainScreen:
