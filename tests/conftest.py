@@ -36,17 +36,6 @@ def isolated_dirs(
     return home
 
 
-@pytest.fixture(autouse=True)
-def lasting_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Notices stay in `app._notifications` until the test has read them.
-
-    Textual drops a notice from that list once its timeout (5 s, or 1.5 s for some) has passed
-    in wall-clock time; on a busy machine a test could reach its check after that, and fail."""
-    from textual.notifications import Notification
-
-    monkeypatch.setattr(Notification, "has_expired", property(lambda _self: False))
-
-
 @pytest.fixture
 def corpus() -> Path:
     """The shared corpus of real posts; tests that need it skip on a fresh clone without it."""
