@@ -14,6 +14,14 @@ import pytest
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive a real terminal (tmux) run one at a time, all on one xdist worker
+    (`--dist loadgroup`): several tmux servers at once starve each other on a small machine."""
+    for item in items:
+        if item.get_closest_marker("terminal") is not None:
+            item.add_marker(pytest.mark.xdist_group("terminal"))
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -74,7 +74,8 @@ class _Text:
 
 def rendered_text(markdown: str) -> Rendered:
     """The text the reading pane shows for `markdown`."""
-    from reader.widgets.article_render import split_blocks, too_costly
+    from reader.widgets.article_blocks import split_blocks
+    from reader.widgets.article_render import too_costly
 
     rendered = Rendered()
     text = _Text()

@@ -5,7 +5,7 @@
 It also rewrites the key list in README.md (between the `keys:start`/`keys:end` markers) from
 the binding table, so the README cannot drift from the keys either.
 
-The same scenes drive the SVG snapshot tests (tests/test_snapshots.py), so the README's pictures
+The same scenes drive the SVG snapshot tests (tests/ui/test_snapshots.py), so the README's pictures
 and the tested screens cannot drift apart. Each scene runs on a fresh store in a temporary dir.
 """
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it.token import Token
@@ -308,15 +308,3 @@ def render_text(text: Text, console: Console, width: int) -> list[list[Segment]]
     """Render a header `Text` (already sanitized) into padded lines."""
     options = console.options.update(width=width, height=None)
     return console.render_lines(text, options, pad=True)
-
-
-def iter_blocks_rendered(
-    blocks: Sequence[Block],
-    console: Console,
-    width: int,
-    *,
-    code_theme: SyntaxTheme | str,
-    links: list[RenderedLink],
-) -> Iterator[tuple[Block, list[list[Segment]]]]:
-    for block in blocks:
-        yield block, render_block(block, console, width, code_theme=code_theme, links=links)

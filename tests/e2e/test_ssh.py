@@ -29,7 +29,7 @@ from tests.ui_helpers import PostSpec, make_site
 
 __all__ = ["ssh_server"]  # the fixture, used by name
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.terminal]
 
 REPO = Path(__file__).resolve().parents[2]
 TERM = "xterm-256color"

@@ -59,10 +59,6 @@ def is_busy(error: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
-def is_full(error: sqlite3.Error) -> bool:
-    return "full" in str(error).lower()
-
-
 _lock_steps = 0
 _lock_steps_guard = threading.Lock()
 

@@ -1,0 +1,148 @@
+"""Shared test factories: posts on disk, synced libraries, read-only data dirs, script drivers.
+
+One `write_post` for every layer; the UI layer's sites (`make_site`) live in tests/ui_helpers.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader.core.library import Library
+from reader.core.paths import StorePaths
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from reader.app import ReaderApp
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar for any text (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_post(
+    root: Path,
+    rel: str,
+    title: str,
+    *,
+    date: str = "2024-01-02 10:00:00",
+    body: str = "Hello.\n",
+    categories: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    url: str | None = None,
+    extra: str = "",
+) -> Path:
+    """A Markdown post at `root/rel` with front matter; returns its path.
+
+    `extra` is raw front-matter text (whole lines, each ending in a newline)."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["---", f"title: {_quoted(title)}", f"date: {date}"]
+    if categories:
+        lines.append("categories:")
+        lines.extend(f"  - {_quoted(c)}" for c in categories)
+    if tags:
+        lines.append("tags:")
+        lines.extend(f"  - {_quoted(t)}" for t in tags)
+    if url:
+        lines.append(f"permalink: {_quoted(url)}")
+    path.write_text("\n".join(lines) + "\n" + extra + "---\n" + body, encoding="utf-8")
+    return path
+
+
+def synced(library: Library) -> Library:
+    """Run `library`'s sync to the end; returns the library."""
+    for _ in library.sync():
+        pass
+    return library
+
+
+def open_synced(site: Path, data: Path) -> Library:
+    return synced(Library.open(site, paths=StorePaths.default(data)))
+
+
+@contextmanager
+def read_only(data: Path) -> Iterator[Path]:
+    """`data` and everything in it read-only for the block, writable again after."""
+    for path in [data, *data.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        yield data
+    finally:
+        for path in [data, *data.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def script_command(script: Path, *args: str) -> list[str]:
+    return [sys.executable, str(script), *args]
+
+
+def script_env() -> dict[str, str]:
+    """The environment for a test module run as a script: `tests.*` importable."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+
+
+def run_script(command: Sequence[str], *, timeout: float = 300) -> dict[str, Any]:
+    """Run a test module as a script (see `script_command`); its last stdout line is JSON."""
+    out = subprocess.run(
+        list(command),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=script_env(),
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    result: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
+@asynccontextmanager
+async def headless_app(
+    site: Path, data: Path, *, size: tuple[int, int] = (100, 30)
+) -> AsyncIterator[tuple[ReaderApp, Pilot[int], Library]]:
+    """The real app on `site` (store in `data`), headless, its start-up workers ended; yields
+    (app, pilot, library) and closes the library after."""
+    from reader.app import ReaderApp
+    from reader.core.config import Config
+    from reader.worker_wait import wait_until_ended
+
+    paths = StorePaths.default(data)
+    library = Library.open(site, paths=paths)
+    app = ReaderApp(library, Config(), paths=paths)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await wait_until_ended(app.workers)
+            await pilot.pause()
+            yield app, pilot, library
+    finally:
+        library.close()
+
+
+def notifications(app: ReaderApp) -> list[str]:
+    """The messages of the notifications still shown (Textual drops expired ones)."""
+    return [str(n.message) for n in app._notifications]
+
+
+def notification_ids(app: ReaderApp) -> set[str]:
+    return {n.identity for n in app._notifications}
+
+
+def notifications_since(app: ReaderApp, before: set[str]) -> list[str]:
+    """Messages notified since `notification_ids` gave `before`. Not by count: a notice that
+    expires meanwhile (a slow start on a busy machine) would shift an index."""
+    return [str(n.message) for n in app._notifications if n.identity not in before]
