@@ -29,6 +29,7 @@ from reader.core.convert import MAX_BODY_CHARS, Converted, to_markdown
 from reader.core.markdown_syntax import is_wide, reading_parser
 from reader.core.model import BodyFormat
 from reader.core.sanitize import sanitize
+from reader.core.words import counted
 from reader.devtools.html_source import DROPPED_ELEMENTS, SourceText, TextRun, source_text
 from reader.devtools.rendered_text import ESCAPED, Rendered, rendered_text
 
@@ -320,7 +321,7 @@ def run(sites: Sequence[Path], out: TextIO = sys.stdout, convert: Converter = to
                 clean += 1
             for finding in findings:
                 print(f"{name}: {finding.kind}: {finding.detail}", file=out)
-    print(f"{clean}/{total} posts clean", file=out)
+    print(f"{clean}/{counted(total, 'post')} clean", file=out)
     return 0 if clean == total else 1
 
 

@@ -164,7 +164,7 @@ async def test_image_urls_are_in_the_link_list(
     )
     async with hosted(site, tmp_path / "data", size=(80, 24)) as (app, pilot, view):
         await show(pilot, view, "pics.md")
-        assert "A cat: [image: a cat][1] and a page[2]" in all_text(view)  # where it stands
+        assert "A cat: image: a cat[1] and a page[2]" in all_text(view)  # where it stands
         await pilot.press("l")
         screen = app.screen
         assert isinstance(screen, LinksScreen)
@@ -172,7 +172,7 @@ async def test_image_urls_are_in_the_link_list(
             ("image: a cat", "https://example.org/cat.png"),
             ("a page", "https://example.org/p"),
             ("image: logo", "https://example.org/l.png"),
-            ("badge", "https://example.org/ci"),
+            ("image: badge", "https://example.org/ci"),  # a linked image: the one placeholder form
         ]
 
 
