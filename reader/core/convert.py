@@ -433,6 +433,8 @@ class _Protected:
 
 
 def _protect_fences(text: str, store: _Protected) -> str:
+    if "```" not in text and "~~~" not in text:  # most posts: no line-by-line scan
+        return text
     lines = text.split("\n")
     out: list[str] = []
     i = 0
