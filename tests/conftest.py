@@ -69,3 +69,10 @@ def run_reader(
     return subprocess.run(
         command, capture_output=True, text=True, timeout=timeout, check=False, **kwargs
     )  # type: ignore[call-overload, no-any-return]
+
+
+def installed_reader() -> str | None:
+    """The `reader` script installed with this interpreter (not whichever `reader` PATH finds
+    first: another install there would run other code)."""
+    script = Path(sys.executable).parent / "reader"
+    return str(script) if script.is_file() else None

@@ -13,6 +13,7 @@ import pytest
 
 from reader.devtools.tmuxapp import TmuxApp
 from reader.launch import sample_library
+from tests.conftest import installed_reader
 
 pytestmark = [
     pytest.mark.slow,
@@ -23,7 +24,7 @@ pytestmark = [
 
 
 def _reader(data: Path) -> TmuxApp:
-    command = shutil.which("reader")
+    command = installed_reader()
     if command is None:
         pytest.skip("the `reader` command is not installed (pip install -e .)")
     argv = [command, "--data-dir", str(data), str(sample_library())]

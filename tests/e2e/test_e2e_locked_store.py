@@ -15,6 +15,7 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.devtools.tmuxapp import TmuxApp, TmuxError
 from reader.launch import sample_library
+from tests.conftest import installed_reader
 
 pytestmark = [pytest.mark.slow, pytest.mark.terminal]
 
@@ -31,7 +32,7 @@ HOLD_SECONDS = 40
 
 
 def test_a_locked_store_shows_a_message_and_q_quits(tmp_path: Path) -> None:
-    reader = shutil.which("reader")
+    reader = installed_reader()
     if reader is None or shutil.which("tmux") is None:
         pytest.skip("needs tmux and the `reader` command")
     data = tmp_path / "data"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.devtools.memwalk import walk
+from tests.conftest import installed_reader
 from tests.ui_helpers import PostSpec, make_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.terminal]
@@ -29,7 +30,7 @@ def _body(i: int) -> str:
 
 @pytest.mark.timeout(600)
 def test_rss_after_200_posts_is_within_a_budget_of_rss_after_20(tmp_path: Path) -> None:
-    command = shutil.which("reader")
+    command = installed_reader()
     if command is None or shutil.which("tmux") is None:
         pytest.skip("needs tmux and the `reader` command (pip install -e .)")
     posts = [

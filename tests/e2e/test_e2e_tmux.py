@@ -17,6 +17,7 @@ import pytest
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
+from tests.conftest import installed_reader
 
 PROBE = Path(__file__).resolve().parents[3] / "shared" / "tools" / "tui-probe"
 EXITED = "reader exited with "
@@ -29,7 +30,7 @@ def _reader_command() -> str:
         pytest.skip(f"tui-probe not found at {PROBE} (it sits beside a checkout in CI)")
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
-    command = shutil.which("reader")
+    command = installed_reader()
     if command is None:
         pytest.skip("the `reader` command is not installed (pip install -e .)")
     return command
