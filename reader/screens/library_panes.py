@@ -79,6 +79,8 @@ class LibraryPanes(Screen[None]):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The layout classes before the panes exist: set later, they restyle every widget.
+        self._apply_layout(self.app.size.width)
         with Horizontal(id="panes"):
             with Vertical(id="library-pane"):
                 yield FolderTree(id="folders")
@@ -112,7 +114,6 @@ class LibraryPanes(Screen[None]):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.filter_input.cursor_blink = False
-        self._apply_layout(self.app.size.width)
         snapshot = self.library.folders_snapshot()
         if snapshot is None:
             self.folders.set_folders(self.library.folders())
