@@ -36,9 +36,14 @@ class KeyGate:
         self.closed = False
         """Set when the app starts to exit: keys after that are dropped."""
 
+    @property
+    def pending(self) -> bool:
+        """Keys are held for a screen that has not mounted yet, or are being replayed."""
+        return bool(self._held) or self._waiter is not None
+
     def arrived(self, event: events.Key) -> bool:
         """A key from the terminal. True: let Textual dispatch it now; False: held or dropped."""
-        if self.closed:
+        if self.closed or not self._app.screen_stack:  # closing: nothing left to act on
             return False
         if self._held or not self._app.screen.is_mounted:
             self._hold(event)
@@ -48,7 +53,7 @@ class KeyGate:
 
     def may_bind(self, event: events.Key) -> bool:
         """The key came back up unhandled: True if its binding may run on the screen on top."""
-        if self.closed:
+        if self.closed or not self._app.screen_stack:
             return False
         screen = self._app.screen
         origin = self._origin.pop(event, screen)
@@ -77,7 +82,7 @@ class KeyGate:
     async def _release(self) -> None:
         self._waiter = None
         while self._held:
-            if self.closed:
+            if self.closed or not self._app.screen_stack:
                 self._held.clear()
                 return
             if not self._app.screen.is_mounted:  # a replayed key opened another screen

@@ -14,6 +14,38 @@ import pytest
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
+def _share_parsed_css() -> None:
+    """Parse each piece of CSS once per test process, not once per app.
+
+    Textual caches parsed rules on each app's stylesheet, so every app a test starts parses
+    the same CSS again (about a quarter of starting the reader). Parsing is a function of the
+    text and the theme's variables, which are part of the key here; the app's own code runs
+    unchanged."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse = Stylesheet._parse_rules
+    parsed: dict[tuple[object, ...], object] = {}
+
+    def parse_once(
+        self: Stylesheet,
+        css: str,
+        read_from: object,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> object:
+        variables = sorted(self._variables.items())
+        key = (css, read_from, is_default_rules, tie_breaker, scope, *variables)
+        if key not in parsed:
+            parsed[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)  # type: ignore[arg-type]
+        return parsed[key]
+
+    Stylesheet._parse_rules = parse_once  # type: ignore[assignment, method-assign]
+
+
+_share_parsed_css()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that drive a real terminal (tmux) run one at a time, all on one xdist worker
     (`--dist loadgroup`): several tmux servers at once starve each other on a small machine."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 from textual.worker import Worker, WorkerState
 
@@ -103,7 +104,7 @@ async def running_app(
         app.library.close()
 
 
-IDLE_ROUNDS = 100
+IDLE_ROUNDS = 1000
 """How many rounds of messages-then-workers `idle` takes before it calls the app stuck."""
 
 
@@ -111,37 +112,62 @@ def _busy(app: App[object]) -> list[Worker[object]]:
     return [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
 
 
-async def idle(pilot: Pilot[object]) -> None:
-    """Await the app's idle state: every queued message handled and no worker pending or
-    running, again after the last worker ended (its result messages may start more work).
+def _pending_work(app: App[object]) -> bool:
+    """Keys held for a screen still opening, or a message waiting in any queue (a key or a
+    message bubbling up the DOM posts its next hop while the previous one is handled)."""
+    gate = getattr(app, "key_gate", None)
+    if gate is not None and gate.pending:
+        return True
+    nodes: list[MessagePump] = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    return any(not node._message_queue.empty() or _debouncing(node) for node in nodes)
 
-    Awaits the workers and the message queues themselves, not a timer: on a busy machine it
-    takes longer, never returns early. Timers (the wide-screen preview's pause) are not
+
+DEBOUNCE_LIMIT = 0.1
+"""One-shot timers up to this long stand for input still being handled (search as you type,
+a retried Enter) and are waited for; longer ones (the preview's pause) are not."""
+
+
+def _debouncing(node: MessagePump) -> bool:
+    return any(
+        timer._repeat == 0
+        and timer._interval <= DEBOUNCE_LIMIT
+        and timer._task is not None
+        and not timer._task.done()
+        for timer in node._timers
+    )
+
+
+async def idle(pilot: Pilot[object]) -> None:
+    """Await the app's idle state: no message waiting in any queue, no key held for a
+    screen that is still opening, no debounce timer running, no worker pending or running;
+    checked again after the screen is painted (a paint runs the callbacks that wait for it).
+
+    Awaits the workers, queues and timers themselves, not a fixed pause: on a busy machine it
+    takes longer, never returns early. Longer timers (the wide-screen preview's pause) are not
     waited for: a test that needs one waits for its delay first."""
     app = pilot.app
     for _ in range(IDLE_ROUNDS):
         await pilot._wait_for_screen()  # every message queued so far handled (as Pilot does)
-        busy = _busy(app)
-        if not busy:
-            app.screen._on_timer_update()  # paint what changed (as Pilot.pause does)
-            await pilot._wait_for_screen()
-            if not _busy(app):
-                return
+        if _pending_work(app):
+            await asyncio.sleep(0.005)  # a debounce timer's pause passes meanwhile
             continue
-        await wait_until_ended(busy)
-        await asyncio.sleep(0)  # let pending workers start
+        busy = _busy(app)
+        if busy:
+            await wait_until_ended(busy)
+            await asyncio.sleep(0)  # let pending workers start
+            continue
+        app.screen._on_timer_update()  # paint what changed (as Pilot.pause does)
+        await pilot._wait_for_screen()
+        if not _busy(app) and not _pending_work(app):
+            return
     raise AssertionError(f"the app did not become idle: {_busy(app)}")
 
 
 async def settle(app: ReaderApp, pilot: Pilot[int]) -> None:
-    """Wait for workers (sync, article loading) and for the screen to update.
-
-    Still three rounds of workers-then-`pilot.pause()`: moved onto `idle`, key bursts sent
-    with `send_batch` reached an export dialog before it had mounted (test_ui_fast_keys) --
-    to look into before switching."""
-    for _ in range(3):
-        await wait_until_ended(app.workers)
-        await pilot.pause()
+    """Wait for workers (sync, article loading) and for the screen to update (see `idle`)."""
+    await idle(pilot)
 
 
 def main_screen(app: ReaderApp) -> MainScreen:

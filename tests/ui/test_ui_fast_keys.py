@@ -116,3 +116,12 @@ async def test_a_query_and_enter_in_one_burst_open_the_post(tmp_path: Path) -> N
         assert app.crashed is None
         assert not isinstance(app.screen, SearchScreen)
         assert main_screen(app).article.path == "beta.md"
+
+
+@async_test
+async def test_keys_still_queued_when_the_app_closes_are_dropped(tmp_path: Path) -> None:
+    """The screens close while a burst is still bubbling: its keys find no screen to bind on."""
+    site = make_site(tmp_path / "site")
+    async with running_app(site, tmp_path / "data", size=(100, 30)) as (app, _pilot):
+        send_batch(app, "s", "b", "e", "t", "a")
+    assert app.return_code in (0, None)
