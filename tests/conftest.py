@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -101,6 +103,26 @@ def run_reader(
     return subprocess.run(
         command, capture_output=True, text=True, timeout=timeout, check=False, **kwargs
     )  # type: ignore[call-overload, no-any-return]
+
+
+def reader_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `reader` command line in this process, its output captured as a subprocess's
+    would be: starting an interpreter costs more than most commands. Tests of what only a
+    process shows (exit through the interpreter, permissions, signals) use `run_reader`."""
+    from reader.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse's usage errors
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    texts = []
+    for stream in (out, err):
+        stream.flush()
+        texts.append(stream.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
+    return subprocess.CompletedProcess(["reader", *args], code, texts[0], texts[1])
 
 
 def installed_reader() -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_reader
+from tests.conftest import reader_here, run_reader
 
 KEYS = [
     "path",
@@ -38,7 +38,7 @@ def test_json_lines_sorted_with_exact_keys_relative_to_path_given(tmp_path: Path
     site = tmp_path / "blog"
     write(site / "source" / "_posts" / "b" / "two.md", "---\ntitle: Two\ndate: 2020-01-02\n---\nx")
     write(site / "source" / "_posts" / "a.md", "---\ntitle: One\ncategories: [X, Y]\n---\n<p>x</p>")
-    result = run_reader("list", str(site), "--json")
+    result = reader_here("list", str(site), "--json")
     assert result.returncode == 0, result.stderr
     records = json_lines(result.stdout)
     assert [list(r) for r in records] == [KEYS, KEYS]
@@ -50,23 +50,23 @@ def test_json_lines_sorted_with_exact_keys_relative_to_path_given(tmp_path: Path
     assert second["date_source"] == "front-matter"
     assert second["categories"] == [["b"]]
     # The posts root given directly: same posts, paths relative to it.
-    result = run_reader("list", str(site / "source" / "_posts"), "--json")
+    result = reader_here("list", str(site / "source" / "_posts"), "--json")
     assert [r["path"] for r in json_lines(result.stdout)] == ["a.md", "b/two.md"]
 
 
 def test_drafts_listed_only_with_the_flag(tmp_path: Path) -> None:
     write(tmp_path / "_posts" / "2021-05-06-p.md", "---\ntitle: P\n---\n")
     write(tmp_path / "_drafts" / "d.md", "---\ntitle: D\n---\n")
-    plain = json_lines(run_reader("list", str(tmp_path), "--json").stdout)
+    plain = json_lines(reader_here("list", str(tmp_path), "--json").stdout)
     assert [r["path"] for r in plain] == ["_posts/2021-05-06-p.md"]
     assert plain[0]["date_source"] == "filename"
-    with_drafts = json_lines(run_reader("list", str(tmp_path), "--json", "--drafts").stdout)
+    with_drafts = json_lines(reader_here("list", str(tmp_path), "--json", "--drafts").stdout)
     assert [r["path"] for r in with_drafts] == ["_drafts/d.md", "_posts/2021-05-06-p.md"]
 
 
 def test_table_shows_date_category_and_title(tmp_path: Path) -> None:
     write(tmp_path / "notes" / "a.md", "---\ntitle: Hello 世界\ndate: 2019/05/14\n---\n")
-    result = run_reader("list", str(tmp_path))
+    result = reader_here("list", str(tmp_path))
     assert result.returncode == 0
     first, summary = result.stdout.splitlines()
     assert first.split() == ["2019-05-14", "notes", "Hello", "世界"]
@@ -75,7 +75,7 @@ def test_table_shows_date_category_and_title(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["list"], ["list", "/no/such/folder"], ["list", "--bogus", "."]])
 def test_usage_errors_exit_2_with_one_line(args: list[str]) -> None:
-    result = run_reader(*args)
+    result = reader_here(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("reader: ")
@@ -83,7 +83,7 @@ def test_usage_errors_exit_2_with_one_line(args: list[str]) -> None:
 
 def test_a_file_instead_of_a_folder_is_usage_error(tmp_path: Path) -> None:
     path = write(tmp_path / "a.md", "x")
-    result = run_reader("list", str(path))
+    result = reader_here("list", str(path))
     assert result.returncode == 2
     assert result.stderr.strip() == f"reader: not a folder: {path}"
 

@@ -14,7 +14,7 @@ import pytest
 
 from reader.core.library import Library
 from reader.core.paths import StorePaths
-from tests.conftest import run_reader
+from tests.conftest import reader_here
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -64,7 +64,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def search(data: Path, site: Path, *args: str) -> tuple[int, str, str]:
-    result = run_reader("--data-dir", str(data), "search", str(site), *args)
+    result = reader_here("--data-dir", str(data), "search", str(site), *args)
     return result.returncode, result.stdout, result.stderr
 
 

@@ -12,7 +12,7 @@ import pytest
 from reader.core.library import current_posts
 from reader.core.paths import StorePaths
 from reader.core.scan import detect_site
-from tests.conftest import run_reader
+from tests.conftest import reader_here, run_reader
 
 
 @pytest.fixture
@@ -27,32 +27,32 @@ def blog(tmp_path: Path) -> Path:
 
 def test_sync_prints_one_summary_line(blog: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    first = run_reader("--data-dir", str(data), "sync", str(blog))
+    first = reader_here("--data-dir", str(data), "sync", str(blog))
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("posts 5, new 5, changed 0, removed 0, errors 0, ")
     assert first.stdout.endswith(" s\n") and first.stdout.count("\n") == 1
     assert first.stderr == ""  # not a terminal: no progress bar
     (blog / "Cat0" / "p0.md").unlink()
-    again = run_reader("--data-dir", str(data), "sync", str(blog))
+    again = reader_here("--data-dir", str(data), "sync", str(blog))
     assert again.stdout.startswith("posts 4, new 0, changed 0, removed 1, errors 0, ")
     assert (data / "state.db").exists() and list((data / "cache").rglob("index.db"))
 
 
 def test_sync_honours_xdg_dirs(blog: Path, isolated_dirs: Path) -> None:
-    result = run_reader("sync", str(blog))
+    result = reader_here("sync", str(blog))
     assert result.returncode == 0, result.stderr
     assert list((isolated_dirs / "xdg_cache_home").rglob("index.db"))
     assert list((isolated_dirs / "xdg_data_home").rglob("state.db"))
 
 
 def test_sync_missing_path_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_reader("sync", str(tmp_path / "nope"))
+    result = reader_here("sync", str(tmp_path / "nope"))
     assert result.returncode == 2 and "no such folder" in result.stderr
 
 
 def test_stats(blog: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    result = run_reader("--data-dir", str(data), "stats", str(blog))
+    result = reader_here("--data-dir", str(data), "stats", str(blog))
     assert result.returncode == 0, result.stderr
     fields = dict(line.split(None, 1) for line in result.stdout.splitlines())
     assert fields["posts"] == "5" and fields["unread"] == "5" and fields["bookmarks"] == "0"
@@ -66,18 +66,18 @@ def test_list_uses_the_index_only_when_current(blog: Path, tmp_path: Path) -> No
     paths = StorePaths.default(data)
     site = detect_site(blog)
     assert current_posts(site, paths) is None  # never synced
-    assert run_reader("--data-dir", str(data), "sync", str(blog)).returncode == 0
+    assert reader_here("--data-dir", str(data), "sync", str(blog)).returncode == 0
     posts = current_posts(site, paths)
     assert posts is not None and sorted(p.title for p in posts)[0] == "Post 0"
-    listed = run_reader("--data-dir", str(data), "list", "--json", str(blog))
-    parsed = run_reader("list", "--json", str(blog))  # another data dir: no index
+    listed = reader_here("--data-dir", str(data), "list", "--json", str(blog))
+    parsed = reader_here("list", "--json", str(blog))  # another data dir: no index
     assert listed.returncode == parsed.returncode == 0
     assert listed.stdout == parsed.stdout
     changed = blog / "Cat1" / "p1.md"
     changed.write_text("---\ntitle: Renamed\n---\nx\n")
     os.utime(changed, ns=(5_000_000_000, 5_000_000_000))
     assert current_posts(site, paths) is None
-    assert "Renamed" in run_reader("--data-dir", str(data), "list", str(blog)).stdout
+    assert "Renamed" in reader_here("--data-dir", str(data), "list", str(blog)).stdout
 
 
 def test_sync_draws_a_progress_bar_when_stderr_is_a_terminal(blog: Path, tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_sync_draws_a_progress_bar_when_stderr_is_a_terminal(blog: Path, tmp_pat
 
 def test_sync_with_a_read_only_data_dir(blog: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert run_reader("--data-dir", str(data), "sync", str(blog)).returncode == 0
+    assert reader_here("--data-dir", str(data), "sync", str(blog)).returncode == 0
     (blog / "Cat0" / "new.md").write_text("---\ntitle: New\n---\nx\n")
     for path in [data, *data.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)

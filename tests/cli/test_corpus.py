@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import CORPUS, run_reader
+from tests.conftest import CORPUS, reader_here
 
 SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".html", ".htm"}
 HEXO_SITES = [
@@ -91,7 +91,7 @@ def test_site_lists_every_post_with_front_matter_categories_and_dates(
     corpus: Path, name: str, kind: str, posts_dir: str
 ) -> None:
     site = corpus / name
-    result = run_reader("list", str(site), "--json")
+    result = reader_here("list", str(site), "--json")
     assert result.returncode == 0, result.stderr
     listed = {record["path"]: record for record in map(json.loads, result.stdout.splitlines())}
     files = sorted(

@@ -13,7 +13,7 @@ import pytest
 from reader.core.export import ExportExists, write_atomically
 from reader.core.library import Library
 from reader.core.paths import StorePaths
-from tests.conftest import run_reader
+from tests.conftest import reader_here
 from tests.ui_helpers import make_site
 
 
@@ -40,14 +40,14 @@ def test_cli_refuses_an_existing_file_without_force(tmp_path: Path) -> None:
     target = tmp_path / "out.md"
     target.write_text("precious\n", encoding="utf-8")
     args = ["--data-dir", str(data), "export-bookmarks", "--library", str(site), "-o", str(target)]
-    refused = run_reader(*args)
+    refused = reader_here(*args)
     assert refused.returncode == 1
     assert str(target) in refused.stderr and "--force" in refused.stderr
     assert target.read_text(encoding="utf-8") == "precious\n"
-    forced = run_reader(*args, "--force")
+    forced = reader_here(*args, "--force")
     assert forced.returncode == 0, forced.stderr
     assert "Alpha post" in target.read_text(encoding="utf-8")
-    fresh = run_reader(*args[:-1], str(tmp_path / "new.md"))
+    fresh = reader_here(*args[:-1], str(tmp_path / "new.md"))
     assert fresh.returncode == 0, fresh.stderr
 
 

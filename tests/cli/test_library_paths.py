@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reader.core.library import Library, library_for_file
 from reader.core.paths import StorePaths
-from tests.conftest import run_reader
+from tests.conftest import reader_here
 
 
 def write_post(root: Path, rel: str, title: str) -> Path:
@@ -40,12 +40,12 @@ def test_stores_follow_the_xdg_variables(isolated_dirs: Path, tmp_path: Path) ->
 def test_data_dir_puts_both_stores_under_it(isolated_dirs: Path, tmp_path: Path) -> None:
     blog = write_post(tmp_path / "lib", "a.md", "A").parent
     data = tmp_path / "elsewhere"
-    result = run_reader("--data-dir", str(data), "sync", str(blog))
+    result = reader_here("--data-dir", str(data), "sync", str(blog))
     assert result.returncode == 0, result.stderr
     assert (data / "state.db").is_file()
     assert [p.name for p in (data / "cache").rglob("*.db")] == ["index.db"]
     assert not list(isolated_dirs.rglob("*.db"))  # nothing went to the XDG dirs
-    stats = run_reader("--data-dir", str(data), "stats", str(blog))
+    stats = reader_here("--data-dir", str(data), "stats", str(blog))
     fields = dict(line.split(None, 1) for line in stats.stdout.splitlines())
     assert fields["state"].startswith(str(data / "state.db"))
     assert fields["index"].startswith(str(data / "cache"))
@@ -81,8 +81,8 @@ def test_command_line_file_outside_every_library_suggests_library_option(tmp_pat
     known = write_post(tmp_path / "known", "a.md", "A").parent
     opened(known)
     stray = write_post(tmp_path / "stray", "s.md", "S")
-    result = run_reader("bookmarks", "add", str(stray))
+    result = reader_here("bookmarks", "add", str(stray))
     assert result.returncode == 2
     assert "--library" in result.stderr and "not in a library" in result.stderr
-    inside = run_reader("bookmarks", "add", str(known / "a.md"))
+    inside = reader_here("bookmarks", "add", str(known / "a.md"))
     assert inside.returncode == 0, inside.stderr
