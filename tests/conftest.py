@@ -8,8 +8,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,6 +55,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("terminal") is not None:
             item.add_marker(pytest.mark.xdist_group("terminal"))
+
+
+def sweep(
+    cases: Sequence[object],
+    *,
+    fast: int = 1,
+    unpack: bool = False,
+    ids: Callable[[object], str] | Sequence[str] | None = None,
+) -> list[Any]:
+    """The cases of a parametrized sweep: the first `fast` run in the fast tier, the rest are
+    marked slow and run in the full suite (CI). `unpack`: each case is a tuple of arguments."""
+    params = []
+    for index, case in enumerate(cases):
+        values = case if unpack and isinstance(case, tuple) else (case,)
+        name = ids(case) if callable(ids) else (ids[index] if ids is not None else None)
+        marks = () if index < fast else (pytest.mark.slow,)
+        params.append(pytest.param(*values, marks=marks, id=name))
+    return params
 
 
 @pytest.fixture(autouse=True)

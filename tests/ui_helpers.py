@@ -189,6 +189,13 @@ def send_batch(app: ReaderApp, *keys: str) -> None:
         driver.send_message(event)
 
 
+async def type_text(pilot: Pilot[int], text: str, *then: str) -> None:
+    """Type `text` (then the keys `then`) in one burst, as a fast typist or a paste over SSH
+    does, and await the app's idle state: `pilot.press` waits for the app after every key."""
+    send_batch(pilot.app, *text, *then)
+    await idle(pilot)
+
+
 def screen_lines(app: ReaderApp) -> list[str]:
     """The text of every row of the screen on top, as the terminal would show it."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

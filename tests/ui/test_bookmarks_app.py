@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -24,7 +25,15 @@ from reader.screens.export_dialog import ExportDialog
 from reader.screens.main import MainScreen
 from reader.screens.note_dialog import NoteDialog
 from reader.widgets.folder_tree import FolderTree
-from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
+from tests.ui_helpers import (
+    PostSpec,
+    async_test,
+    main_screen,
+    make_site,
+    running_app,
+    settle,
+    type_text,
+)
 
 
 def _paragraphs(tag: str, count: int) -> str:
@@ -44,6 +53,10 @@ POSTS = (
     PostSpec("old.md", OLD_TITLE, "2020-01-01 10:00:00", ["Tech"], BODY),
     PostSpec("new.md", NEW_TITLE, "2024-01-01 10:00:00", ["Life"], BODY),
 )
+
+
+EARLIER = datetime(2024, 2, 1, tzinfo=UTC)
+LATER = datetime(2024, 2, 2, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -117,7 +130,7 @@ async def test_b_bookmarks_the_post_then_a_section_and_B_edits_the_note(
 
         dialog = await note_dialog(app, pilot, "b")
         assert dialog.query_one(Input).value == ""
-        await pilot.press(*"whole [b]post[/b]", "enter")
+        await type_text(pilot, "whole [b]post[/b]", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, NoteDialog)
         assert marks(app) == [("old.md", None, None, "whole [b]post[/b]")]
@@ -130,7 +143,7 @@ async def test_b_bookmarks_the_post_then_a_section_and_B_edits_the_note(
         await pilot.press("j", "j", "j")
         await pilot.pause()
         dialog = await note_dialog(app, pilot, "b")
-        await pilot.press(*"the setup", "enter")
+        await type_text(pilot, "the setup", "enter")
         await pilot.pause()
         assert marks(app) == [
             ("old.md", "setup-steps", "Setup steps", "the setup"),
@@ -142,7 +155,7 @@ async def test_b_bookmarks_the_post_then_a_section_and_B_edits_the_note(
         field = dialog.query_one(Input)
         assert field.value == "the setup"
         field.value = ""
-        await pilot.press(*"edited 中文", "enter")
+        await type_text(pilot, "edited 中文", "enter")
         await pilot.pause()
         assert marks(app)[0] == ("old.md", "setup-steps", "Setup steps", "edited 中文")
         # At the top of the post, B edits the whole-post bookmark.
@@ -173,13 +186,9 @@ async def test_B_without_a_bookmark_opens_nothing(site: Path, tmp_path: Path) ->
 @async_test
 async def test_bookmarked_folder_lists_every_bookmarked_post(site: Path, tmp_path: Path) -> None:
     async with running_app(site, tmp_path / "data") as (app, pilot):
-        await open_from_list(app, pilot, NEW_TITLE)
-        await note_dialog(app, pilot, "b")
-        await pilot.press(*"note on new", "enter")
-        await open_from_list(app, pilot, OLD_TITLE)
-        await note_dialog(app, pilot, "b")
-        await pilot.press(*"note on old", "enter")
-        await pilot.pause()
+        # The newer post is bookmarked first, the older post last.
+        app.library.add_bookmark("new.md", note="note on new", created=EARLIER)
+        app.library.add_bookmark("old.md", note="note on old", created=LATER)
         screen = main_screen(app)
         screen.query_one(FolderTree).select_folder(Folder("bookmarked"))
         await pilot.pause()
@@ -201,13 +210,8 @@ async def test_bookmarked_folder_is_newest_bookmark_first_with_notes(
     async with running_app(site, tmp_path / "data") as (app, pilot):
         # The newer post is bookmarked first, the older post last: newest bookmark first
         # means the old post leads the folder.
-        await open_from_list(app, pilot, NEW_TITLE)
-        await note_dialog(app, pilot, "b")
-        await pilot.press(*"note on new", "enter")
-        await open_from_list(app, pilot, OLD_TITLE)
-        await note_dialog(app, pilot, "b")
-        await pilot.press(*"note on old", "enter")
-        await pilot.pause()
+        app.library.add_bookmark("new.md", note="note on new", created=EARLIER)
+        app.library.add_bookmark("old.md", note="note on old", created=LATER)
         screen = main_screen(app)
         screen.query_one(FolderTree).select_folder(Folder("bookmarked"))
         await pilot.pause()
@@ -225,7 +229,7 @@ async def test_remove_asks_nothing_and_u_undoes(site: Path, tmp_path: Path) -> N
     async with running_app(site, tmp_path / "data") as (app, pilot):
         await open_from_list(app, pilot, NEW_TITLE)
         await note_dialog(app, pilot, "b")
-        await pilot.press(*"keep me", "enter")
+        await type_text(pilot, "keep me", "enter")
         await pilot.pause()
         assert marks(app) == [("new.md", None, None, "keep me")]
 
@@ -253,15 +257,10 @@ async def test_remove_asks_nothing_and_u_undoes(site: Path, tmp_path: Path) -> N
 # -- export from the app --------------------------------------------------------------------
 
 
-async def bookmark_post_and_section(app: ReaderApp, pilot: object) -> None:
-    await open_from_list(app, pilot, OLD_TITLE)
-    await note_dialog(app, pilot, "b")
-    await pilot.press(*"post note [/]", "enter")  # type: ignore[attr-defined]
-    await pilot.press("o", "down", "down", "enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await note_dialog(app, pilot, "b")
-    await pilot.press(*"usage note", "enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+def bookmark_post_and_section(app: ReaderApp) -> None:
+    """The post and its Usage section bookmarked with notes (as `b` does, tested above)."""
+    app.library.add_bookmark("old.md", note="post note [/]")
+    app.library.add_bookmark("old.md", anchor="usage", heading="Usage", note="usage note")
     assert [(b.anchor, b.note) for b in app.library.bookmarks()] == [
         ("usage", "usage note"),
         (None, "post note [/]"),
@@ -291,7 +290,7 @@ async def test_E_asks_for_a_path_in_documents_writes_and_says_where(
 ) -> None:
     documents = Path(os.environ["XDG_DOCUMENTS_DIR"])
     async with running_app(site, tmp_path / "data") as (app, pilot):
-        await bookmark_post_and_section(app, pilot)
+        bookmark_post_and_section(app)
         await pilot.press("E")
         await pilot.pause()
         dialog = app.screen
@@ -313,11 +312,11 @@ async def test_export_from_the_command_palette_to_a_typed_path(site: Path, tmp_p
     target.parent.mkdir()
     target.write_text("an older export\n", encoding="utf-8")
     async with running_app(site, tmp_path / "data") as (app, pilot):
-        await bookmark_post_and_section(app, pilot)
+        bookmark_post_and_section(app)
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"Export bookmarks")
+        await type_text(pilot, "Export bookmarks")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -345,7 +344,7 @@ async def test_export_to_a_folder_that_does_not_exist_says_so_and_stays(
     site: Path, tmp_path: Path
 ) -> None:
     async with running_app(site, tmp_path / "data") as (app, pilot):
-        await bookmark_post_and_section(app, pilot)
+        bookmark_post_and_section(app)
         await pilot.press("E")
         await pilot.pause()
         dialog = app.screen

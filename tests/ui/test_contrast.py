@@ -16,6 +16,7 @@ from reader import safe
 from reader.core.config import Config
 from reader.devtools.cells import TERMINALS, Cell, Pen, contrast, from_app, is_text, resolve
 from reader.devtools.screenshots import SCENES, Scene, make_app, play
+from tests.conftest import sweep
 from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
 
 AA = 4.5
@@ -59,7 +60,7 @@ MORE_SCENES = (
 @pytest.mark.parametrize(
     "scene",
     [
-        *(pytest.param(scene, id=scene.name) for scene in SCENES),
+        *sweep(SCENES, ids=lambda scene: scene.name),  # type: ignore[attr-defined]
         *(pytest.param(scene, id=scene.name, marks=pytest.mark.slow) for scene in MORE_SCENES),
     ],
 )

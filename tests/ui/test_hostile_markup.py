@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets._toast import Toast
@@ -77,6 +78,7 @@ def _toasts(app: object) -> list[str]:
     return [str(toast.render()) for toast in screen.query(Toast)]
 
 
+@pytest.mark.slow  # a sweep (every screen / many posts / many sizes): the full suite runs it
 @async_test
 async def test_markup_looking_titles_are_literal_everywhere(tmp_path: Path) -> None:
     site, titles = _site(tmp_path / "site")

@@ -18,6 +18,7 @@ from reader.keys import KEYS_BY_ID, SCOPE_TITLES, bindings
 from reader.launch import load_settings
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
+from tests.conftest import sweep
 from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
 
 FREE_KEY = "f19"
@@ -122,7 +123,7 @@ REPRESENTATIVE = [
 ]
 
 
-@pytest.mark.parametrize(("binding_id", "opening", "screen"), REPRESENTATIVE)
+@pytest.mark.parametrize(("binding_id", "opening", "screen"), sweep(REPRESENTATIVE, unpack=True))
 @async_test
 async def test_a_remapped_key_closes_its_screen(
     binding_id: str, opening: tuple[str, ...], screen: str, tmp_path: Path

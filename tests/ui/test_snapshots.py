@@ -12,9 +12,10 @@ import pytest
 from textual.pilot import Pilot
 
 from reader.devtools.screenshots import SCENES, Scene, make_app, play
+from tests.conftest import sweep
 
 
-@pytest.mark.parametrize("scene", SCENES, ids=[scene.name for scene in SCENES])
+@pytest.mark.parametrize("scene", sweep(SCENES, fast=2, ids=[scene.name for scene in SCENES]))
 def test_scene(scene: Scene, snap_compare: Any, tmp_path: Path) -> None:
     app = make_app(scene, tmp_path / "data")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.widgets.article_view import ArticleView
+from tests.conftest import sweep
 from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 COSTLY = {
@@ -27,7 +28,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_site(tmp_path_factory.mktemp("costly") / "site", posts)
 
 
-@pytest.mark.parametrize("name", sorted(COSTLY))
+@pytest.mark.parametrize("name", sweep(sorted(COSTLY)))
 @async_test
 async def test_a_costly_post_opens_as_text_with_a_note(
     site: Path, tmp_path: Path, name: str

@@ -11,6 +11,7 @@ from reader.screens.export_dialog import ExportDialog
 from reader.screens.help import HelpScreen
 from reader.screens.open_library import OpenLibraryScreen
 from reader.screens.search import SearchScreen
+from tests.conftest import sweep
 from tests.ui_helpers import (
     async_test,
     main_screen,
@@ -39,7 +40,8 @@ BURSTS: list[tuple[tuple[str, ...], type | None]] = [
 
 
 @pytest.mark.parametrize(
-    ("keys", "screen"), BURSTS, ids=lambda v: "-".join(v) if isinstance(v, tuple) else ""
+    ("keys", "screen"),
+    sweep(BURSTS, fast=3, unpack=True, ids=lambda case: "-".join(case[0])),  # type: ignore[index]
 )
 @async_test
 async def test_a_burst_of_keys_that_opens_a_screen_does_not_crash(
@@ -65,7 +67,7 @@ async def test_search_typed_in_a_burst_reaches_the_box(tmp_path: Path) -> None:
         assert app.screen.query_text == "beta"
 
 
-@pytest.mark.parametrize("opener", ["s", "ctrl+p"])
+@pytest.mark.parametrize("opener", sweep(["s", "ctrl+p"]))
 @async_test
 async def test_q_right_after_opening_a_box_is_typed_there_not_quit(
     opener: str, tmp_path: Path
@@ -79,7 +81,9 @@ async def test_q_right_after_opening_a_box_is_typed_there_not_quit(
         assert app.focused is not None and getattr(app.focused, "value", None) == "q"
 
 
-@pytest.mark.parametrize("after", ["s", "E", "question_mark", "ctrl+o", "enter", "slash", "r", "M"])
+@pytest.mark.parametrize(
+    "after", sweep(["s", "E", "question_mark", "ctrl+o", "enter", "slash", "r", "M"], fast=2)
+)
 @async_test
 async def test_keys_typed_after_q_do_not_crash(after: str, tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")

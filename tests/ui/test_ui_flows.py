@@ -20,6 +20,7 @@ from reader.screens.outline import OutlineScreen
 from reader.widgets.article_view import SAVE_DELAY, ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
+from tests.conftest import sweep
 from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 LONG = "".join(f"Paragraph {i}: " + "words to read " * 10 + "\n\n" for i in range(40))
@@ -270,7 +271,7 @@ def footer_keys(app: object) -> list[FooterKey]:
     return list(screen.query_one(ReaderFooter).query(FooterKey))
 
 
-@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 48)])
+@pytest.mark.parametrize("size", sweep([(80, 24), (100, 30), (160, 48)]))
 @async_test
 async def test_footer_keys_fit_and_help_is_always_shown(
     site: Path, data_dir: Path, size: tuple[int, int]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
 from textual.dom import DOMNode
 
 from tests.ui_helpers import PostSpec, async_test, make_site, running_app, settle
@@ -33,6 +34,7 @@ def _detached_nodes() -> list[str]:
     ]
 
 
+@pytest.mark.slow  # a sweep (every screen / many posts / many sizes): the full suite runs it
 @async_test
 async def test_no_removed_widget_outlives_its_post(tmp_path: Path) -> None:
     async with running_app(_site(tmp_path / "site"), tmp_path / "data", size=(100, 24)) as (

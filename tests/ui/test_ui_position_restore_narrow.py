@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from reader.core.library import Folder
+from tests.conftest import sweep
 from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
 
 BODY = "\n\n".join(f"Paragraph {n:03d} of the long post." for n in range(1, 121)) + "\n"
 POSTS = (PostSpec("long.md", "Long post", "2024-02-01 10:00:00", ["Tech"], BODY),)
 
 
-@pytest.mark.parametrize("position", [30, 40])
+@pytest.mark.parametrize("position", sweep([30, 40]))
 @async_test
 async def test_a_new_session_opens_a_post_at_its_saved_position(
     tmp_path: Path, position: int

@@ -214,6 +214,7 @@ async def test_wide_layout_side_by_side(site: Path, data_dir: Path) -> None:
         assert screen.posts.region.right <= screen.article.region.x
 
 
+@pytest.mark.slow  # a sweep (every screen / many posts / many sizes): the full suite runs it
 @async_test
 async def test_resize_down_to_20x5_and_back(site: Path, data_dir: Path) -> None:
     async with running_app(site, data_dir, size=(160, 48)) as (app, pilot):
