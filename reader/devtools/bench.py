@@ -383,7 +383,7 @@ async def _open_in_apps(library: Any, paths: list[str], repeats: int) -> _AppTim
         assert isinstance(screen, MainScreen)
         view = screen.article
         width = view._content_width()
-        screen._show_article()  # reading: the list's preview must not replace the timed post
+        screen.show_article_pane()  # reading: the list's preview must not replace the timed post
         for number, path in enumerate(paths):
             # The app first: a first open converts the post (and caches it) on the way. Opened
             # as Enter opens it: a bare `show` on a wide screen races the list's preview.

@@ -141,11 +141,11 @@ class LibraryPanes(Screen[None]):
         self.set_class(wide, "-wide")
         self.set_class(not wide, "-narrow")
 
-    def _show_article(self) -> None:
+    def show_article_pane(self) -> None:
         self.add_class("-reading")
         self.article.focus()
 
-    def _show_list(self) -> None:
+    def show_list_pane(self) -> None:
         self.remove_class("-reading")
         self.posts.focus()
 
@@ -278,7 +278,7 @@ class LibraryPanes(Screen[None]):
     def open_post(self, path: str, *, find: str = "") -> None:
         self.posts.select_path(path)
         self.article.show(path, find=find)
-        self._show_article()
+        self.show_article_pane()
 
     # -- sync ---------------------------------------------------------------------------------
 

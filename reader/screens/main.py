@@ -42,7 +42,7 @@ class MainScreen(LibraryPanes):
 
     @on(ArticleView.Closed)
     def _article_closed(self) -> None:
-        self._show_list()
+        self.show_list_pane()
 
     @on(ArticleView.OpenPost)
     def _followed_post_link(self, event: ArticleView.OpenPost) -> None:
