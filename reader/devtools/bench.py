@@ -532,12 +532,19 @@ def measure_search(site: Path, size: int, settings: Settings) -> Iterator[Result
     return search(site, size, settings)
 
 
+def measure_keys(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    from reader.devtools.bench_keys import measure_keys as keys
+
+    yield from keys(site, size, settings)
+
+
 MEASURES = (
     measure_sync,
     measure_lists,
     measure_search,
     measure_first_paint,
     measure_open,
+    measure_keys,
     measure_memory,
     measure_memory_walk,
 )

@@ -88,7 +88,7 @@ class LibraryPanes(Screen[None]):
                 yield PostListView(id="posts")
             yield ArticleView(self.library, id="article")
         yield SyncStatus(id="sync")
-        yield ReaderFooter(compact=True)
+        yield ReaderFooter()
 
     @property
     def posts(self) -> PostListView:
@@ -209,7 +209,7 @@ class LibraryPanes(Screen[None]):
     @on(PostListView.FilterRequested)
     @on(FolderTree.FilterRequested)
     def open_filter(self) -> None:
-        self.add_class("-filtering")
+        self.filter_input.add_class("-open")
         # Selected, so typing replaces the last filter (Tab back into the box keeps it as is:
         # the box does not select on focus).
         self.filter_input.select_all()
@@ -220,7 +220,7 @@ class LibraryPanes(Screen[None]):
             self.filter_input.value = ""
             self.reload_posts()
         if not self.filter_input.value:
-            self.remove_class("-filtering")
+            self.filter_input.remove_class("-open")
         self.posts.focus()
 
     @on(Input.Changed, "#filter")

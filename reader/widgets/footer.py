@@ -1,102 +1,139 @@
-"""The footer: the keys of the focused pane, then the screen's and the app's.
+"""The footer: the keys of the focused pane, then the screen's and the app's, on one line.
 
-Textual's footer always ends with the command palette hint on the right, and on a narrow
-terminal that hint covers the last keys (at 80 columns, `? Help` in the reading pane). This
-footer leaves the hint out when the keys would not fit beside it; the help screen still lists
-ctrl+p.
-
-Textual's footer also rebuilds all its keys each time the bindings may have changed (every
-focus change, every screen refresh of the bindings), several times per key press. This one
-rebuilds once per refresh at most, and only when what it would show differs.
+One widget drawing one line of text. Textual's footer is a container of one widget per key,
+rebuilt (mounted and styled anew) each time the bindings change, i.e. on every focus change:
+a large part of what opening the filter or a post cost. It also always ends with the command
+palette hint, which at 80 columns covers the last keys (`? Help` in the reading pane); this
+footer shows the hint only when the keys fit beside it (the help screen lists ctrl+p anyway).
+A click on a key presses it, as in Textual's footer.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len as cells
-from textual.app import ComposeResult
-from textual.dom import DOMNode
-from textual.message_pump import MessagePump
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
 
-_PALETTE_HINT = 13
-"""Cells the palette hint takes ("▏^p palette" and its padding)."""
+PALETTE_HINT = "palette"
+_EDGE = "▏"
+DIM = Style(dim=True)
 
 
-class ReaderFooter(Footer):
-    _shown: tuple[Any, ...] | None = None
-    """What the keys drawn now show: skip a rebuild that would draw the same."""
-    _update_pending = False
+class Hint(NamedTuple):
+    key: str
+    """The key as bindings name it (what a click presses)."""
+    display: str
+    description: str
+    enabled: bool
 
-    def _shown_keys(self) -> tuple[tuple[Any, ...], ...]:
-        """(key, display, description, action, enabled, tooltip) of every key shown."""
-        return tuple(
-            (
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                enabled,
-                tooltip,
-                binding.group,
-            )
-            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
-            if binding.show
-        )
 
-    def keys_width(self) -> int:
-        """Cells the shown keys need in the compact style ("key description" and a gap)."""
-        seen: set[str] = set()
-        width = 0
-        for _key, display, description, action, *_ in self._shown_keys():
-            if action in seen:
-                continue
-            seen.add(action)
-            width += cells(display) + 1 + cells(description) + 1
-        return width
+class ReaderFooter(Widget):
+    DEFAULT_CSS = """
+    ReaderFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        .footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .footer--edge {
+            color: $foreground 20%;
+        }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"footer--key", "footer--description", "footer--edge"}
 
-    def _palette_fits(self) -> bool:
-        available = self.size.width or self.app.size.width
-        return self.keys_width() + _PALETTE_HINT <= available
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hints: tuple[Hint, ...] = ()
+        """The keys shown, left to right."""
+        self.palette: Hint | None = None
+        """The command palette's key, when it fits at the right."""
+        self._spans: list[tuple[int, int, str]] = []
 
-    def compose(self) -> ComposeResult:
-        drop_closed_watchers(self)
-        if self._bindings_ready:
-            fits = self._palette_fits()
-            self.set_reactive(Footer.show_command_palette, fits)
-            self._shown = (fits, self._shown_keys())
-        yield from super().compose()
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._update()
 
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        self._bindings_ready = True
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._schedule_update()
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
+        if screen is self.screen:
+            self._update()
 
     def on_resize(self) -> None:
-        self._schedule_update()
+        self._update()
 
-    def _schedule_update(self) -> None:
-        if not self._update_pending:
-            self._update_pending = True
-            self.call_after_refresh(self._update_keys)
+    def _shown(self) -> tuple[tuple[Hint, ...], Hint | None]:
+        hints: list[Hint] = []
+        actions: set[str] = set()
+        palette: Hint | None = None
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            hint = Hint(key, self.app.get_key_display(binding), binding.description, enabled)
+            if key == self.app.COMMAND_PALETTE_BINDING:
+                palette = hint
+            elif binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                hints.append(hint)
+        return tuple(hints), palette
 
-    async def _update_keys(self) -> None:
-        self._update_pending = False
-        if not self.is_attached or not self._bindings_ready:
-            return
-        if (self._palette_fits(), self._shown_keys()) != self._shown:
-            await self.recompose()
+    def keys_width(self) -> int:
+        """Cells the shown keys take ("key description" and a gap after each)."""
+        return sum(cells(h.display) + 1 + cells(h.description) + 1 for h in self.hints)
 
+    def _update(self) -> None:
+        hints, palette = self._shown()
+        available = self.size.width or self.app.size.width
+        self.hints = hints
+        if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
+            needed = cells(_EDGE) + cells(palette.display) + 1 + cells(PALETTE_HINT) + 1
+            palette = palette if self.keys_width() + needed <= available else None
+        else:
+            palette = None
+        self.palette = palette
+        self.refresh()
 
-def drop_closed_watchers(node: DOMNode) -> None:
-    """Forget the watchers that closed widgets left on `node`.
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer--key")
+        description_style = self.get_component_rich_style("footer--description")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, str]] = []
+        for hint in self.hints:
+            start = line.cell_len
+            line.append(hint.display, key_style if hint.enabled else key_style + DIM)
+            if hint.description:
+                line.append(" " + hint.description, description_style)
+            spans.append((start, line.cell_len, hint.key))
+            line.append(" ")
+        if self.palette is not None:
+            hint_text = Text.assemble(
+                (_EDGE, self.get_component_rich_style("footer--edge")),
+                (self.palette.display, key_style),
+                (" " + PALETTE_HINT + " ", description_style),
+            )
+            gap = max(1, self.size.width - line.cell_len - hint_text.cell_len)
+            line.append(" " * gap)
+            start = line.cell_len
+            line.append_text(hint_text)
+            spans.append((start, line.cell_len, self.palette.key))
+        self._spans = spans
+        return line
 
-    Textual drops the watcher of a closed widget only when the watched value next changes. The
-    footer's keys watch its `compact`, which never changes, and the footer is recomposed (all
-    its keys replaced) each time the bindings change, i.e. for every post opened: without this
-    every key ever shown stayed alive, with its styles and caches (~0.3 MB a post)."""
-    watchers: dict[str, list[tuple[MessagePump, object]]] = getattr(node, "__watchers", {})
-    for entries in watchers.values():
-        entries[:] = [entry for entry in entries if not entry[0]._closing]
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
