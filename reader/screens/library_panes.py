@@ -109,7 +109,7 @@ class LibraryPanes(Screen[None]):
     @property
     def reading(self) -> bool:
         """The article pane is the one shown (narrow) or focused (wide)."""
-        return self.has_class("-reading")
+        return self.article.has_class("-reading")
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -142,12 +142,16 @@ class LibraryPanes(Screen[None]):
         self.set_class(not wide, "-narrow")
 
     def show_article_pane(self) -> None:
-        self.add_class("-reading")
+        self._set_reading(True)
         self.article.focus()
 
     def show_list_pane(self) -> None:
-        self.remove_class("-reading")
+        self._set_reading(False)
         self.posts.focus()
+
+    def _set_reading(self, reading: bool) -> None:
+        for pane in (self.query_one("#library-pane"), self.article):
+            pane.set_class(reading, "-reading")
 
     # -- data ---------------------------------------------------------------------------------
 
