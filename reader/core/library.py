@@ -1,8 +1,10 @@
 """The library service: the one thing the UI talks to (plain Python, no Textual).
 
-Reads come from index.db (one connection, guarded by a lock, usable from any thread); read
-marks and bookmarks live in state.db and are mirrored into TEMP tables of that connection so
-lists and counts are single SQL queries. Sync runs on its own connection in a worker thread.
+Reads go through a pool of read connections to index.db with state.db ATTACHed read-only,
+one per concurrent reader, so lists and counts join posts with read marks and bookmarks in
+single SQL queries and no read waits for another (a recount on a worker never blocks the UI).
+Writes to the index take their own short transactions on the index's own connection; sync
+runs on its own connection in a worker thread.
 """
 
 from __future__ import annotations
@@ -39,10 +41,12 @@ from reader.core.store.index import (
     stored_files,
 )
 from reader.core.store.migrations import INDEX_VERSION
+from reader.core.store.readers import ReadPool, file_uri
 from reader.core.store.state import (
     BookmarkRecord,
     PostInfo,
     StateStore,
+    bookmarks_of,
     combined_note,
     known_roots,
 )
@@ -175,6 +179,35 @@ class PostList:
             self._positions = {i: n for n, i in enumerate(self._ids)}
         return self._positions.get(post_id)
 
+    def next_unread(
+        self, index: int, *, backwards: bool = False, skip: str | None = None
+    ) -> str | None:
+        """The first unread post after position `index` (before it, `backwards`), not `skip`.
+        Looks a page at a time with one indexed query per page: the cost grows with the
+        distance to that post, not with the length of the list."""
+        page = _FIRST_UNREAD_PAGE  # grows: a near one is found with a small query
+        if backwards:
+            end = min(index, len(self))
+            while end > 0:
+                start = max(0, end - page)
+                found = self._unread_paths(start, end)
+                for path in reversed(found):
+                    if path != skip:
+                        return path
+                end, page = start, min(page * 2, _LAST_UNREAD_PAGE)
+        else:
+            start = max(0, index + 1)
+            while start < len(self):
+                for path in self._unread_paths(start, start + page):
+                    if path != skip:
+                        return path
+                start, page = start + page, min(page * 2, _LAST_UNREAD_PAGE)
+        return None
+
+    def _unread_paths(self, start: int, stop: int) -> list[str]:
+        """The unread posts among positions start..stop, in list order."""
+        return self._library._unread_of_ids(self._ids[start:stop])
+
 
 class _StaticPostList(PostList):
     """Rows known up front (the Bookmarked folder, which includes vanished posts)."""
@@ -202,18 +235,34 @@ class _StaticPostList(PostList):
                 return n
         return None
 
+    def _unread_paths(self, start: int, stop: int) -> list[str]:
+        paths = [r.path for r in self._rows[start:stop]]
+        return self._library._unread_of_paths(paths)
+
+
+_FIRST_UNREAD_PAGE = 8
+_LAST_UNREAD_PAGE = 512
+
 
 def _with_note(row: PostRow, note: str | None) -> PostRow:
     return replace(row, note=note)
 
 
-_ROW_SQL = (
-    "SELECT p.id, p.path, p.title, p.date, p.categories, p.author, p.url, "
-    "r.path IS NOT NULL, r.hash, p.hash, b.path IS NOT NULL, b.note, p.error "
-    "FROM posts p LEFT JOIN temp.st_reads r ON r.path = p.path "
-    "LEFT JOIN temp.st_bookmarks b ON b.path = p.path "
-)
-_UPDATED = "r.hash IS NOT NULL AND p.hash IS NOT NULL AND r.hash != p.hash"
+def _row_sql(lib: int) -> str:
+    return (
+        "SELECT p.id, p.path, p.title, p.date, p.categories, p.author, p.url, "
+        "r.path IS NOT NULL, r.seen_hash, p.hash, "
+        f"EXISTS (SELECT 1 FROM st.bookmarks b WHERE b.library_id = {lib:d} AND b.path = p.path), "
+        "NULL, p.error "
+        f"FROM posts p LEFT JOIN st.reads r ON r.library_id = {lib:d} AND r.path = p.path "
+    )
+
+
+def _unread(lib: int) -> str:
+    return f"NOT EXISTS (SELECT 1 FROM st.reads r WHERE r.library_id = {lib:d} AND r.path = p.path)"
+
+
+_UPDATED = "r.seen_hash IS NOT NULL AND p.hash IS NOT NULL AND r.seen_hash != p.hash"
 _ORDER = {"date": "p.date_key DESC, p.id DESC", "title": "p.title_fold, p.id"}
 
 
@@ -278,13 +327,17 @@ class Library:
         self.paths = paths
         self._state = state
         self._index = index
-        self._db = index.conn
         self._lib = library_id
         self._notices = notices
-        self._lock = threading.RLock()
-        self._state_version = -1
-        self._state_dirty = True
-        self._index_version = -1
+        self._readers = ReadPool(self._index_uri, state.reader_uri)
+        self._write_lock = threading.RLock()
+        """Held by this library's own index writes (never by a read)."""
+        self._cache_lock = threading.Lock()
+        """Guards the caches below; held for dictionary work only, never around a query."""
+        self._versions: tuple[int, ...] = ()
+        self._state_epoch = 0
+        """Bumped by every state write of this library (a shared-cache memory store does not
+        move `data_version` for connections of the same process)."""
         self._own_post_writes = 0
         self._unsaved: set[str] = set()
         """Posts whose read mark or bookmark changed this session without being saved."""
@@ -295,19 +348,16 @@ class Library:
         self._titles: dict[int, str] | None = None
         self._folders: list[FolderNode] | None = None
         self._search: SearchIndex | None = None
-        self._make_temp_tables()
 
-    def _make_temp_tables(self) -> None:
-        # In memory: a temp file would fail under the same limits that fail the index.
-        self._db.execute("PRAGMA temp_store=MEMORY")
-        self._db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS st_reads (path TEXT PRIMARY KEY, hash TEXT) "
-            "WITHOUT ROWID"
-        )
-        self._db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS st_bookmarks (path TEXT PRIMARY KEY, note TEXT) "
-            "WITHOUT ROWID"
-        )
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The index's own connection: for writes (under `_write_lock`), never for reads."""
+        return self._index.conn
+
+    def _index_uri(self) -> str:
+        if self._index.memory_uri is not None:
+            return self._index.memory_uri
+        return file_uri(str(self._index.path))
 
     # ---------------------------------------------------------------- site links
     @property
@@ -324,15 +374,15 @@ class Library:
         link = links.match(href) if links is not None else None
         if link is None:
             return None
-        with self._lock:
-            path = find_post(self._db, link.values, self.site.timezone)
+        with self._readers.reader() as conn:
+            path = find_post(conn, link.values, self.site.timezone)
         return None if path is None else (path, link.anchor)
 
     @reports_errors
     def post_for_slug(self, slug: str) -> str | None:
         """The post a `{% post_link slug %}` names, or None (see `find_post_link`)."""
-        with self._lock:
-            return find_post_link(self._db, slug)
+        with self._readers.reader() as conn:
+            return find_post_link(conn, slug)
 
     def source_url(self, row: PostRow) -> str | None:
         """The post's source URL: its `link`, else built from the site's `url` + `permalink`."""
@@ -379,56 +429,51 @@ class Library:
         return self._index.path
 
     def close(self) -> None:
-        with self._lock:
+        with self._write_lock:
             self._keep_folders_snapshot()
             if self._search is not None:
                 self._search.close()
+            self._readers.close()
             self._index.close()
             self._state.close()
 
     # ---------------------------------------------------------------- freshness
-    def _refresh(self) -> None:
-        """Reload the state mirror when another process changed state.db, and drop caches
-        when the index changed (a sync committed)."""
-        index_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
-        if index_version != self._index_version:
-            self._index_version = index_version
-            self._ids_cache.clear()
-            self._titles = None
-            self._folders = None
-        state_version = self._state.data_version()
-        if state_version != self._state_version or self._state_dirty:
-            self._state_version = state_version
-            self._state_dirty = False
-            reads = self._state.reads(self._lib)
-            bookmarks = self._state.bookmarked_paths(self._lib)
-            with write(self._db):
-                self._db.execute("DELETE FROM temp.st_reads")
-                self._db.executemany(
-                    "INSERT INTO temp.st_reads VALUES (?, ?)",
-                    [(path_to_db(p), h) for p, h in reads.items()],
-                )
-                self._db.execute("DELETE FROM temp.st_bookmarks")
-                self._db.executemany(
-                    "INSERT INTO temp.st_bookmarks VALUES (?, ?)",
-                    [(path_to_db(p), n) for p, n in bookmarks.items()],
-                )
-            self._state_changed()
+    def _refresh(self) -> tuple[int, ...]:
+        """Drop the caches a commit made stale (a sync, another reader's marks, our own
+        writes); returns the versions the caches now belong to."""
+        index_version, state_version = self._readers.versions()
+        versions = (index_version, self._own_post_writes, state_version, self._state_epoch)
+        with self._cache_lock:
+            old = self._versions
+            if versions != old:
+                self._versions = versions
+                if old[:2] != versions[:2]:
+                    self._ids_cache.clear()
+                    self._titles = None
+                    self._folders = None
+                    self._last_filter = None
+                else:
+                    self._state_changed()
+        return versions
+
+    def _current(self, versions: tuple[int, ...]) -> bool:
+        """Whether a result computed at `versions` may be cached (nothing committed since)."""
+        return self._versions == versions
 
     def index_generation(self) -> tuple[int, int]:
         """Changes whenever the posts in the index may have changed, whoever wrote them (a sync
         of this process or another reader's): a list read at another generation is stale."""
-        with self._lock:
-            version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
-            return (id(self._db), version + self._own_post_writes)
+        version = self._readers.versions()[0]
+        return (id(self._index.conn), version + self._own_post_writes)
 
     def _state_changed(self) -> None:
+        """(Holding the cache lock.) Forget what depends on read marks and bookmarks."""
         self._folders = None
         for key in [k for k in self._ids_cache if k[0].kind in ("unread", "updated")]:
             del self._ids_cache[key]
 
     def _mark_state_dirty(self) -> None:
-        self._state_dirty = True
+        self._state_epoch += 1
 
     # ---------------------------------------------------------------- sync
     @reports_errors
@@ -456,21 +501,18 @@ class Library:
                 self._index_to_memory(error)
 
     def _index_to_memory(self, error: BaseException) -> None:
-        with self._lock:
+        with self._write_lock:
             if self._index.in_memory:
                 return
             if self._search is not None:
                 self._search.close()
                 self._search = None
-            self._index.to_memory(error, self._notices)
-            self._db = self._index.conn
-            self._make_temp_tables()
-            self._state_dirty = True
-            self._index_version = -1
+            self._index.to_memory(error, self._notices)  # readers follow `_index_uri`
+            self._own_post_writes += 1
 
     # ---------------------------------------------------------------- search
     def _search_index(self) -> SearchIndex:
-        with self._lock:
+        with self._write_lock:
             if self._search is None:
                 from reader.core.search import SearchIndex
 
@@ -515,21 +557,25 @@ class Library:
     # ---------------------------------------------------------------- folders
     def folders(self) -> list[FolderNode]:
         """Virtual folders first, then the category tree, then a Tags node."""
-        with self._lock:
-            self._refresh()
-            if self._folders is None:
-                self._folders = self._build_folders()
-            return list(self._folders)
+        versions = self._refresh()
+        folders = self._folders
+        if folders is None:
+            with self._readers.reader() as conn:
+                folders = self._build_folders(conn)
+            with self._cache_lock:
+                if self._current(versions):
+                    self._folders = folders
+        return list(folders)
 
     def folders_snapshot(self) -> list[FolderNode] | None:
         """The folders with their counts as the last session closed them, None if unknown: the
         first screen of a big library shows them while `folders()` counts (~0.5 s at 100k)."""
-        with self._lock:
-            try:
-                row = self._db.execute("SELECT value FROM meta WHERE key = 'folders'").fetchone()
-                return None if row is None else [_node_from_json(n) for n in json.loads(row[0])]
-            except (sqlite3.Error, ValueError, TypeError, KeyError, IndexError):
-                return None  # a cache: anything odd means count again
+        try:
+            with self._readers.reader() as conn:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'folders'").fetchone()
+            return None if row is None else [_node_from_json(n) for n in json.loads(row[0])]
+        except (sqlite3.Error, ValueError, TypeError, KeyError, IndexError):
+            return None  # a cache: anything odd means count again
 
     def _keep_folders_snapshot(self) -> None:
         if self._folders is None:
@@ -544,23 +590,21 @@ class Library:
         except sqlite3.Error:
             pass  # read-only or busy: the next start counts instead
 
-    def _build_folders(self) -> list[FolderNode]:
-        db = self._db
+    def _build_folders(self, db: sqlite3.Connection) -> list[FolderNode]:
+        lib = self._lib
         total, errors = db.execute("SELECT count(*), count(error) FROM posts").fetchone()
         read, updated, read_errors = db.execute(
-            f"SELECT count(*), sum({_UPDATED}), count(p.error) FROM posts p "
-            "JOIN temp.st_reads r ON r.path = p.path"
+            f"SELECT count(*), sum({_UPDATED}), count(p.error) FROM st.reads r "
+            f"JOIN posts p ON p.path = r.path WHERE r.library_id = {lib:d}"
         ).fetchone()
         updated = updated or 0
-        bookmarked_total, bookmarked_read = db.execute(
-            "SELECT count(*), count(r.path) FROM temp.st_bookmarks b "
-            "LEFT JOIN temp.st_reads r ON r.path = b.path"
-        ).fetchone()
-        bookmarked_present_unread = db.execute(
-            "SELECT count(*) FROM temp.st_bookmarks b JOIN posts p ON p.path = b.path "
-            "WHERE NOT EXISTS (SELECT 1 FROM temp.st_reads r WHERE r.path = b.path)"
+        bookmarked_total = db.execute(
+            f"SELECT count(DISTINCT path) FROM st.bookmarks WHERE library_id = {lib:d}"
         ).fetchone()[0]
-        del bookmarked_read
+        bookmarked_present_unread = db.execute(
+            "SELECT count(*) FROM posts p WHERE p.path IN "
+            f"(SELECT path FROM st.bookmarks WHERE library_id = {lib:d}) AND {_unread(lib)}"
+        ).fetchone()[0]
         nodes = [
             FolderNode(Folder("all"), "All", total, total - read, ()),
             FolderNode(Folder("unread"), "Unread", total - read, total - read, ()),
@@ -570,25 +614,27 @@ class Library:
             FolderNode(Folder("updated"), "Updated since read", updated, updated, ()),
             FolderNode(Folder("errors"), "Errors", errors, errors - read_errors, ()),
         ]
-        nodes.extend(self._category_nodes())
-        nodes.append(self._tags_node())
+        nodes.extend(self._category_nodes(db))
+        nodes.append(self._tags_node(db))
         return nodes
 
-    def _grouped(self, table: str, column: str) -> tuple[dict[str, int], dict[str, int]]:
+    def _grouped(
+        self, db: sqlite3.Connection, table: str, column: str
+    ) -> tuple[dict[str, int], dict[str, int]]:
         totals = dict(
-            self._db.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY {column}").fetchall()
+            db.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY {column}").fetchall()
         )
         reads = dict(
-            self._db.execute(
-                f"SELECT c.{column}, count(*) FROM temp.st_reads r "
+            db.execute(
+                f"SELECT c.{column}, count(*) FROM st.reads r "
                 f"JOIN posts p ON p.path = r.path JOIN {table} c ON c.post_id = p.id "
-                f"GROUP BY c.{column}"
+                f"WHERE r.library_id = {self._lib:d} GROUP BY c.{column}"
             ).fetchall()
         )
         return totals, reads
 
-    def _category_nodes(self) -> list[FolderNode]:
-        totals, reads = self._grouped("post_categories", "prefix")
+    def _category_nodes(self, db: sqlite3.Connection) -> list[FolderNode]:
+        totals, reads = self._grouped(db, "post_categories", "prefix")
         children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for key in totals:
             parts = prefix_parts(key)
@@ -608,11 +654,10 @@ class Library:
         top = sorted(children.get((), []), key=lambda p: (p[-1].casefold(), p[-1]))
         return [build(parts) for parts in top]
 
-    def _tags_node(self) -> FolderNode:
-        totals, reads = self._grouped("post_tags", "tag")
-        total, unread = self._db.execute(
-            "SELECT count(*), sum(NOT EXISTS (SELECT 1 FROM temp.st_reads r "
-            "WHERE r.path = p.path)) FROM posts p WHERE p.tags != '[]'"
+    def _tags_node(self, db: sqlite3.Connection) -> FolderNode:
+        totals, reads = self._grouped(db, "post_tags", "tag")
+        total, unread = db.execute(
+            f"SELECT count(*), sum({_unread(self._lib)}) FROM posts p WHERE p.tags != '[]'"
         ).fetchone()
         kids = tuple(
             FolderNode(Folder("tag", (tag,)), tag, n, n - reads.get(tag, 0), ())
@@ -625,23 +670,20 @@ class Library:
         """The posts of a folder, ordered; filter_text keeps titles containing every word
         (case-insensitive)."""
         words = filter_text.casefold().split()
-        with self._lock:
-            self._refresh()
-            if folder.kind == "bookmarked":
-                return _StaticPostList(self, self._bookmark_rows(sort, words))
-            ids = self._ids(folder, sort)
-            if words:
-                ids = self._filtered(ids, words)
-            return PostList(self, list(ids))
+        versions = self._refresh()
+        if folder.kind == "bookmarked":
+            return _StaticPostList(self, self._bookmark_rows(sort, words))
+        ids = self._ids(folder, sort, versions)
+        if words:
+            ids = self._filtered(ids, words, versions)
+        return PostList(self, list(ids))
 
     def prepare_filter(self) -> None:
         """Read every title for filtering now (~0.1 s at 100k posts), from a worker, so that
         the first key typed in the filter does not pay for it."""
-        with self._lock:
-            self._refresh()
-            self._title_map()
+        self._title_map(self._refresh())
 
-    def _filtered(self, base: list[int], words: list[str]) -> list[int]:
+    def _filtered(self, base: list[int], words: list[str], versions: tuple[int, ...]) -> list[int]:
         """`base` ids whose titles hold every word. Typing narrows the last result: when the
         text only grew, every match of the new text was a match of the old one."""
         text = " ".join(words)
@@ -649,40 +691,43 @@ class Library:
         last = self._last_filter
         if last is not None and last[0] is base and text.startswith(last[1]):
             source = last[2]
-        titles = self._title_map()
+        titles = self._title_map(versions)
         if len(words) == 1:
             word = words[0]
-            found = [i for i in source if word in titles[i]]
+            found = [i for i in source if word in titles.get(i, "")]
         else:
-            found = [i for i in source if all(w in titles[i] for w in words)]
+            found = [i for i in source if all(w in titles.get(i, "") for w in words)]
         self._last_filter = (base, text, found)
         return found
 
-    def _ids(self, folder: Folder, sort: str) -> list[int]:
+    def _ids(self, folder: Folder, sort: str, versions: tuple[int, ...]) -> list[int]:
         key = (folder, sort)
         cached = self._ids_cache.get(key)
         if cached is not None:
             return cached
         order = _ORDER[sort]
         where, join, params = self._folder_sql(folder)
-        ids = [
-            r[0]
-            for r in self._db.execute(
-                f"SELECT p.id FROM posts p {join} {where} ORDER BY {order}", params
-            )
-        ]
-        self._ids_cache[key] = ids
+        with self._readers.reader() as conn:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT p.id FROM posts p {join} {where} ORDER BY {order}", params
+                ).fetchall()
+            ]
+        with self._cache_lock:
+            if self._current(versions):
+                self._ids_cache[key] = ids
         return ids
 
-    @staticmethod
-    def _folder_sql(folder: Folder) -> tuple[str, str, tuple[Any, ...]]:
+    def _folder_sql(self, folder: Folder) -> tuple[str, str, tuple[Any, ...]]:
         """(WHERE, JOIN, parameters) selecting the posts of a folder from `posts p`."""
         kind = folder.kind
-        unread = "NOT EXISTS (SELECT 1 FROM temp.st_reads r WHERE r.path = p.path)"
+        lib = self._lib
         if kind == "unread":
-            return f"WHERE {unread}", "", ()
+            return f"WHERE {_unread(lib)}", "", ()
         if kind == "updated":
-            return f"WHERE {_UPDATED}", "JOIN temp.st_reads r ON r.path = p.path", ()
+            join = f"JOIN st.reads r ON r.library_id = {lib:d} AND r.path = p.path"
+            return f"WHERE {_UPDATED}", join, ()
         if kind == "errors":
             return "WHERE p.error IS NOT NULL", "", ()
         if kind == "category":
@@ -693,24 +738,45 @@ class Library:
                 return "WHERE p.tags != '[]'", "", ()
             return "WHERE t.tag = ?", "JOIN post_tags t ON t.post_id = p.id", (folder.value[0],)
         if kind == "bookmarked":
-            return "", "JOIN temp.st_bookmarks b ON b.path = p.path", ()
+            where = f"WHERE p.path IN (SELECT path FROM st.bookmarks WHERE library_id = {lib:d})"
+            return where, "", ()
         return "", "", ()
 
-    def _title_map(self) -> dict[int, str]:
-        if self._titles is None:
-            self._titles = dict(self._db.execute("SELECT id, title_fold FROM posts").fetchall())
-        return self._titles
+    def _title_map(self, versions: tuple[int, ...]) -> dict[int, str]:
+        titles = self._titles
+        if titles is None:
+            with self._readers.reader() as conn:
+                titles = dict(conn.execute("SELECT id, title_fold FROM posts").fetchall())
+            with self._cache_lock:
+                if self._current(versions):
+                    self._titles = titles
+        return titles
 
     def _rows_for_ids(self, ids: Sequence[int]) -> list[PostRow]:
         if not ids:
             return []
-        with self._lock:
-            self._refresh()
+        self._refresh()
+        with self._readers.reader() as conn:
             found = {
                 r[0]: _row(r)
-                for r in self._db.execute(f"{_ROW_SQL} WHERE p.id IN ({marks(len(ids))})", ids)
+                for r in conn.execute(
+                    f"{_row_sql(self._lib)} WHERE p.id IN ({marks(len(ids))})", ids
+                ).fetchall()
             }
-        return self._flag_unsaved([found[i] for i in ids if i in found])
+            rows = self._with_notes(conn, [found[i] for i in ids if i in found])
+        return self._flag_unsaved(rows)
+
+    def _with_notes(self, conn: sqlite3.Connection, rows: list[PostRow]) -> list[PostRow]:
+        """Rows of bookmarked posts with the notes of their bookmarks (one indexed query)."""
+        marked = [r.path for r in rows if r.bookmarked]
+        if not marked:
+            return rows
+        by_path: dict[str, list[BookmarkRecord]] = {}
+        for record in bookmarks_of(conn, self._lib, marked, schema="st"):
+            by_path.setdefault(record.path, []).append(record)
+        return [
+            _with_note(r, combined_note(by_path[r.path])) if r.path in by_path else r for r in rows
+        ]
 
     def _flag_unsaved(self, rows: list[PostRow]) -> list[PostRow]:
         if not self._unsaved:
@@ -726,20 +792,51 @@ class Library:
 
     def _rows_for_paths(self, paths: Sequence[str]) -> list[PostRow]:
         result: list[PostRow] = []
-        with self._lock:
-            self._refresh()
+        self._refresh()
+        with self._readers.reader() as conn:
             for part in chunks([path_to_db(p) for p in paths]):
                 result.extend(
                     _row(r)
-                    for r in self._db.execute(
-                        f"{_ROW_SQL} WHERE p.path IN ({marks(len(part))})", part
-                    )
+                    for r in conn.execute(
+                        f"{_row_sql(self._lib)} WHERE p.path IN ({marks(len(part))})", part
+                    ).fetchall()
                 )
+            result = self._with_notes(conn, result)
         return self._flag_unsaved(result)
 
+    def _unread_of_ids(self, ids: Sequence[int]) -> list[str]:
+        """Paths of the unread posts among `ids`, in the order of `ids`."""
+        if not ids:
+            return []
+        with self._readers.reader() as conn:
+            found = dict(
+                conn.execute(
+                    f"SELECT p.id, p.path FROM posts p WHERE p.id IN ({marks(len(ids))}) "
+                    f"AND {_unread(self._lib)}",
+                    ids,
+                ).fetchall()
+            )
+        return [path_from_db(found[i]) for i in ids if i in found]
+
+    def _unread_of_paths(self, paths: Sequence[str]) -> list[str]:
+        """Those of `paths` that are indexed and unread, in the order of `paths`."""
+        if not paths:
+            return []
+        keys = [path_to_db(p) for p in paths]
+        with self._readers.reader() as conn:
+            found = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT p.path FROM posts p WHERE p.path IN ({marks(len(keys))}) "
+                    f"AND {_unread(self._lib)}",
+                    keys,
+                ).fetchall()
+            }
+        return [p for p, k in zip(paths, keys, strict=True) if k in found]
+
     def _id_of(self, path: str) -> int | None:
-        with self._lock:
-            row = self._db.execute(
+        with self._readers.reader() as conn:
+            row = conn.execute(
                 "SELECT id FROM posts WHERE path = ?", (path_to_db(path),)
             ).fetchone()
         return None if row is None else int(row[0])
@@ -792,9 +889,8 @@ class Library:
         is at most `max_bytes`, else None. No conversion: cheap enough for the UI thread."""
         from reader.core.outline import outline
 
-        with self._lock:
-            self._refresh()
-            stored = self._db.execute(
+        with self._readers.reader() as conn:
+            stored = conn.execute(
                 "SELECT size, mtime_ns, hash FROM posts WHERE path = ?", (path_to_db(path),)
             ).fetchone()
         if stored is None or not stored[2] or (max_bytes is not None and stored[0] > max_bytes):
@@ -805,8 +901,8 @@ class Library:
             return None
         if (st.st_size, st.st_mtime_ns) != (stored[0], stored[1]):
             return None
-        with self._lock:
-            cached = get_converted(self._db, stored[2])
+        with self._readers.reader() as conn:
+            cached = get_converted(conn, stored[2])
         row = self._row_of(path) if cached is not None else None
         if cached is None or row is None:
             return None
@@ -838,9 +934,8 @@ class Library:
         from reader.core.outline import outline
         from reader.core.parse import read_post
 
-        with self._lock:
-            self._refresh()
-            stored = self._db.execute(
+        with self._readers.reader() as conn:
+            stored = conn.execute(
                 "SELECT size, mtime_ns, hash FROM posts WHERE path = ?", (path_to_db(path),)
             ).fetchone()
         if stored is None:
@@ -863,7 +958,7 @@ class Library:
             st.st_size,
             st.st_mtime_ns,
         )
-        with self._lock:
+        with self._write_lock:
             try:
                 self._cache_article(parsed, st, converted.markdown, notice, changed)
             except sqlite3.OperationalError as error:
@@ -891,10 +986,7 @@ class Library:
                     [(parsed.post, st.st_size, st.st_mtime_ns, parsed.content_hash or None)],
                     known,
                 )
-            self._own_post_writes += 1
-            self._ids_cache.clear()
-            self._titles = None
-            self._folders = None
+            self._own_post_writes += 1  # the next read drops the caches
         if parsed.content_hash:
             put_converted(self._db, parsed.content_hash, markdown, notice)
 
@@ -920,31 +1012,22 @@ class Library:
     # ---------------------------------------------------------------- read marks
     def _hashes(self, paths: Sequence[str]) -> list[tuple[str, str | None]]:
         result: list[tuple[str, str | None]] = []
-        with self._lock:
+        with self._readers.reader() as conn:
             for part in chunks([path_to_db(p) for p in paths]):
                 result.extend(
                     (path_from_db(p), h)
-                    for p, h in self._db.execute(
+                    for p, h in conn.execute(
                         f"SELECT path, hash FROM posts WHERE path IN ({marks(len(part))})", part
-                    )
+                    ).fetchall()
                 )
         return result
 
     def _set_read(
         self, items: Sequence[tuple[str, str | None]], read: bool, description: str
     ) -> FolderMarked:
-        with self._lock:
-            changed = self._state.set_read(self._lib, items, read, description)
-            rows = [(path_to_db(p), h) for p, h in items]
-            with write(self._db):
-                if read:
-                    self._db.executemany("INSERT OR REPLACE INTO temp.st_reads VALUES (?,?)", rows)
-                else:
-                    self._db.executemany(
-                        "DELETE FROM temp.st_reads WHERE path = ?", [(p,) for p, _ in rows]
-                    )
-            self._state_changed()
-            return FolderMarked(changed, self._saved([p for p, _ in items]))
+        changed = self._state.set_read(self._lib, items, read, description)
+        self._mark_state_dirty()
+        return FolderMarked(changed, self._saved([p for p, _ in items]))
 
     @reports_errors
     def mark_read(self, path: str, read: bool = True) -> bool:
@@ -956,50 +1039,48 @@ class Library:
     def mark_folder_read(self, folder: Folder) -> FolderMarked:
         """Mark every post of a folder read (one undo step): how many changed, and whether
         that was saved."""
-        with self._lock:
-            self._refresh()
-            if folder.kind == "bookmarked":
-                paths = list(self._state.bookmarked_paths(self._lib))
-            else:
-                ids = self._ids(folder, "date")
-                paths = []
+        versions = self._refresh()
+        if folder.kind == "bookmarked":
+            paths = list(self._state.bookmarked_paths(self._lib))
+        else:
+            ids = self._ids(folder, "date", versions)
+            paths = []
+            with self._readers.reader() as conn:
                 for part in chunks(ids):
                     paths.extend(
                         path_from_db(r[0])
-                        for r in self._db.execute(
+                        for r in conn.execute(
                             f"SELECT path FROM posts WHERE id IN ({marks(len(part))})", part
-                        )
+                        ).fetchall()
                     )
-            items = self._hashes(paths)
-            label = "/".join(folder.value) or folder.kind
-            return self._set_read(items, True, f"mark {label} read")
+        items = self._hashes(paths)
+        label = "/".join(folder.value) or folder.kind
+        return self._set_read(items, True, f"mark {label} read")
 
     def undo(self) -> Undone | None:
         """Undo the last mark or bookmark action: what it was and whether the undo was saved;
         None when there is nothing to undo."""
-        with self._lock:
-            description = self._state.undo(self._lib)
-            self._state_dirty = True
-            if description is None:
-                return None
-            return Undone(description, not self._state.read_only)
+        description = self._state.undo(self._lib)
+        self._mark_state_dirty()
+        if description is None:
+            return None
+        return Undone(description, not self._state.read_only)
 
     def next_unread(self, after: str | None, *, backwards: bool = False) -> str | None:
         """The next unread post in date order (newest first) after `after`."""
-        with self._lock:
-            self._refresh()
-            unread = "NOT EXISTS (SELECT 1 FROM temp.st_reads r WHERE r.path = p.path)"
-            order = "ASC" if backwards else "DESC"
-            where, params = unread, ()
+        unread = _unread(self._lib)
+        order = "ASC" if backwards else "DESC"
+        where, params = unread, ()
+        with self._readers.reader() as conn:
             if after is not None:
-                pos = self._db.execute(
+                pos = conn.execute(
                     "SELECT date_key, id FROM posts WHERE path = ?", (path_to_db(after),)
                 ).fetchone()
                 if pos is not None:
                     cmp = ">" if backwards else "<"
                     where = f"{unread} AND (p.date_key, p.id) {cmp} (?, ?)"
                     params = tuple(pos)
-            row = self._db.execute(
+            row = conn.execute(
                 f"SELECT p.path FROM posts p WHERE {where} "
                 f"ORDER BY p.date_key {order}, p.id {order} LIMIT 1",
                 params,
@@ -1014,9 +1095,8 @@ class Library:
     @reports_errors
     def save_position(self, path: str, line: int) -> bool:
         """False when the position could not be saved."""
-        with self._lock:
-            self._state.save_position(self._lib, path, line)
-            return not self._state.read_only
+        self._state.save_position(self._lib, path, line)
+        return not self._state.read_only
 
     # ---------------------------------------------------------------- bookmarks
     @reports_errors
@@ -1041,32 +1121,29 @@ class Library:
         else:
             date = row.date.timestamp() if row.date else None
             info = PostInfo(row.title, row.url, date, row.author, row.categories)
-        with self._lock:
-            times = None
-            if created is not None:
-                times = (created.timestamp(), (updated or created).timestamp())
-            record = self._state.add_bookmark(
-                self._lib, path, info, heading=heading, anchor=anchor, note=note, times=times
-            )
-            self._state_dirty = True
-            saved = self._saved([path])
+        times = None
+        if created is not None:
+            times = (created.timestamp(), (updated or created).timestamp())
+        record = self._state.add_bookmark(
+            self._lib, path, info, heading=heading, anchor=anchor, note=note, times=times
+        )
+        self._mark_state_dirty()
+        saved = self._saved([path])
         return replace(self._bookmark(record, row), saved=saved)
 
     @reports_errors
     def set_bookmark_note(self, path: str, note: str | None, *, anchor: str | None = None) -> bool:
         """False when the note could not be saved."""
-        with self._lock:
-            self._state.set_bookmark_note(self._lib, path, note, anchor)
-            self._state_dirty = True
-            return self._saved([path])
+        self._state.set_bookmark_note(self._lib, path, note, anchor)
+        self._mark_state_dirty()
+        return self._saved([path])
 
     @reports_errors
     def remove_bookmark(self, path: str, *, anchor: str | None = None) -> bool:
         """False when the removal could not be saved."""
-        with self._lock:
-            self._state.remove_bookmark(self._lib, path, anchor)
-            self._state_dirty = True
-            return self._saved([path])
+        self._state.remove_bookmark(self._lib, path, anchor)
+        self._mark_state_dirty()
+        return self._saved([path])
 
     @reports_errors
     def bookmarks(self) -> list[Bookmark]:
@@ -1076,11 +1153,21 @@ class Library:
         present = {r.path: r for r in self._rows_for_paths(sorted({b.path for b in records}))}
         return [self._bookmark(r, present.get(r.path)) for r in records]
 
+    def bookmark_at(self, path: str, anchor: str | None) -> Bookmark | None:
+        """The bookmark of `path` at `anchor` (None: the whole post), if any: one lookup."""
+        with self._readers.reader() as conn:
+            records = [
+                r for r in bookmarks_of(conn, self._lib, [path], schema="st") if r.anchor == anchor
+            ]
+        if not records:
+            return None
+        return self._bookmark(records[0], self._row_of(path))
+
     def is_bookmarked(self, path: str) -> bool:
-        with self._lock:
-            self._refresh()
-            row = self._db.execute(
-                "SELECT 1 FROM temp.st_bookmarks WHERE path = ?", (path_to_db(path),)
+        with self._readers.reader() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM st.bookmarks WHERE library_id = ? AND path = ?",
+                (self._lib, path_to_db(path)),
             ).fetchone()
         return row is not None
 

@@ -74,8 +74,9 @@ def test_cancel_from_another_thread_stops_and_keeps_what_was_committed(tmp_path:
     def work() -> None:
         for event in library.sync(cancel):
             events.append(event)
-            first.set()
-            cancel.wait(30)  # hold the sync until the main thread cancels
+            if event.parsed:  # a batch is committed (a slow walk reports before any is)
+                first.set()
+                cancel.wait(30)  # hold the sync until the main thread cancels
 
     thread = threading.Thread(target=work)
     thread.start()
