@@ -99,7 +99,8 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 library = Library.open(sys.argv[1], paths=StorePaths.default(sys.argv[2]))
 for event in library.sync():
-    print(event.parsed, flush=True)
+    if event.parsed:  # a slow walk reports before any batch is committed
+        print(event.parsed, flush=True)
 """
 
 
