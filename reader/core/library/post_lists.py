@@ -20,7 +20,6 @@ class PostList:
     def __init__(self, rows: Rows, ids: list[int]) -> None:
         self._rows_of = rows
         self._ids = ids
-        self._positions: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -34,9 +33,12 @@ class PostList:
             post_id = q.post_id(conn, path)
         if post_id is None:
             return None
-        if self._positions is None:
-            self._positions = {i: n for n, i in enumerate(self._ids)}
-        return self._positions.get(post_id)
+        # list.index runs in C (~0.3 ms for 100k ids at worst): no position map to build and
+        # keep for every list shown (~5 MB at 100k).
+        try:
+            return self._ids.index(post_id)
+        except ValueError:
+            return None
 
     def next_unread(
         self, index: int, *, backwards: bool = False, skip: str | None = None
