@@ -99,23 +99,7 @@ class MainScreen(LibraryPanes):
         index = selection.index_of(current) if current is not None else None
         if index is None:
             index = self.posts.cursor
-        page = 256
-        if backwards:
-            end = index
-            while end > 0:
-                start = max(0, end - page)
-                for row in reversed(selection.rows(start, end - start)):
-                    if not row.read and row.path != current:
-                        return row.path
-                end = start
-        else:
-            start = index + 1
-            while start < len(selection):
-                for row in selection.rows(start, page):
-                    if not row.read and row.path != current:
-                        return row.path
-                start += page
-        return None
+        return selection.next_unread(index, backwards=backwards, skip=current)
 
     def _show_all(self, *, keep: str) -> None:
         """Show the All folder, unfiltered, with the cursor on `keep`."""

@@ -23,10 +23,7 @@ class BookmarkPlace:
 
     def existing(self, library: Library) -> Bookmark | None:
         """The bookmark already here, if any."""
-        for bookmark in library.bookmarks():
-            if bookmark.path == self.path and bookmark.anchor == self.anchor:
-                return bookmark
-        return None
+        return library.bookmark_at(self.path, self.anchor)
 
 
 @dataclass(frozen=True, slots=True)

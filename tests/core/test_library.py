@@ -389,7 +389,7 @@ def test_a_damaged_folders_snapshot_is_ignored(site_dir: Path) -> None:
     again = Library.open(site_dir)
     # what another version or a disk fault could leave in the cache
     for odd in ('[["nope", [], "x", 1, 1, []]]', "{not json", "[[1, 2]]"):
-        with again._lock:
+        with again._write_lock:
             again._db.execute("UPDATE meta SET value = ? WHERE key = 'folders'", (odd,))
         assert again.folders_snapshot() is None
     again.close()

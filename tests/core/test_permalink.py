@@ -126,7 +126,7 @@ def test_links_to_the_sites_own_posts_are_found_with_indexed_queries(tmp_path: P
     site = hexo_site(tmp_path / "site", "title: t\nurl: https://blog.example.com\n")
     library = opened(site, tmp_path / "data")
     statements: list[str] = []
-    library._db.set_trace_callback(statements.append)
+    library._readers.set_trace_callback(statements.append)
     try:
         assert library.post_for_link("/2023/01/02/target-post/") == ("target-post.md", None)
         assert library.post_for_link("https://blog.example.com/2023/01/05/dated/#part") == (
@@ -139,7 +139,7 @@ def test_links_to_the_sites_own_posts_are_found_with_indexed_queries(tmp_path: P
         assert library.post_for_link("/2023/01/02/missing/") is None
         assert library.post_for_link("https://other.example/2023/01/02/target-post/") is None
     finally:
-        library._db.set_trace_callback(None)
+        library._readers.set_trace_callback(None)
     assert_indexed(library, statements)
     library.close()
 
@@ -169,16 +169,16 @@ def test_the_index_has_no_table_scan_for_a_path_lookup(tmp_path: Path) -> None:
     config = "url: https://b.example\npermalink: :title/\n"
     library = opened(hexo_site(tmp_path / "site", config), tmp_path / "data")
     statements: list[str] = []
-    library._db.set_trace_callback(statements.append)
+    library._readers.set_trace_callback(statements.append)
     assert library.post_for_link("/Guide/nested/") == ("Guide/nested.md", None)
-    library._db.set_trace_callback(None)
+    library._readers.set_trace_callback(None)
     assert_indexed(library, statements)
     config = "url: https://b.example\npermalink: :category/:post_title/\n"
     library.close()
     library = opened(hexo_site(tmp_path / "site2", config), tmp_path / "data2")
-    library._db.set_trace_callback(statements.append)
+    library._readers.set_trace_callback(statements.append)
     assert library.post_for_link("/x/linked.md/") == ("linked.md", None)
-    library._db.set_trace_callback(None)
+    library._readers.set_trace_callback(None)
     assert_indexed(library, statements)
     library.close()
 
@@ -186,14 +186,14 @@ def test_the_index_has_no_table_scan_for_a_path_lookup(tmp_path: Path) -> None:
 def test_post_link_slugs_are_found_without_reading_every_post(tmp_path: Path) -> None:
     library = opened(hexo_site(tmp_path / "site", "title: t\n"), tmp_path / "data")
     statements: list[str] = []
-    library._db.set_trace_callback(statements.append)
+    library._readers.set_trace_callback(statements.append)
     assert library.post_for_slug("Guide/nested") == "Guide/nested.md"
     assert library.post_for_slug("nested") == "Guide/nested.md"
     assert library.post_for_slug("dated") == "2023-01-05-dated.md"  # new_post_name's date
     assert library.post_for_slug("中文") == "中文.md"
     assert library.post_for_slug("nest") is None
     assert library.post_for_slug("100%_sure") is None  # LIKE wildcards are literal
-    library._db.set_trace_callback(None)
+    library._readers.set_trace_callback(None)
     for statement in [s for s in statements if s.lstrip().upper().startswith("SELECT")]:
         plan = " ".join(str(r[-1]) for r in library._db.execute("EXPLAIN QUERY PLAN " + statement))
         assert "SCAN posts" not in plan or "COVERING INDEX" in plan, plan

@@ -74,7 +74,7 @@ def test_cancel_from_another_thread_stops_and_keeps_what_was_committed(tmp_path:
     def work() -> None:
         for event in library.sync(cancel):
             events.append(event)
-            if event.total is not None:  # a batch is committed (a slow walk reports first)
+            if event.parsed:  # a batch is committed (a slow walk reports before any is)
                 first.set()
                 cancel.wait(30)  # hold the sync until the main thread cancels
 
@@ -99,7 +99,8 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 library = Library.open(sys.argv[1], paths=StorePaths.default(sys.argv[2]))
 for event in library.sync():
-    print(event.parsed, flush=True)
+    if event.parsed:  # a slow walk reports before any batch is committed
+        print(event.parsed, flush=True)
 """
 
 

@@ -10,6 +10,7 @@ switches to an in-memory copy (`read_only`), with a notice saying so.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sqlite3
@@ -37,6 +38,7 @@ from reader.core.store.migrations import (
     migrate_state,
     state_version,
 )
+from reader.core.store.readers import file_uri
 
 T = TypeVar("T")
 UNDO_KEEP = 100
@@ -94,10 +96,19 @@ def _stamp() -> str:
 class StateStore:
     """All access to state.db. Thread-safe (one lock around one connection)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool,
+        memory_uri: str | None = None,
+    ) -> None:
         self.conn = conn
         self.path = path
         self.read_only = read_only
+        self.memory_uri = memory_uri
+        """Where a store kept in memory is reached by other connections (see `reader_uri`)."""
         self.notices: list[str] = []
         self.lock = threading.RLock()
 
@@ -160,7 +171,7 @@ class StateStore:
     @classmethod
     def _in_memory(cls, path: Path, notice: str) -> StateStore:
         """A private copy of whatever can still be read, so the session keeps working."""
-        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        memory, uri = _shared_memory()
         for query in ("mode=ro", "immutable=1"):
             if not path.exists():
                 break
@@ -182,9 +193,9 @@ class StateStore:
                 migrate_state(memory)
             except sqlite3.Error:
                 memory.close()
-                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                memory, uri = _shared_memory()
                 migrate_state(memory)
-        store = cls(memory, path, read_only=True)
+        store = cls(memory, path, read_only=True, memory_uri=uri)
         store.notices.append(notice)
         return store
 
@@ -220,12 +231,19 @@ class StateStore:
                     return action(self.conn)
 
     def _go_read_only(self, notice: str) -> None:
-        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        memory, uri = _shared_memory()
         self.conn.backup(memory)
         self.conn.close()
         self.conn = memory
+        self.memory_uri = uri
         self.read_only = True
         self.notices.append(notice)
+
+    def reader_uri(self) -> str:
+        """What a read connection ATTACHes to read this store (read-only)."""
+        if self.memory_uri is not None:
+            return self.memory_uri
+        return file_uri(str(self.path))
 
     def data_version(self) -> int:
         """Changes when another connection committed to the store."""
@@ -530,6 +548,34 @@ class StateStore:
             return moved
 
         return self._write(action)
+
+
+def bookmarks_of(
+    conn: sqlite3.Connection, lib: int, paths: Sequence[str], *, schema: str = "main"
+) -> list[BookmarkRecord]:
+    """The bookmarks of `paths` (one indexed query per chunk); `schema` is where state.db is
+    attached on `conn` ("st" on a read connection of the index)."""
+    records: list[BookmarkRecord] = []
+    for part in chunks([path_to_db(p) for p in paths]):
+        rows = conn.execute(
+            f"SELECT {StateStore._BOOKMARK_COLUMNS} FROM {schema}.bookmarks "
+            f"WHERE library_id=? AND path IN ({marks(len(part))}) "
+            "ORDER BY created DESC, rowid DESC",
+            (lib, *part),
+        ).fetchall()
+        records.extend(_bookmark(row) for row in rows)
+    return records
+
+
+_memory_names = itertools.count(1)
+
+
+def _shared_memory() -> tuple[sqlite3.Connection, str]:
+    """A new in-memory database that read connections of this process can ATTACH by name."""
+    uri = f"file:reader-state-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA read_uncommitted=1")
+    return conn, uri
 
 
 def _bookmark(row: Sequence[Any]) -> BookmarkRecord:

@@ -1,0 +1,76 @@
+"""Read marks (one post, a whole folder), undo, the next unread post, reading positions.
+They are written to state.db in short transactions; the next read sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from reader.core.library.context import LibraryContext
+from reader.core.library.model import Folder, FolderMarked, Sort, Undone
+from reader.core.store import folder_queries as fq
+from reader.core.store import library_reads as q
+
+FolderIds = Callable[[Folder, Sort, tuple[int, int, int, int]], list[int]]
+
+
+class Marks:
+    def __init__(self, context: LibraryContext, folder_ids: FolderIds) -> None:
+        self._c = context
+        self._folder_ids = folder_ids
+
+    def _hashes(self, paths: Sequence[str]) -> list[tuple[str, str | None]]:
+        with self._c.reader() as conn:
+            return q.content_hashes(conn, paths)
+
+    def _set_read(
+        self, items: Sequence[tuple[str, str | None]], read: bool, description: str
+    ) -> FolderMarked:
+        c = self._c
+        changed = c.state.set_read(c.lib, items, read, description)
+        c.state_written()
+        return FolderMarked(changed, c.saved([p for p, _ in items]))
+
+    def mark_read(self, path: str, read: bool = True) -> bool:
+        """Mark one post read or unread; False when the mark could not be saved."""
+        items = self._hashes([path]) or [(path, None)]
+        verb = "read" if read else "unread"
+        return self._set_read(items, read, f"mark {path} {verb}").saved
+
+    def mark_folder_read(self, folder: Folder) -> FolderMarked:
+        """Mark every post of a folder read (one undo step): how many changed, and whether
+        that was saved."""
+        c = self._c
+        versions = c.refresh()
+        virtual = fq.virtual_folder(folder.kind)
+        if virtual is not None and virtual.listed_by_state:
+            paths = list(c.state.bookmarked_paths(c.lib))
+        else:
+            ids = self._folder_ids(folder, "date", versions)
+            with c.reader() as conn:
+                paths = q.paths_of_ids(conn, ids)
+        items = self._hashes(paths)
+        label = "/".join(folder.value) or folder.kind
+        return self._set_read(items, True, f"mark {label} read")
+
+    def undo(self) -> Undone | None:
+        """Undo the last mark or bookmark action: what it was and whether the undo was saved;
+        None when there is nothing to undo."""
+        c = self._c
+        description = c.state.undo(c.lib)
+        c.state_written()
+        if description is None:
+            return None
+        return Undone(description, not c.state.read_only)
+
+    def next_unread(self, after: str | None, *, backwards: bool = False) -> str | None:
+        """The next unread post in date order (newest first) after `after`."""
+        with self._c.reader() as conn:
+            return q.next_unread(conn, self._c.lib, after, backwards=backwards)
+
+    def position(self, path: str) -> int:
+        return self._c.state.position(self._c.lib, path)
+
+    def save_position(self, path: str, line: int) -> bool:
+        """False when the position could not be saved."""
+        self._c.state.save_position(self._c.lib, path, line)
+        return not self._c.state.read_only

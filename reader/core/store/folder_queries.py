@@ -1,0 +1,163 @@
+"""The folders of a library as SQL: the registry of virtual folders, and the counts and
+post lists of every folder (virtual, category, tag), on a read connection (state.db
+ATTACHed as `st`, see reader.core.store.readers).
+
+A virtual folder is one `VirtualFolder` entry: its label, the WHERE clause choosing its
+posts and the state it depends on. Its count and its list come from the entry alone, so a
+new virtual folder is one more entry in `VIRTUAL_FOLDERS`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from reader.core.store.db import write
+from reader.core.store.index import prefix_key
+
+Depends = Literal["reads", "bookmarks"]
+Sort = Literal["date", "title"]
+
+FROM_POSTS = "posts p LEFT JOIN st.reads r ON r.library_id = {lib} AND r.path = p.path"
+"""Every folder query reads `posts p` with the post's read mark `r` (NULL when unread)."""
+UNREAD = "r.path IS NULL"
+_ORDER = {"date": "p.date_key DESC, p.id DESC", "title": "p.title_fold, p.id"}
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualFolder:
+    """One virtual folder: shown above the categories, in registry order."""
+
+    kind: str
+    """Its `Folder.kind` (and its name in the folder snapshot)."""
+    label: str
+    where: str
+    """SQL over `posts p` and its read mark `r` ({lib}: the library id)."""
+    depends: frozenset[Depends] = frozenset()
+    """The state its posts depend on (besides the posts): its cached list is dropped when
+    that state changes."""
+    total: str | None = None
+    """SQL counting its entries when they are more than its indexed posts ({lib})."""
+    listed_by_state: bool = False
+    """Its list comes from the state store (the Bookmarked folder keeps vanished posts)."""
+    unread: str = UNREAD
+    """SQL: which of its posts its unread count counts."""
+
+
+_BOOKMARKED = "p.path IN (SELECT path FROM st.bookmarks WHERE library_id = {lib})"
+VIRTUAL_FOLDERS: tuple[VirtualFolder, ...] = (
+    VirtualFolder("all", "All", "1"),
+    VirtualFolder("unread", "Unread", UNREAD, frozenset({"reads"})),
+    VirtualFolder(
+        "bookmarked",
+        "Bookmarked",
+        _BOOKMARKED,
+        frozenset({"bookmarks"}),
+        total="SELECT count(DISTINCT path) FROM st.bookmarks WHERE library_id = {lib}",
+        listed_by_state=True,
+    ),
+    VirtualFolder(
+        "updated",
+        "Updated since read",
+        "r.seen_hash IS NOT NULL AND p.hash IS NOT NULL AND r.seen_hash != p.hash",
+        frozenset({"reads"}),
+        unread="1",  # read before, changed since: each one is news
+    ),
+    VirtualFolder("errors", "Errors", "p.error IS NOT NULL"),
+)
+
+
+def virtual_folder(kind: str) -> VirtualFolder | None:
+    return next((f for f in VIRTUAL_FOLDERS if f.kind == kind), None)
+
+
+def _sql(text: str, lib: int) -> str:
+    return text.replace("{lib}", str(int(lib)))
+
+
+def virtual_counts(
+    conn: sqlite3.Connection, lib: int, folders: Sequence[VirtualFolder]
+) -> list[tuple[int, int]]:
+    """(total, unread) of each virtual folder: one pass over the posts for all of them."""
+    columns = []
+    for folder in folders:
+        columns.append(f"coalesce(sum({folder.where}), 0)")
+        columns.append(f"coalesce(sum(({folder.where}) AND ({folder.unread})), 0)")
+    row = conn.execute(_sql(f"SELECT {', '.join(columns)} FROM {FROM_POSTS}", lib)).fetchone()
+    counts = []
+    for n, folder in enumerate(folders):
+        total, unread = int(row[2 * n]), int(row[2 * n + 1])
+        if folder.total is not None:
+            total = int(conn.execute(_sql(folder.total, lib)).fetchone()[0])
+        counts.append((total, unread))
+    return counts
+
+
+def grouped_counts(
+    conn: sqlite3.Connection, lib: int, grouping: Literal["category", "tag"]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(totals, reads) per category prefix or per tag."""
+    table, column = (
+        ("post_categories", "prefix") if grouping == "category" else ("post_tags", "tag")
+    )
+    totals = dict(
+        conn.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY {column}").fetchall()
+    )
+    reads = dict(
+        conn.execute(
+            f"SELECT c.{column}, count(*) FROM st.reads r "
+            f"JOIN posts p ON p.path = r.path JOIN {table} c ON c.post_id = p.id "
+            f"WHERE r.library_id = ? GROUP BY c.{column}",
+            (lib,),
+        ).fetchall()
+    )
+    return totals, reads
+
+
+def tagged_counts(conn: sqlite3.Connection, lib: int) -> tuple[int, int]:
+    """(total, unread) of the posts with any tag (the Tags node)."""
+    total, unread = conn.execute(
+        _sql(f"SELECT count(*), sum({UNREAD}) FROM {FROM_POSTS} WHERE p.tags != '[]'", lib)
+    ).fetchone()
+    return int(total), int(unread or 0)
+
+
+def _selection(kind: str, value: tuple[str, ...]) -> tuple[str, str, tuple[Any, ...]]:
+    """(JOIN, WHERE, parameters) choosing a folder's posts from FROM_POSTS."""
+    if kind == "category":
+        join = "JOIN post_categories c ON c.post_id = p.id"
+        return join, "c.prefix = ?", (prefix_key(value),)
+    if kind == "tag":
+        if not value:
+            return "", "p.tags != '[]'", ()
+        return "JOIN post_tags t ON t.post_id = p.id", "t.tag = ?", (value[0],)
+    virtual = virtual_folder(kind)
+    if virtual is None:
+        raise KeyError(kind)
+    return "", virtual.where, ()
+
+
+def folder_ids(
+    conn: sqlite3.Connection, lib: int, kind: str, value: tuple[str, ...], sort: Sort
+) -> list[int]:
+    """The ids of a folder's posts in `sort` order."""
+    join, where, params = _selection(kind, value)
+    sql = f"SELECT p.id FROM {FROM_POSTS} {join} WHERE {where} ORDER BY {_ORDER[sort]}"
+    return [r[0] for r in conn.execute(_sql(sql, lib), params).fetchall()]
+
+
+def folders_snapshot(conn: sqlite3.Connection) -> str | None:
+    """The folder tree (JSON) the last session closed with, None when none was kept."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'folders'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def keep_folders_snapshot(conn: sqlite3.Connection, text: str) -> None:
+    """Save the folder tree for the next session (no write when it did not change, so other
+    sessions keep their caches). On the index's own connection."""
+    if folders_snapshot(conn) == text:
+        return
+    with write(conn):
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('folders', ?)", (text,))
