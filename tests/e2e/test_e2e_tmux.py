@@ -133,10 +133,11 @@ def test_cjk_library_at_80x24(corpus: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     command = f"{reader} --data-dir {data} '{site}'"
     reading = tmp_path / "read.txt"
+    header = rf"(?:^|│)\s*{re.escape(title[:6])}"  # the article's title line, not a dated row
     _probe(
         "80x24",
         *("--wait", r"● \d{4}-\d\d-\d\d", "--keys", "Enter"),
-        *("--wait", r"\? Help", "--sleep", "0.5", "--dump", str(reading)),
+        *("--wait", header, "--wait", r"\? Help", "--sleep", "0.5", "--dump", str(reading)),
         *("--keys", "q", "--wait", r"q Quit", "--keys", "q", "--wait", f"{EXITED}0"),
         command=command,
     )
