@@ -62,9 +62,13 @@ def write_post(
     return path
 
 
-def write_file(path: Path, text: str) -> Path:
-    """`text` written as-is at `path` (folders made): for files no post factory would write,
-    such as broken or missing front matter, HTML, or non-posts."""
+MINIMAL_POST = "---\ntitle: x\n---\nbody\n"
+
+
+def write_file(path: Path, text: str = MINIMAL_POST) -> Path:
+    """`text` written as-is at `path` (folders made): for files where only the file matters
+    (a scan), or that no post factory would write (broken or missing front matter, HTML,
+    non-posts)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
