@@ -21,6 +21,7 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.screens.main import MainScreen
 from reader.worker_wait import wait_until_ended
+from tests.factories import write_post
 
 
 def async_test(function: Callable[..., Coroutine[object, object, None]]) -> Callable[..., None]:
@@ -50,21 +51,19 @@ DEFAULT_POSTS = (
 )
 
 
-def _yaml(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def make_site(root: Path, posts: Sequence[PostSpec] = DEFAULT_POSTS) -> Path:
     """A Hexo site with `posts` under source/_posts; returns the site root."""
     folder = root / "source" / "_posts"
     folder.mkdir(parents=True, exist_ok=True)
     (root / "_config.yml").write_text("title: test\n", encoding="utf-8")
     for post in posts:
-        categories = ", ".join(_yaml(c) for c in post.categories)
-        (folder / post.name).write_text(
-            f"---\ntitle: {_yaml(post.title)}\ndate: {post.date}\ncategories: [{categories}]\n"
-            f"---\n\n# First\n\n{post.body}\n## Second\n\nMore text.\n",
-            encoding="utf-8",
+        write_post(
+            folder,
+            post.name,
+            post.title,
+            date=post.date,
+            categories=post.categories,
+            body=f"\n# First\n\n{post.body}\n## Second\n\nMore text.\n",
         )
     return root
 
