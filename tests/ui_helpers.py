@@ -17,9 +17,10 @@ from textual.worker import Worker, WorkerState
 
 from reader.app import ReaderApp
 from reader.core.config import Config
-from reader.core.library import Library
+from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.screens.main import MainScreen
+from reader.widgets.folder_tree import FolderTree
 from reader.worker_wait import wait_until_ended
 from tests.factories import write_post
 
@@ -174,6 +175,12 @@ def main_screen(app: ReaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+async def select_folder(pilot: Pilot[int], screen: MainScreen, folder: Folder) -> None:
+    """Select `folder` in the folder tree (as a click would) and let the list follow."""
+    screen.query_one(FolderTree).select_folder(folder)
+    await pilot.pause()
 
 
 def send_batch(app: ReaderApp, *keys: str) -> None:

@@ -21,7 +21,15 @@ from reader.widgets.article_view import SAVE_DELAY, ArticleView
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
 from tests.conftest import sweep
-from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
+from tests.ui_helpers import (
+    PostSpec,
+    async_test,
+    main_screen,
+    make_site,
+    running_app,
+    select_folder,
+    settle,
+)
 
 LONG = "".join(f"Paragraph {i}: " + "words to read " * 10 + "\n\n" for i in range(40))
 LINKS = "See [the web](https://example.org/x), [a post](b1.md) and [evil](javascript:x).\n\n"
@@ -59,8 +67,7 @@ async def test_next_unread_finishes_the_folder_then_goes_across_folders(
     async with running_app(site, data_dir) as (app, pilot):
         screen = main_screen(app)
         tech = Folder("category", ("Tech",))
-        screen.query_one(FolderTree).select_folder(tech)
-        await pilot.pause()
+        await select_folder(pilot, screen, tech)
         assert screen.folder == tech
         opened = []
         for _ in range(2):
@@ -90,8 +97,7 @@ async def test_next_unread_finishes_the_folder_then_goes_across_folders(
 async def test_previous_unread_goes_up_the_folder(site: Path, data_dir: Path) -> None:
     async with running_app(site, data_dir) as (app, pilot):
         screen = main_screen(app)
-        screen.query_one(FolderTree).select_folder(Folder("category", ("Tech",)))
-        await pilot.pause()
+        await select_folder(pilot, screen, Folder("category", ("Tech",)))
         await pilot.press("j", "enter")
         await settle(app, pilot)
         assert screen.article.path == "a2.md"

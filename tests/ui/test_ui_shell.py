@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.table import Table
+from textual.pilot import Pilot
 
+from reader.app import ReaderApp
 from reader.core.config import Config, parse_config
 from reader.core.library import Folder
 from reader.screens.help import HelpScreen
@@ -21,6 +24,7 @@ from tests.ui_helpers import (
     open_library,
     row_titles,
     running_app,
+    select_folder,
     send_batch,
     settle,
     site_and_data,
@@ -230,6 +234,14 @@ async def test_resize_down_to_20x5_and_back(site: Path, data_dir: Path) -> None:
         assert screen.has_class("-narrow")
 
 
+async def help_table(app: ReaderApp, pilot: Pilot[int]) -> Table:
+    """Open the help screen with `?`; its table of keys."""
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    return app.screen._table()
+
+
 @async_test
 async def test_remapped_key_from_config_file(site: Path, data_dir: Path, tmp_path: Path) -> None:
     config_file = tmp_path / "config.toml"
@@ -245,10 +257,7 @@ async def test_remapped_key_from_config_file(site: Path, data_dir: Path, tmp_pat
         await pilot.press("x")
         await settle(app, pilot)
         assert screen.reading and screen.article.path is not None
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen._table()
+        table = await help_table(app, pilot)
         keys = dict(
             zip(map(str, table.columns[2].cells), map(str, table.columns[0].cells), strict=True)
         )
@@ -261,10 +270,7 @@ async def test_help_lists_every_binding_id(site: Path, data_dir: Path) -> None:
     from reader.keys import KEYS
 
     async with running_app(site, data_dir) as (app, pilot):
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen._table()
+        table = await help_table(app, pilot)
         ids = {str(cell) for cell in table.columns[2].cells}
         assert {spec.id for spec in KEYS} <= ids
         await pilot.press("escape")
@@ -274,10 +280,7 @@ async def test_help_lists_every_binding_id(site: Path, data_dir: Path) -> None:
 @async_test
 async def test_help_says_where_ctrl_q_still_quits(site: Path, data_dir: Path) -> None:
     async with running_app(site, data_dir) as (app, pilot):
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen._table()
+        table = await help_table(app, pilot)
         rows = dict(
             zip(map(str, table.columns[0].cells), map(str, table.columns[1].cells), strict=True)
         )
@@ -370,8 +373,7 @@ async def test_resync_key_keeps_ui_answering(site: Path, data_dir: Path) -> None
 async def test_empty_folder_message(site: Path, data_dir: Path) -> None:
     async with running_app(site, data_dir) as (app, pilot):
         screen = main_screen(app)
-        app.screen.query_one(FolderTree).select_folder(Folder("bookmarked"))
-        await pilot.pause()
+        await select_folder(pilot, screen, Folder("bookmarked"))
         assert len(screen.posts) == 0
         assert "No posts" in "".join(seg.text for seg in screen.posts.render_line(0))
         await pilot.press("j", "enter", "m", "bracketright")
