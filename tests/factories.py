@@ -147,6 +147,28 @@ def read_only(data: Path) -> Iterator[Path]:
             path.chmod(0o755 if path.is_dir() else 0o644)
 
 
+@contextmanager
+def locked_folder(folder: Path) -> Iterator[Path]:
+    """`folder` itself read-only for the block (what is in it keeps its modes)."""
+    folder.chmod(0o555)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+
+
+def run_python_unprivileged(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -c code args` as a user that file modes bind (root's writes ignore them)."""
+    from tests.conftest import unprivileged
+
+    return subprocess.run(
+        unprivileged([sys.executable, "-c", code, *args]),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def script_command(script: Path, *args: str) -> list[str]:
     return [sys.executable, str(script), *args]
 

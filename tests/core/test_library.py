@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,8 +12,7 @@ from reader.core import convert as convert_module
 from reader.core import library as library_module
 from reader.core.library import Folder, Library, known_libraries, library_for_file
 from reader.core.paths import StorePaths
-from tests.conftest import unprivileged
-from tests.factories import write_post
+from tests.factories import locked_folder, run_python_unprivileged, write_post
 
 BODY = "# Heading\n\nHello.\n"
 
@@ -345,16 +342,8 @@ print(library.read_only, library.posts(Folder("unread")).__len__(), library.noti
 def test_read_only_data_dir_library_keeps_working(site_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "ro"
     data.mkdir()
-    data.chmod(0o555)
-    try:
-        result = subprocess.run(
-            unprivileged([sys.executable, "-c", READ_ONLY_PROBE, str(site_dir), str(data)]),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        data.chmod(0o755)
+    with locked_folder(data):
+        result = run_python_unprivileged(READ_ONLY_PROBE, str(site_dir), str(data))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split(" ", 2)[:2] == ["True", "5"]
     assert "state is not being saved" in result.stdout
