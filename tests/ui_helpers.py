@@ -104,6 +104,19 @@ async def running_app(
         app.library.close()
 
 
+@asynccontextmanager
+async def running_main(
+    site: Path,
+    data_dir: Path,
+    *,
+    size: tuple[int, int] = (160, 48),
+    config: Config | None = None,
+) -> AsyncIterator[tuple[ReaderApp, Pilot[int], MainScreen]]:
+    """`running_app`, and its main screen: yields (app, pilot, main screen)."""
+    async with running_app(site, data_dir, size=size, config=config) as (app, pilot):
+        yield app, pilot, main_screen(app)
+
+
 IDLE_ROUNDS = 1000
 """How many rounds of messages-then-workers `idle` takes before it calls the app stuck."""
 
