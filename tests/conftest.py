@@ -90,6 +90,12 @@ def isolated_dirs(
 
 
 @pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A store folder (data dir) of the test's own, not made yet."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
 def corpus() -> Path:
     """The shared corpus of real posts; tests that need it skip on a fresh clone without it."""
     if not CORPUS.is_dir():

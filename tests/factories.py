@@ -9,8 +9,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 
 if TYPE_CHECKING:
+    import pytest
     from textual.pilot import Pilot
 
     from reader.app import ReaderApp
@@ -60,6 +62,52 @@ def write_post(
     return path
 
 
+MINIMAL_POST = "---\ntitle: x\n---\nbody\n"
+
+
+def write_file(path: Path, text: str = MINIMAL_POST) -> Path:
+    """`text` written as-is at `path` (folders made): for files where only the file matters
+    (a scan), or that no post factory would write (broken or missing front matter, HTML,
+    non-posts)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_posts(
+    root: Path,
+    count: int,
+    *,
+    rel: Callable[[int], str] = lambda n: f"p{n}.md",
+    title: Callable[[int], str] = lambda n: f"Post {n}",
+    date: Callable[[int], str] = lambda n: "2024-01-01",
+    categories: Callable[[int], Sequence[str]] = lambda n: (),
+    body: Callable[[int], str] = lambda n: f"Body {n}\n",
+) -> list[Path]:
+    """`count` posts under `root`, post `n` (0-based) described by the callables."""
+    return [
+        write_post(root, rel(n), title(n), date=date(n), categories=categories(n), body=body(n))
+        for n in range(count)
+    ]
+
+
+@dataclass(frozen=True)
+class BlogPost:
+    """One post of a bookmark test's blog: `url` becomes its permalink."""
+
+    title: str
+    body: str
+    url: str | None = None
+
+
+def write_blog(root: Path, posts: Mapping[str, BlogPost], *, date: str) -> Path:
+    """A folder library of `posts` (relative path -> post) at `root`, all dated `date`;
+    returns `root`."""
+    for rel, post in posts.items():
+        write_post(root, rel, post.title, date=date, body=post.body, url=post.url)
+    return root
+
+
 def synced(library: Library) -> Library:
     """Run `library`'s sync to the end; returns the library."""
     for _ in library.sync():
@@ -69,6 +117,22 @@ def synced(library: Library) -> Library:
 
 def open_synced(site: Path, data: Path) -> Library:
     return synced(Library.open(site, paths=StorePaths.default(data)))
+
+
+def sync_once(site: Path, data: Path) -> None:
+    """Open `site` with its store in `data`, sync it to the end and close it: so the command
+    line knows the library."""
+    open_synced(site, data).close()
+
+
+def cli(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
+    """`reader --data-dir data *args` in this process: (exit code, stdout, stderr)."""
+    from reader.cli import main
+
+    capsys.readouterr()
+    code = main(["--data-dir", str(data), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @contextmanager
@@ -81,6 +145,28 @@ def read_only(data: Path) -> Iterator[Path]:
     finally:
         for path in [data, *data.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@contextmanager
+def locked_folder(folder: Path) -> Iterator[Path]:
+    """`folder` itself read-only for the block (what is in it keeps its modes)."""
+    folder.chmod(0o555)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+
+
+def run_python_unprivileged(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -c code args` as a user that file modes bind (root's writes ignore them)."""
+    from tests.conftest import unprivileged
+
+    return subprocess.run(
+        unprivileged([sys.executable, "-c", code, *args]),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def script_command(script: Path, *args: str) -> list[str]:

@@ -17,10 +17,12 @@ from textual.worker import Worker, WorkerState
 
 from reader.app import ReaderApp
 from reader.core.config import Config
-from reader.core.library import Library
+from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.screens.main import MainScreen
+from reader.widgets.folder_tree import FolderTree
 from reader.worker_wait import wait_until_ended
+from tests.factories import write_post
 
 
 def async_test(function: Callable[..., Coroutine[object, object, None]]) -> Callable[..., None]:
@@ -50,21 +52,19 @@ DEFAULT_POSTS = (
 )
 
 
-def _yaml(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def make_site(root: Path, posts: Sequence[PostSpec] = DEFAULT_POSTS) -> Path:
     """A Hexo site with `posts` under source/_posts; returns the site root."""
     folder = root / "source" / "_posts"
     folder.mkdir(parents=True, exist_ok=True)
     (root / "_config.yml").write_text("title: test\n", encoding="utf-8")
     for post in posts:
-        categories = ", ".join(_yaml(c) for c in post.categories)
-        (folder / post.name).write_text(
-            f"---\ntitle: {_yaml(post.title)}\ndate: {post.date}\ncategories: [{categories}]\n"
-            f"---\n\n# First\n\n{post.body}\n## Second\n\nMore text.\n",
-            encoding="utf-8",
+        write_post(
+            folder,
+            post.name,
+            post.title,
+            date=post.date,
+            categories=post.categories,
+            body=f"\n# First\n\n{post.body}\n## Second\n\nMore text.\n",
         )
     return root
 
@@ -102,6 +102,19 @@ async def running_app(
             yield app, pilot
     finally:
         app.library.close()
+
+
+@asynccontextmanager
+async def running_main(
+    site: Path,
+    data_dir: Path,
+    *,
+    size: tuple[int, int] = (160, 48),
+    config: Config | None = None,
+) -> AsyncIterator[tuple[ReaderApp, Pilot[int], MainScreen]]:
+    """`running_app`, and its main screen: yields (app, pilot, main screen)."""
+    async with running_app(site, data_dir, size=size, config=config) as (app, pilot):
+        yield app, pilot, main_screen(app)
 
 
 IDLE_ROUNDS = 1000
@@ -175,6 +188,12 @@ def main_screen(app: ReaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+async def select_folder(pilot: Pilot[int], screen: MainScreen, folder: Folder) -> None:
+    """Select `folder` in the folder tree (as a click would) and let the list follow."""
+    screen.query_one(FolderTree).select_folder(folder)
+    await pilot.pause()
 
 
 def send_batch(app: ReaderApp, *keys: str) -> None:

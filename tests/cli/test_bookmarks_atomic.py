@@ -9,7 +9,6 @@ says where it stopped and waits on its stdin until it is killed.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -22,6 +21,7 @@ from reader.core.bookmarks_import import parse_export
 from reader.core.library import Library
 from reader.core.paths import StorePaths
 from tests.conftest import run_reader
+from tests.factories import make_posts
 
 OLD = "# My own notes\n\nan older export the user keeps\n" * 50
 COUNT = 40
@@ -74,23 +74,19 @@ sys.exit(code)
 """
 
 
-def write_post(root: Path, index: int) -> None:
-    path = root / f"topic {index % 4}" / f"post ({index}) 中文.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    title = json.dumps(f"Post {index} [x] *y* `z`", ensure_ascii=False)
-    path.write_text(
-        f"---\ntitle: {title}\ndate: 2025-03-{index % 28 + 1:02d} 10:00:00\n"
-        f"categories: [Cat {index % 3}]\n---\n\n## Part one\n\ntext\n",
-        encoding="utf-8",
-    )
-
-
 @pytest.fixture
 def exported_library(tmp_path: Path) -> tuple[Path, Path]:
     """(data dir, library root) with COUNT bookmarks that have notes."""
     root = tmp_path / "blog"
-    for index in range(COUNT):
-        write_post(root, index)
+    make_posts(
+        root,
+        COUNT,
+        rel=lambda n: f"topic {n % 4}/post ({n}) 中文.md",
+        title=lambda n: f"Post {n} [x] *y* `z`",
+        date=lambda n: f"2025-03-{n % 28 + 1:02d} 10:00:00",
+        categories=lambda n: [f"Cat {n % 3}"],
+        body=lambda n: "## Part one\n\ntext\n",
+    )
     data = tmp_path / "data"
     library = Library.open(root, paths=StorePaths.default(data))
     try:

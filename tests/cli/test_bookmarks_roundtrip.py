@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,64 +19,32 @@ from urllib.parse import unquote
 import pytest
 from markdown_it import MarkdownIt
 
-from reader.cli import main
 from reader.core.library import Library
 from reader.core.paths import StorePaths
 from tests.conftest import run_reader
+from tests.factories import BlogPost, cli, sync_once, write_blog, write_post
 
 NOTE = "why *this* [matters] <b>\n\nsecond paragraph | # ! `x`\nline two 中文 😀"
 
 
-def write_post(root: Path, relpath: str, title: str, body: str, url: str | None = None) -> Path:
-    path = root / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    meta = [f"title: {json.dumps(title, ensure_ascii=False)}", "date: 2025-06-07 08:09:10"]
-    if url:
-        meta.append(f"permalink: {json.dumps(url)}")
-    path.write_text("---\n" + "\n".join(meta) + "\n---\n\n" + body, encoding="utf-8")
-    return path
+DATE = "2025-06-07 08:09:10"
+POSTS = {
+    "guide/intro.md": BlogPost("Intro [draft] *one*", "## Setup\n\ntext\n", "https://b.ex/i"),
+    "guide/深 (1)/说明.md": BlogPost("中文 说明 😀", "## 第一节\n\n内容\n\n### Sub `x`\n\nm\n"),
+    "notes/plain file.md": BlogPost("Plain | pipes # hash", "body\n", "https://b.ex/a b/(c)"),
+    "notes/gone.md": BlogPost("Soon gone", "## Part\n\nbody\n"),
+}
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def blog(tmp_path: Path, data: Path) -> Iterator[Path]:
-    root = tmp_path / "blog"
-    write_post(
-        root, "guide/intro.md", "Intro [draft] *one*", "## Setup\n\ntext\n", "https://b.ex/i"
-    )
-    write_post(
-        root, "guide/深 (1)/说明.md", "中文 说明 😀", "## 第一节\n\n内容\n\n### Sub `x`\n\nm\n"
-    )
-    write_post(
-        root, "notes/plain file.md", "Plain | pipes # hash", "body\n", "https://b.ex/a b/(c)"
-    )
-    write_post(root, "notes/gone.md", "Soon gone", "## Part\n\nbody\n")
-    sync(root, data)
-    yield root
-
-
-def sync(root: Path, data: Path) -> None:
-    library = Library.open(root, paths=StorePaths.default(data))
-    try:
-        for _progress in library.sync():
-            pass
-    finally:
-        library.close()
-
-
-def reader(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["--data-dir", str(data), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+def blog(tmp_path: Path, data: Path) -> Path:
+    root = write_blog(tmp_path / "blog", POSTS, date=DATE)
+    sync_once(root, data)
+    return root
 
 
 def listed(capsys: pytest.CaptureFixture[str], data: Path) -> list[dict[str, object]]:
-    code, out, err = reader(capsys, data, "bookmarks", "list", "--json")
+    code, out, err = cli(capsys, data, "bookmarks", "list", "--json")
     assert code == 0, err
     return [json.loads(line) for line in out.splitlines()]
 
@@ -139,17 +106,17 @@ def test_export_fresh_store_import_gives_back_every_field(
     )
     exported = tmp_path / "export dir" / "bookmarks.md"
     exported.parent.mkdir()
-    assert reader(capsys, data, "export-bookmarks", "-o", str(exported))[0] == 0
+    assert cli(capsys, data, "export-bookmarks", "-o", str(exported))[0] == 0
 
     shutil.rmtree(data)  # a fresh store: state, index and all
-    sync(blog, data)
+    sync_once(blog, data)
     assert listed(capsys, data) == []
-    code, out, _ = reader(capsys, data, "import-bookmarks", str(exported))
+    code, out, _ = cli(capsys, data, "import-bookmarks", str(exported))
     assert code == 0, out
     assert "Restored 5 bookmarks" in out
     assert listed(capsys, data) == before  # same posts, sections, notes, times, order
 
-    code, out, _ = reader(capsys, data, "import-bookmarks", str(exported))
+    code, out, _ = cli(capsys, data, "import-bookmarks", str(exported))
     assert code == 0 and "Restored 0 bookmarks" in out and "5 already there" in out
     assert listed(capsys, data) == before
 
@@ -160,14 +127,14 @@ def test_unmatched_bookmarks_are_reported_not_dropped(
     bookmark_with_times(blog, data)
     (blog / "notes/gone.md").unlink()
     exported = tmp_path / "bookmarks.md"
-    assert reader(capsys, data, "export-bookmarks", "-o", str(exported))[0] == 0
+    assert cli(capsys, data, "export-bookmarks", "-o", str(exported))[0] == 0
     text = exported.read_text(encoding="utf-8")
     assert text.count("reader-bookmark {") == 5 and "missing: the post file is gone" in text
     before = [b for b in listed(capsys, data) if b["path"] != "notes/gone.md"]
 
     shutil.rmtree(data)
-    sync(blog, data)
-    code, out, err = reader(capsys, data, "import-bookmarks", str(exported))
+    sync_once(blog, data)
+    code, out, err = cli(capsys, data, "import-bookmarks", str(exported))
     assert code == 1, err
     assert "Restored 4 bookmarks" in out and "1 matched no post" in out
     unmatched = [line for line in out.splitlines() if line.startswith("  line ")]
@@ -193,15 +160,15 @@ def test_rename_relinks_and_index_rebuild_keeps_them_and_export_shows_the_new_pa
 ) -> None:
     setup = anchor_of(blog, data, "guide/intro.md", "Setup")
     intro = str(blog / "guide/intro.md")
-    assert reader(capsys, data, "bookmarks", "add", intro, "--note", "keep")[0] == 0
-    assert reader(capsys, data, "bookmarks", "add", intro, "--heading", "Setup")[0] == 0
+    assert cli(capsys, data, "bookmarks", "add", intro, "--note", "keep")[0] == 0
+    assert cli(capsys, data, "bookmarks", "add", intro, "--heading", "Setup")[0] == 0
     before = listed(capsys, data)
 
     (blog / "archive 2025").mkdir()
     renamed = blog / "archive 2025" / "intro (renamed).md"
     (blog / "guide/intro.md").rename(renamed)
     # No `reader sync`: the export looks at the files as they are now.
-    code, out, err = reader(capsys, data, "export-bookmarks", "--link", "file")
+    code, out, err = cli(capsys, data, "export-bookmarks", "--link", "file")
     assert code == 0, err
     links = file_links(out)
     assert links == {
@@ -221,7 +188,7 @@ def test_rename_relinks_and_index_rebuild_keeps_them_and_export_shows_the_new_pa
     index = StorePaths.default(data).index_db(str(blog.resolve()))
     assert index.is_file()
     index.unlink()  # the index is a cache: rebuilt from the files
-    code, out, err = reader(capsys, data, "export-bookmarks", "--link", "file")
+    code, out, err = cli(capsys, data, "export-bookmarks", "--link", "file")
     assert code == 0, err
     assert file_links(out) == links and "missing: the post" not in out
     assert listed(capsys, data) == after
@@ -231,9 +198,9 @@ def test_rename_relinks_and_index_rebuild_keeps_them_and_export_shows_the_new_pa
 def test_export_marks_a_deleted_post_missing_without_a_sync(
     capsys: pytest.CaptureFixture[str], blog: Path, data: Path
 ) -> None:
-    assert reader(capsys, data, "bookmarks", "add", str(blog / "notes/gone.md"))[0] == 0
+    assert cli(capsys, data, "bookmarks", "add", str(blog / "notes/gone.md"))[0] == 0
     (blog / "notes/gone.md").unlink()
-    code, out, _ = reader(capsys, data, "export-bookmarks")
+    code, out, _ = cli(capsys, data, "export-bookmarks")
     assert code == 0 and "Soon gone" in out and "missing: the post file is gone" in out
     assert [b["missing"] for b in listed(capsys, data)] == [True]
 
@@ -245,9 +212,9 @@ def test_list_json_lines_have_the_documented_keys(
     capsys: pytest.CaptureFixture[str], blog: Path, data: Path
 ) -> None:
     post = str(blog / "notes/plain file.md")
-    code, _, err = reader(capsys, data, "bookmarks", "add", post, "--note", "a\nb [/]")
+    code, _, err = cli(capsys, data, "bookmarks", "add", post, "--note", "a\nb [/]")
     assert code == 0, err
-    code, out, _ = reader(capsys, data, "bookmarks", "list", "--json")
+    code, out, _ = cli(capsys, data, "bookmarks", "list", "--json")
     lines = out.splitlines()
     assert code == 0 and len(lines) == 1
     record = json.loads(lines[0])
@@ -264,17 +231,17 @@ def test_file_goes_to_the_deepest_known_library(
     capsys: pytest.CaptureFixture[str], blog: Path, data: Path
 ) -> None:
     inner = blog / "notes"
-    sync(inner, data)  # a library inside the blog library
+    sync_once(inner, data)  # a library inside the blog library
     post = str(blog / "notes/plain file.md")
-    assert reader(capsys, data, "bookmarks", "add", post)[0] == 0
+    assert cli(capsys, data, "bookmarks", "add", post)[0] == 0
     records = listed(capsys, data)
     assert [(r["library"], r["path"]) for r in records] == [(str(inner.resolve()), "plain file.md")]
-    code, out, _ = reader(capsys, data, "bookmarks", "add", post, "--library", str(blog))
+    code, out, _ = cli(capsys, data, "bookmarks", "add", post, "--library", str(blog))
     assert code == 0, out
     assert sorted((r["library"], r["path"]) for r in listed(capsys, data)) == sorted(
         [(str(inner.resolve()), "plain file.md"), (str(blog.resolve()), "notes/plain file.md")]
     )
-    code, out, _ = reader(capsys, data, "bookmarks", "remove", post)
+    code, out, _ = cli(capsys, data, "bookmarks", "remove", post)
     assert code == 0 and "Removed 1 bookmark" in out
     assert [(r["library"], r["path"]) for r in listed(capsys, data)] == [
         (str(blog.resolve()), "notes/plain file.md")
@@ -285,7 +252,7 @@ def test_file_goes_to_the_deepest_known_library(
 def test_file_in_no_known_library_exits_2_and_names_library_option(
     blog: Path, data: Path, tmp_path: Path
 ) -> None:
-    stray = write_post(tmp_path / "elsewhere", "post.md", "Stray", "text\n")
+    stray = write_post(tmp_path / "elsewhere", "post.md", "Stray", date=DATE, body="text\n")
     for action in (["add", str(stray)], ["add", str(stray), "--note", "n"], ["remove", str(stray)]):
         result = run_reader("--data-dir", str(data), "bookmarks", *action)
         assert result.returncode == 2, (action, result.stdout, result.stderr)
@@ -304,13 +271,13 @@ def test_export_shows_the_post_as_it_is_now(
     capsys: pytest.CaptureFixture[str], blog: Path, data: Path
 ) -> None:
     post = blog / "notes/gone.md"
-    assert reader(capsys, data, "bookmarks", "add", str(post), "--note", "n")[0] == 0
+    assert cli(capsys, data, "bookmarks", "add", str(post), "--note", "n")[0] == 0
     post.write_text(
         "---\ntitle: Retitled [now]\ndate: 2025-06-07 08:09:10\ncategories: [Fresh, Sub]\n"
         "permalink: https://b.ex/retitled\n---\n\n## Part\n\nedited body\n",
         encoding="utf-8",
     )
-    code, out, _ = reader(capsys, data, "export-bookmarks")
+    code, out, _ = cli(capsys, data, "export-bookmarks")
     assert code == 0
     assert "## Fresh › Sub" in out
     links = file_links(out)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import reader_here, run_reader
+from tests.factories import write_file
 
 KEYS = [
     "path",
@@ -24,20 +25,18 @@ KEYS = [
 ]
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def json_lines(stdout: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in stdout.splitlines()]
 
 
 def test_json_lines_sorted_with_exact_keys_relative_to_path_given(tmp_path: Path) -> None:
     site = tmp_path / "blog"
-    write(site / "source" / "_posts" / "b" / "two.md", "---\ntitle: Two\ndate: 2020-01-02\n---\nx")
-    write(site / "source" / "_posts" / "a.md", "---\ntitle: One\ncategories: [X, Y]\n---\n<p>x</p>")
+    write_file(
+        site / "source" / "_posts" / "b" / "two.md", "---\ntitle: Two\ndate: 2020-01-02\n---\nx"
+    )
+    write_file(
+        site / "source" / "_posts" / "a.md", "---\ntitle: One\ncategories: [X, Y]\n---\n<p>x</p>"
+    )
     result = reader_here("list", str(site), "--json")
     assert result.returncode == 0, result.stderr
     records = json_lines(result.stdout)
@@ -55,8 +54,8 @@ def test_json_lines_sorted_with_exact_keys_relative_to_path_given(tmp_path: Path
 
 
 def test_drafts_listed_only_with_the_flag(tmp_path: Path) -> None:
-    write(tmp_path / "_posts" / "2021-05-06-p.md", "---\ntitle: P\n---\n")
-    write(tmp_path / "_drafts" / "d.md", "---\ntitle: D\n---\n")
+    write_file(tmp_path / "_posts" / "2021-05-06-p.md", "---\ntitle: P\n---\n")
+    write_file(tmp_path / "_drafts" / "d.md", "---\ntitle: D\n---\n")
     plain = json_lines(reader_here("list", str(tmp_path), "--json").stdout)
     assert [r["path"] for r in plain] == ["_posts/2021-05-06-p.md"]
     assert plain[0]["date_source"] == "filename"
@@ -65,7 +64,7 @@ def test_drafts_listed_only_with_the_flag(tmp_path: Path) -> None:
 
 
 def test_table_shows_date_category_and_title(tmp_path: Path) -> None:
-    write(tmp_path / "notes" / "a.md", "---\ntitle: Hello 世界\ndate: 2019/05/14\n---\n")
+    write_file(tmp_path / "notes" / "a.md", "---\ntitle: Hello 世界\ndate: 2019/05/14\n---\n")
     result = reader_here("list", str(tmp_path))
     assert result.returncode == 0
     first, summary = result.stdout.splitlines()
@@ -82,7 +81,7 @@ def test_usage_errors_exit_2_with_one_line(args: list[str]) -> None:
 
 
 def test_a_file_instead_of_a_folder_is_usage_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "a.md", "x")
+    path = write_file(tmp_path / "a.md", "x")
     result = reader_here("list", str(path))
     assert result.returncode == 2
     assert result.stderr.strip() == f"reader: not a folder: {path}"
@@ -92,13 +91,13 @@ def test_hostile_folder_finishes_lists_everything_exits_0(tmp_path: Path) -> Non
     """Acceptance 5: FIFO, link loop, link out of the root, unreadable file, binary file,
     empty file and a non-UTF-8 name in one folder."""
     root = tmp_path / "lib"
-    write(root / "good.md", "---\ntitle: Good\n---\nbody")
+    write_file(root / "good.md", "---\ntitle: Good\n---\nbody")
     os.mkfifo(root / "fifo.md")
     (root / "loop.md").symlink_to(root / "loop.md")
     (root / "dirloop").symlink_to(root, target_is_directory=True)
-    outside = write(tmp_path / "outside.md", "---\ntitle: Secret\n---\n")
+    outside = write_file(tmp_path / "outside.md", "---\ntitle: Secret\n---\n")
     (root / "escape.md").symlink_to(outside)
-    unreadable = write(root / "locked.md", "---\ntitle: Locked\n---\n")
+    unreadable = write_file(root / "locked.md", "---\ntitle: Locked\n---\n")
     unreadable.chmod(0)
     (root / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (root / "empty.md").write_bytes(b"")

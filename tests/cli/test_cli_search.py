@@ -15,6 +15,7 @@ import pytest
 from reader.core.library import Library
 from reader.core.paths import StorePaths
 from tests.conftest import reader_here
+from tests.factories import write_post
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -53,13 +54,8 @@ def site(tmp_path: Path) -> Path:
     (root / "source" / "_posts").mkdir(parents=True)
     (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
     for name, (title, date, cats, tags, author, body) in POSTS.items():
-        file = root / "source" / "_posts" / name
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(
-            f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {date}\n"
-            f"categories: {cats}\ntags: {tags}\nauthor: {author}\n---\n\n{body}",
-            encoding="utf-8",
-        )
+        extra = f"categories: {cats}\ntags: {tags}\nauthor: {author}\n"
+        write_post(root / "source" / "_posts", name, title, date=date, extra=extra, body=body)
     return root
 
 

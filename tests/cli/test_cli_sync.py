@@ -13,15 +13,13 @@ from reader.core.library import current_posts
 from reader.core.paths import StorePaths
 from reader.core.scan import detect_site
 from tests.conftest import reader_here, run_reader
+from tests.factories import make_posts
 
 
 @pytest.fixture
 def blog(tmp_path: Path) -> Path:
     root = tmp_path / "blog"
-    for n in range(5):
-        path = root / f"Cat{n % 2}" / f"p{n}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"---\ntitle: Post {n}\ndate: 2024-02-0{n + 1}\n---\nBody {n}\n")
+    make_posts(root, 5, rel=lambda n: f"Cat{n % 2}/p{n}.md", date=lambda n: f"2024-02-0{n + 1}")
     return root
 
 

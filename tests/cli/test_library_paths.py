@@ -9,13 +9,7 @@ from pathlib import Path
 from reader.core.library import Library, library_for_file
 from reader.core.paths import StorePaths
 from tests.conftest import reader_here
-
-
-def write_post(root: Path, rel: str, title: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ntitle: {title}\ndate: 2024-01-01\n---\nbody\n", encoding="utf-8")
-    return path
+from tests.factories import write_post
 
 
 def opened(root: Path, paths: StorePaths | None = None) -> str:

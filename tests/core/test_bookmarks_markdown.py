@@ -25,6 +25,7 @@ from reader.cli import main
 from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize, sanitize_line
+from tests.factories import write_post
 
 SPECIAL = "[ ] * _ ` < > | # ! \\ & ~ $ ( ) - + = . : ; ' \" { } % ? @ ^"
 PIECES = [
@@ -116,21 +117,6 @@ def plan(rng: random.Random, count: int) -> list[Planned]:
             )
         )
     return planned
-
-
-def write_posts(root: Path, planned: list[Planned]) -> None:
-    for post in planned:
-        path = root / post.relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        meta = [
-            f"title: {json.dumps(post.title, ensure_ascii=False)}",
-            f"date: {post.date}",
-            f"categories: {json.dumps(post.categories, ensure_ascii=False)}",
-        ]
-        if post.url:
-            meta.append(f"permalink: {json.dumps(post.url, ensure_ascii=False)}")
-        body = f"Intro text.\n\n## {post.heading}\n\nSection text.\n"
-        path.write_text("---\n" + "\n".join(meta) + "\n---\n\n" + body, encoding="utf-8")
 
 
 @dataclass
@@ -245,7 +231,16 @@ def library_state(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
     root, data = base / "blog", base / "data"
     rng = random.Random(20261125)
     planned = plan(rng, 36)
-    write_posts(root, planned)
+    for post in planned:
+        write_post(
+            root,
+            post.relpath,
+            post.title,
+            date=post.date,
+            categories=post.categories,
+            url=post.url,
+            body=f"Intro text.\n\n## {post.heading}\n\nSection text.\n",
+        )
     library = Library.open(root, paths=StorePaths.default(data))
     try:
         for _progress in library.sync():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 from collections.abc import Iterator
@@ -21,42 +20,27 @@ from reader.core.bookmarks_import import (
 )
 from reader.core.export import export_bookmarks
 from reader.core.library import Bookmark, Library
-from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize, sanitize_line
+from tests.factories import BlogPost, open_synced, write_blog
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
+DATE = "2026-01-05 09:00:00"
 POSTS = {
-    "guide/intro.md": ("Intro [draft] *one*", "https://blog.example/intro", "## Setup\n\ntext\n"),
-    "guide/deep/说明 (1).md": ("中文 说明 😀", None, "## 第一节\n\n内容\n\n### Sub `x`\n\nmore\n"),
-    "notes/plain.md": ("Plain | pipes # hash", "https://blog.example/a b/(c)", "body\n"),
-    "notes/other.md": ("Other", None, "body\n"),
+    "guide/intro.md": BlogPost(
+        "Intro [draft] *one*", "## Setup\n\ntext\n", "https://blog.example/intro"
+    ),
+    "guide/deep/说明 (1).md": BlogPost(
+        "中文 说明 😀", "## 第一节\n\n内容\n\n### Sub `x`\n\nmore\n"
+    ),
+    "notes/plain.md": BlogPost("Plain | pipes # hash", "body\n", "https://blog.example/a b/(c)"),
+    "notes/other.md": BlogPost("Other", "body\n"),
 }
-
-
-def write_post(root: Path, relpath: str, title: str, url: str | None, body: str) -> Path:
-    path = root / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    meta = [f"title: {json.dumps(title, ensure_ascii=False)}", "date: 2026-01-05 09:00:00"]
-    if url:
-        meta.append(f"permalink: {json.dumps(url)}")
-    path.write_text("---\n" + "\n".join(meta) + "\n---\n\n" + body, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
 def blog(tmp_path: Path) -> Path:
-    root = tmp_path / "blog"
-    for relpath, (title, url, body) in POSTS.items():
-        write_post(root, relpath, title, url, body)
-    return root
-
-
-def open_synced(root: Path, data: Path) -> Library:
-    library = Library.open(root, paths=StorePaths.default(data))
-    for _progress in library.sync():
-        pass
-    return library
+    return write_blog(tmp_path / "blog", POSTS, date=DATE)
 
 
 @pytest.fixture

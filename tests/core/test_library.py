@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,30 +12,9 @@ from reader.core import convert as convert_module
 from reader.core import library as library_module
 from reader.core.library import Folder, Library, known_libraries, library_for_file
 from reader.core.paths import StorePaths
-from tests.conftest import unprivileged
+from tests.factories import locked_folder, run_python_unprivileged, write_post
 
-
-def write_post(
-    root: Path,
-    rel: str,
-    title: str,
-    *,
-    date: str = "2024-01-02 10:00:00",
-    categories: tuple[str, ...] = (),
-    tags: tuple[str, ...] = (),
-    body: str = "# Heading\n\nHello.\n",
-) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["---", f"title: '{title}'", f"date: {date}"]
-    if categories:
-        lines.append("categories:")
-        lines.extend(f"  - {c}" for c in categories)
-    if tags:
-        lines.append("tags:")
-        lines.extend(f"  - {t}" for t in tags)
-    path.write_text("\n".join([*lines, "---", body]), encoding="utf-8")
-    return path
+BODY = "# Heading\n\nHello.\n"
 
 
 @pytest.fixture
@@ -48,13 +25,27 @@ def site_dir(tmp_path: Path) -> Path:
     (site / "_config.yml").write_text("title: test\n")
     posts = site / "source" / "_posts"
     write_post(
-        posts, "a.md", "Alpha", date="2024-01-01", categories=("Tech", "Python"), tags=("x",)
+        posts,
+        "a.md",
+        "Alpha",
+        date="2024-01-01",
+        categories=("Tech", "Python"),
+        tags=("x",),
+        body=BODY,
     )
-    write_post(posts, "b.md", "Bravo", date="2024-01-02", categories=("Tech", "Rust"))
-    write_post(posts, "c.md", "Charlie", date="2024-01-03", categories=("Tech",), tags=("x", "y"))
-    write_post(posts, "d.md", "Delta", date="2024-01-04", categories=("Life",))
-    write_post(posts, "e.md", "Echo alpha", date="2024-01-05", categories=("Life",))
-    write_post(posts, "f.md", "Foxtrot", date="2024-01-06", categories=("Life",))
+    write_post(posts, "b.md", "Bravo", date="2024-01-02", categories=("Tech", "Rust"), body=BODY)
+    write_post(
+        posts,
+        "c.md",
+        "Charlie",
+        date="2024-01-03",
+        categories=("Tech",),
+        tags=("x", "y"),
+        body=BODY,
+    )
+    write_post(posts, "d.md", "Delta", date="2024-01-04", categories=("Life",), body=BODY)
+    write_post(posts, "e.md", "Echo alpha", date="2024-01-05", categories=("Life",), body=BODY)
+    write_post(posts, "f.md", "Foxtrot", date="2024-01-06", categories=("Life",), body=BODY)
     return site
 
 
@@ -351,16 +342,8 @@ print(library.read_only, library.posts(Folder("unread")).__len__(), library.noti
 def test_read_only_data_dir_library_keeps_working(site_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "ro"
     data.mkdir()
-    data.chmod(0o555)
-    try:
-        result = subprocess.run(
-            unprivileged([sys.executable, "-c", READ_ONLY_PROBE, str(site_dir), str(data)]),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        data.chmod(0o755)
+    with locked_folder(data):
+        result = run_python_unprivileged(READ_ONLY_PROBE, str(site_dir), str(data))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split(" ", 2)[:2] == ["True", "5"]
     assert "state is not being saved" in result.stdout

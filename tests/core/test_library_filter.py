@@ -6,23 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.core.library import Folder, Library
-from reader.core.paths import StorePaths
+from tests.factories import make_posts, open_synced
 
 TITLES = ["SQLite notes", "sqlalchemy tips", "Squid proxy", "Other", "SQL 入门", "数据库 SQL"]
 
 
 def _library(tmp_path: Path) -> Library:
-    posts = tmp_path / "site" / "source" / "_posts"
-    posts.mkdir(parents=True)
-    for number, title in enumerate(TITLES):
-        (posts / f"p{number}.md").write_text(
-            f"---\ntitle: {title}\ndate: 2024-01-0{number + 1} 10:00:00\n---\nText.\n",
-            encoding="utf-8",
-        )
-    library = Library.open(tmp_path / "site", paths=StorePaths.default(tmp_path / "data"))
-    for _ in library.sync():
-        pass
-    return library
+    make_posts(
+        tmp_path / "site" / "source" / "_posts",
+        len(TITLES),
+        title=lambda n: TITLES[n],
+        date=lambda n: f"2024-01-0{n + 1} 10:00:00",
+        body=lambda n: "Text.\n",
+    )
+    return open_synced(tmp_path / "site", tmp_path / "data")
 
 
 def _titles(library: Library, text: str) -> list[str]:

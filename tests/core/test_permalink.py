@@ -86,12 +86,12 @@ def test_a_posts_url_is_built_from_url_and_permalink() -> None:
 from pathlib import Path  # noqa: E402
 
 from reader.core.library import Folder, Library  # noqa: E402
-from reader.core.paths import StorePaths  # noqa: E402
+from tests.factories import open_synced, write_post  # noqa: E402
 
 
 def hexo_site(root: Path, config: str) -> Path:
     posts = root / "source" / "_posts"
-    (posts / "Guide").mkdir(parents=True)
+    posts.mkdir(parents=True)
     (root / "_config.yml").write_text(config, encoding="utf-8")
     for name, date, extra in [
         ("target-post.md", "2023-01-02 10:00:00", ""),
@@ -100,17 +100,8 @@ def hexo_site(root: Path, config: str) -> Path:
         ("linked.md", "2023-03-04 10:00:00", "link: https://elsewhere.example/x\n"),
         ("中文.md", "2023-04-05 10:00:00", ""),
     ]:
-        (posts / name).write_text(
-            f"---\ntitle: {name}\ndate: {date}\n{extra}---\nText\n", encoding="utf-8"
-        )
+        write_post(posts, name, name, date=date, extra=extra, body="Text\n")
     return root
-
-
-def opened(site: Path, data: Path) -> Library:
-    library = Library.open(site, paths=StorePaths.default(data))
-    for _ in library.sync():
-        pass
-    return library
 
 
 def assert_indexed(library: Library, statements: list[str]) -> None:
@@ -124,7 +115,7 @@ def assert_indexed(library: Library, statements: list[str]) -> None:
 
 def test_links_to_the_sites_own_posts_are_found_with_indexed_queries(tmp_path: Path) -> None:
     site = hexo_site(tmp_path / "site", "title: t\nurl: https://blog.example.com\n")
-    library = opened(site, tmp_path / "data")
+    library = open_synced(site, tmp_path / "data")
     statements: list[str] = []
     library._readers.set_trace_callback(statements.append)
     try:
@@ -146,7 +137,7 @@ def test_links_to_the_sites_own_posts_are_found_with_indexed_queries(tmp_path: P
 
 def test_y_builds_the_source_url_from_url_and_permalink(tmp_path: Path) -> None:
     config = "url: 'https://blog.example.com/notes/'\npermalink: posts/:title.html\n"
-    library = opened(hexo_site(tmp_path / "site", config), tmp_path / "data")
+    library = open_synced(hexo_site(tmp_path / "site", config), tmp_path / "data")
     rows = {row.path: row for row in library.posts(Folder("all")).rows(0, 10)}
     assert library.source_url(rows["Guide/nested.md"]) == (
         "https://blog.example.com/notes/posts/Guide/nested.html"
@@ -158,7 +149,7 @@ def test_y_builds_the_source_url_from_url_and_permalink(tmp_path: Path) -> None:
 
 def test_an_unknown_permalink_pattern_keeps_todays_behaviour(tmp_path: Path) -> None:
     config = "url: https://blog.example.com\npermalink: :year/:custom_token/\n"
-    library = opened(hexo_site(tmp_path / "site", config), tmp_path / "data")
+    library = open_synced(hexo_site(tmp_path / "site", config), tmp_path / "data")
     rows = {row.path: row for row in library.posts(Folder("all")).rows(0, 10)}
     assert library.source_url(rows["target-post.md"]) is None
     assert library.post_for_link("/2023/target-post/") is None
@@ -167,7 +158,7 @@ def test_an_unknown_permalink_pattern_keeps_todays_behaviour(tmp_path: Path) -> 
 
 def test_the_index_has_no_table_scan_for_a_path_lookup(tmp_path: Path) -> None:
     config = "url: https://b.example\npermalink: :title/\n"
-    library = opened(hexo_site(tmp_path / "site", config), tmp_path / "data")
+    library = open_synced(hexo_site(tmp_path / "site", config), tmp_path / "data")
     statements: list[str] = []
     library._readers.set_trace_callback(statements.append)
     assert library.post_for_link("/Guide/nested/") == ("Guide/nested.md", None)
@@ -175,7 +166,7 @@ def test_the_index_has_no_table_scan_for_a_path_lookup(tmp_path: Path) -> None:
     assert_indexed(library, statements)
     config = "url: https://b.example\npermalink: :category/:post_title/\n"
     library.close()
-    library = opened(hexo_site(tmp_path / "site2", config), tmp_path / "data2")
+    library = open_synced(hexo_site(tmp_path / "site2", config), tmp_path / "data2")
     library._readers.set_trace_callback(statements.append)
     assert library.post_for_link("/x/linked.md/") == ("linked.md", None)
     library._readers.set_trace_callback(None)
@@ -184,7 +175,7 @@ def test_the_index_has_no_table_scan_for_a_path_lookup(tmp_path: Path) -> None:
 
 
 def test_post_link_slugs_are_found_without_reading_every_post(tmp_path: Path) -> None:
-    library = opened(hexo_site(tmp_path / "site", "title: t\n"), tmp_path / "data")
+    library = open_synced(hexo_site(tmp_path / "site", "title: t\n"), tmp_path / "data")
     statements: list[str] = []
     library._readers.set_trace_callback(statements.append)
     assert library.post_for_slug("Guide/nested") == "Guide/nested.md"

@@ -19,12 +19,7 @@ from reader.core.scan import (
     post_file_path,
     scan,
 )
-
-
-def write(path: Path, text: str = "---\ntitle: x\n---\nbody\n") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.factories import write_file
 
 
 def refs(site: Site) -> dict[str, FileRef]:
@@ -32,7 +27,7 @@ def refs(site: Site) -> dict[str, FileRef]:
 
 
 def test_hexo_site_root_and_posts_root_are_one_library(tmp_path: Path) -> None:
-    write(tmp_path / "source" / "_posts" / "a.md")
+    write_file(tmp_path / "source" / "_posts" / "a.md")
     (tmp_path / "_config.yml").write_text("title: t\ntimezone: 'Asia/Tokyo' # zone\n")
     by_root = detect_site(tmp_path)
     by_posts = detect_site(tmp_path / "source" / "_posts")
@@ -45,15 +40,15 @@ def test_hexo_site_root_and_posts_root_are_one_library(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["''", "", "Not/AZone", '""'])
 def test_hexo_empty_or_unknown_timezone_means_utc(tmp_path: Path, value: str) -> None:
-    write(tmp_path / "source" / "_posts" / "a.md")
+    write_file(tmp_path / "source" / "_posts" / "a.md")
     (tmp_path / "_config.yml").write_text(f"timezone: {value}\n")
     assert detect_site(tmp_path).timezone is None
 
 
 def test_jekyll_hugo_and_folder_detection(tmp_path: Path) -> None:
-    write(tmp_path / "j" / "_posts" / "2020-01-01-a.markdown")
-    write(tmp_path / "h" / "content" / "blog" / "a.md")
-    write(tmp_path / "f" / "notes" / "a.md")
+    write_file(tmp_path / "j" / "_posts" / "2020-01-01-a.markdown")
+    write_file(tmp_path / "h" / "content" / "blog" / "a.md")
+    write_file(tmp_path / "f" / "notes" / "a.md")
     assert detect_site(tmp_path / "j").kind == "jekyll"
     assert detect_site(tmp_path / "j" / "_posts").kind == "jekyll"
     assert detect_site(tmp_path / "h").kind == "hugo"
@@ -65,8 +60,8 @@ def test_jekyll_hugo_and_folder_detection(tmp_path: Path) -> None:
 
 
 def test_drafts_only_when_asked(tmp_path: Path) -> None:
-    write(tmp_path / "source" / "_posts" / "a.md")
-    write(tmp_path / "source" / "_drafts" / "wip.md")
+    write_file(tmp_path / "source" / "_posts" / "a.md")
+    write_file(tmp_path / "source" / "_drafts" / "wip.md")
     assert set(refs(detect_site(tmp_path))) == {"a.md"}
     site = detect_site(tmp_path, drafts=True)
     found = refs(site)
@@ -80,17 +75,17 @@ def test_drafts_only_when_asked(tmp_path: Path) -> None:
 def test_missing_or_not_a_folder(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match="no such folder"):
         detect_site(tmp_path / "nope")
-    write(tmp_path / "file.md")
+    write_file(tmp_path / "file.md")
     with pytest.raises(SiteError, match="not a folder"):
         detect_site(tmp_path / "file.md")
 
 
 def test_post_names_hidden_files_and_skipped_folders(tmp_path: Path) -> None:
     for name in ["a.md", "b.MARKDOWN", "c.mdown", "d.mkd", "e.html", "f.htm", ".md", "g.txt"]:
-        write(tmp_path / name)
+        write_file(tmp_path / name)
     for folder in [".git", "node_modules", "public", "themes", "scaffolds", ".hidden"]:
-        write(tmp_path / folder / "x.md")
-    write(tmp_path / "bundle" / "post" / "index.md")
+        write_file(tmp_path / folder / "x.md")
+    write_file(tmp_path / "bundle" / "post" / "index.md")
     found = set(refs(detect_site(tmp_path)))
     assert found == {
         "a.md",
@@ -105,7 +100,7 @@ def test_post_names_hidden_files_and_skipped_folders(tmp_path: Path) -> None:
 
 
 def test_size_and_mtime(tmp_path: Path) -> None:
-    path = write(tmp_path / "a.md", "12345")
+    path = write_file(tmp_path / "a.md", "12345")
     os.utime(path, ns=(1_000_000_000, 2_000_000_000))
     (ref,) = scan(detect_site(tmp_path))
     assert (ref.size, ref.mtime_ns, ref.error) == (5, 2_000_000_000, None)
@@ -113,9 +108,9 @@ def test_size_and_mtime(tmp_path: Path) -> None:
 
 def test_fifo_links_and_loops_are_reported_not_followed(tmp_path: Path) -> None:
     root = tmp_path / "lib"
-    write(root / "ok.md")
+    write_file(root / "ok.md")
     os.mkfifo(root / "pipe.md")
-    outside = write(tmp_path / "outside" / "secret.md")
+    outside = write_file(tmp_path / "outside" / "secret.md")
     (root / "out.md").symlink_to(outside)
     (root / "outdir").symlink_to(outside.parent, target_is_directory=True)
     (root / "loop.md").symlink_to(root / "loop.md")

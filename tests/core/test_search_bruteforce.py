@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from reader.core.library import Library
-from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
 from reader.core.search import IndexEntry, SearchIndex, fold, plain_text
 from reader.core.search_query import parse_query
 from reader.core.search_text import clean
+from tests.factories import open_synced, write_post
 
 # Few distinct characters, so 1-, 2- and 3-character substrings recur across posts.
 CHINESE = "上市融资公司猫的是人工智能新一轮"
@@ -259,18 +259,14 @@ def _write_site(root: Path) -> Path:
     (root / "_config.yml").parent.mkdir(parents=True, exist_ok=True)
     (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
     for name, (title, body) in FILES.items():
-        file = root / "source" / "_posts" / name
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(
-            f'---\ntitle: "{title}"\ndate: 2024-01-02 03:04:05\n---\n\n{body}\n', encoding="utf-8"
+        write_post(
+            root / "source" / "_posts", name, title, date="2024-01-02 03:04:05", body=f"{body}\n"
         )
     return root
 
 
 def _open(site: Path, data: Path) -> Library:
-    library = Library.open(site, paths=StorePaths.default(data))
-    for _ in library.sync():
-        pass
+    library = open_synced(site, data)
     progress = list(library.update_search())
     assert progress[-1].finished
     return library

@@ -12,17 +12,7 @@ import pytest
 
 from reader.core import sync as sync_module
 from reader.core.library import MISSING, Folder, Library
-
-
-def write_post(
-    root: Path, rel: str, title: str, date: str, extra: str = "", body: str = ""
-) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"---\ntitle: '{title}'\ndate: {date}\n{extra}---\n{body or title}\n", encoding="utf-8"
-    )
-    return path
+from tests.factories import write_post
 
 
 def synced(root: Path) -> Library:
@@ -49,13 +39,20 @@ def test_rename_with_new_title_keeps_state_by_front_matter_identity(
     tmp_path: Path, key: str
 ) -> None:
     root = tmp_path / "posts"
-    write_post(root, "other.md", "Other", "2024-03-01", f"{key}: other-value\n")
-    write_post(root, "old/name.md", "Old title", "2024-01-01", f"{key}: the-value\n")
+    write_post(root, "other.md", "Other", date="2024-03-01", extra=f"{key}: other-value\n")
+    write_post(root, "old/name.md", "Old title", date="2024-01-01", extra=f"{key}: the-value\n")
     library = synced(root)
     give_state(library, "old/name.md")
     (root / "old/name.md").unlink()
     # new path, new title, new date, new body: only the identity key still matches
-    write_post(root, "new/place.md", "New title", "2025-05-05", f"{key}: the-value\n", "changed")
+    write_post(
+        root,
+        "new/place.md",
+        "New title",
+        date="2025-05-05",
+        extra=f"{key}: the-value\n",
+        body="changed\n",
+    )
     final = list(library.sync())[-1]
     assert (final.new, final.removed, final.relinked) == (1, 1, 1)
     assert state_of(library, "new/place.md") == (True, "note on old/name.md", 33)
@@ -66,8 +63,8 @@ def test_rename_with_new_title_keeps_state_by_front_matter_identity(
 
 def test_rename_keeps_state_by_title_and_date(tmp_path: Path) -> None:
     root = tmp_path / "posts"
-    write_post(root, "a.md", "Same title", "2024-01-01 10:00:00", body="old body")
-    write_post(root, "b.md", "Same title", "2024-01-02 10:00:00")  # same title, other date
+    write_post(root, "a.md", "Same title", date="2024-01-01 10:00:00", body="old body\n")
+    write_post(root, "b.md", "Same title", date="2024-01-02 10:00:00")  # same title, other date
     library = synced(root)
     give_state(library, "a.md")
     (root / "moved").mkdir()
@@ -81,12 +78,12 @@ def test_rename_keeps_state_by_title_and_date(tmp_path: Path) -> None:
 
 def test_different_identity_is_not_relinked(tmp_path: Path) -> None:
     root = tmp_path / "posts"
-    write_post(root, "a.md", "Title", "2024-01-01", "id: 1\n")
+    write_post(root, "a.md", "Title", date="2024-01-01", extra="id: 1\n")
     library = synced(root)
     give_state(library, "a.md")
     (root / "a.md").unlink()
     # same id value under another key, other title: not the same post
-    write_post(root, "b.md", "Another", "2024-01-01", "url: 1\n")
+    write_post(root, "b.md", "Another", date="2024-01-01", extra="url: 1\n")
     final = list(library.sync())[-1]
     assert final.relinked == 0
     assert state_of(library, "b.md") == (False, None, 0)
@@ -97,12 +94,12 @@ def test_different_identity_is_not_relinked(tmp_path: Path) -> None:
 
 def test_state_is_not_moved_onto_a_post_that_has_its_own(tmp_path: Path) -> None:
     root = tmp_path / "posts"
-    write_post(root, "a.md", "Twin", "2024-01-01")
+    write_post(root, "a.md", "Twin", date="2024-01-01")
     library = synced(root)
     give_state(library, "a.md")
     library.save_position("b.md", 5)  # b.md has a position of its own (from another session)
     (root / "a.md").unlink()
-    write_post(root, "b.md", "Twin", "2024-01-01")
+    write_post(root, "b.md", "Twin", date="2024-01-01")
     assert list(library.sync())[-1].relinked == 1
     read, note, position = state_of(library, "b.md")
     assert position == 5  # its own, not a.md's 33
@@ -112,8 +109,8 @@ def test_state_is_not_moved_onto_a_post_that_has_its_own(tmp_path: Path) -> None
 
 def test_rename_of_a_post_with_no_state_changes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "posts"
-    write_post(root, "a.md", "Plain", "2024-01-01")
-    write_post(root, "z.md", "Read one", "2024-01-02")
+    write_post(root, "a.md", "Plain", date="2024-01-01")
+    write_post(root, "z.md", "Read one", date="2024-01-02")
     library = synced(root)
     library.mark_read("z.md")
     (root / "a.md").rename(root / "b.md")
@@ -125,8 +122,8 @@ def test_rename_of_a_post_with_no_state_changes_nothing(tmp_path: Path) -> None:
 
 def test_vanished_post_keeps_bookmark_as_missing_and_comes_back(tmp_path: Path) -> None:
     root = tmp_path / "posts"
-    path = write_post(root, "gone.md", "Gone soon", "2024-01-01", "categories: [A, B]\n")
-    write_post(root, "stay.md", "Stays", "2024-01-02")
+    path = write_post(root, "gone.md", "Gone soon", date="2024-01-01", categories=("A", "B"))
+    write_post(root, "stay.md", "Stays", date="2024-01-02")
     library = synced(root)
     library.add_bookmark("gone.md", note="keep me")
     text = path.read_text()
@@ -159,14 +156,14 @@ def test_rename_seen_by_a_cancelled_sync_is_relinked_by_the_next(
     vanished one; the next (complete) sync still pairs them."""
     root = tmp_path / "posts"
     for n in range(30):
-        write_post(root, f"bulk/p{n:04d}.md", f"Bulk {n}", "2020-01-01")
-    write_post(root, "a.md", "Renamed later", "2024-01-01", "permalink: /a/\n")
+        write_post(root, f"bulk/p{n:04d}.md", f"Bulk {n}", date="2020-01-01")
+    write_post(root, "a.md", "Renamed later", date="2024-01-01", url="/a/")
     library = synced(root)
     give_state(library, "a.md")
     (root / "a.md").unlink()
-    write_post(root, "aa/b.md", "Renamed later", "2024-01-01", "permalink: /a/\n")
+    write_post(root, "aa/b.md", "Renamed later", date="2024-01-01", url="/a/")
     for n in range(30):
-        write_post(root, f"bulk/p{n:04d}.md", f"Bulk {n} changed", "2020-01-01")
+        write_post(root, f"bulk/p{n:04d}.md", f"Bulk {n} changed", date="2020-01-01")
     monkeypatch.setattr(sync_module, "BATCH", 1)  # commit (and report) file by file
     cancel = threading.Event()
     events = []

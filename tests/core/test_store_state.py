@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from reader.core.paths import StorePaths
 from reader.core.store.migrations import STATE_VERSION
 from reader.core.store.state import PostInfo, StateStore, known_roots
-from tests.conftest import unprivileged
+from tests.factories import locked_folder, run_python_unprivileged
 
 INFO = PostInfo("A title", "https://example.org/a", 1_700_000_000.0, "Ann", (("Cat", "Sub"),))
 
@@ -235,16 +233,8 @@ def test_read_only_data_dir_keeps_working(tmp_path: Path) -> None:
     store = StateStore.open(StorePaths.default(data))
     store.set_read(store.library_id("/lib"), [("old.md", None)], True, "m")
     store.close()
-    data.chmod(0o555)
-    try:
-        result = subprocess.run(
-            unprivileged([sys.executable, "-c", READ_ONLY_PROBE, str(data)]),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        data.chmod(0o755)
+    with locked_folder(data):
+        result = run_python_unprivileged(READ_ONLY_PROBE, str(data))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True ['new.md', 'old.md'] ['state is not being saved")
     again = StateStore.open(StorePaths.default(data))
@@ -254,15 +244,7 @@ def test_read_only_data_dir_keeps_working(tmp_path: Path) -> None:
 def test_missing_unwritable_data_dir_keeps_working(tmp_path: Path) -> None:
     parent = tmp_path / "locked"
     parent.mkdir()
-    parent.chmod(0o555)
-    try:
-        result = subprocess.run(
-            unprivileged([sys.executable, "-c", READ_ONLY_PROBE, str(parent / "data")]),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        parent.chmod(0o755)
+    with locked_folder(parent):
+        result = run_python_unprivileged(READ_ONLY_PROBE, str(parent / "data"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True ['new.md'] ['state is not being saved: cannot write")

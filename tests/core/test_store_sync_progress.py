@@ -16,17 +16,18 @@ import pytest
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.core.sync import BATCH
+from tests.factories import make_posts
 
 
-def make_posts(root: Path, count: int, prefix: str = "p") -> None:
-    for n in range(count):
-        folder = root / f"d{n % 5}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{prefix}{n:05d}.md").write_text(
-            f"---\ntitle: '{prefix} {n}'\ndate: 2024-01-01\ncategories: [C{n % 3}]\n---\n"
-            f"Body {n}\n",
-            encoding="utf-8",
-        )
+def posts_in_folders(root: Path, count: int, prefix: str = "p") -> None:
+    """`count` posts spread over five folders, three categories."""
+    make_posts(
+        root,
+        count,
+        rel=lambda n: f"d{n % 5}/{prefix}{n:05d}.md",
+        title=lambda n: f"{prefix} {n}",
+        categories=lambda n: [f"C{n % 3}"],
+    )
 
 
 def indexed_count(index: Path) -> int:
@@ -40,7 +41,7 @@ def indexed_count(index: Path) -> int:
 def test_progress_events_of_a_cold_sync_and_a_resync(tmp_path: Path) -> None:
     root = tmp_path / "posts"
     total = BATCH * 2 + 10
-    make_posts(root, total)
+    posts_in_folders(root, total)
     os.mkfifo(root / "broken.md")  # one file that cannot be parsed
     library = Library.open(root)
     events = list(library.sync())
@@ -52,7 +53,7 @@ def test_progress_events_of_a_cold_sync_and_a_resync(tmp_path: Path) -> None:
     assert [e.done for e in events] == [False] * (len(events) - 1) + [True]
     assert (events[-1].new, events[-1].errors, events[-1].unchanged) == (total + 1, 1, 0)
 
-    make_posts(root, 3, prefix="q")
+    posts_in_folders(root, 3, prefix="q")
     (root / "d0" / "p00000.md").unlink()
     events = list(library.sync())
     last = events[-1]
@@ -65,7 +66,7 @@ def test_progress_events_of_a_cold_sync_and_a_resync(tmp_path: Path) -> None:
 def test_cancel_from_another_thread_stops_and_keeps_what_was_committed(tmp_path: Path) -> None:
     root = tmp_path / "posts"
     total = BATCH * 4
-    make_posts(root, total)
+    posts_in_folders(root, total)
     library = Library.open(root)
     cancel = threading.Event()
     events = []
@@ -108,7 +109,7 @@ for event in library.sync():
 def test_killed_cold_sync_resumes_where_it_stopped(tmp_path: Path) -> None:
     root, data = tmp_path / "posts", tmp_path / "data"
     total = BATCH * 6
-    make_posts(root, total)
+    posts_in_folders(root, total)
     child = subprocess.Popen(
         [sys.executable, "-c", SYNC_CHILD, str(root), str(data)],
         stdout=subprocess.PIPE,
@@ -140,7 +141,7 @@ def test_a_cold_sync_reports_the_files_counted_and_a_bar_that_is_not_full_at_onc
     """Issue 12.7: on a cold sync the total was the count seen so far (the bar always full)."""
     root = tmp_path / "posts"
     files = BATCH * 2 + 10
-    make_posts(root, files)
+    posts_in_folders(root, files)
     library = Library.open(root)
     events = list(library.sync())
     library.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_posts
+
 pytestmark = pytest.mark.slow
 
 PROBE = """
@@ -36,13 +38,13 @@ POSTS = 300
 
 
 def _site(root: Path) -> Path:
-    posts = root / "source" / "_posts"
-    posts.mkdir(parents=True)
-    for i in range(POSTS):
-        (posts / f"p{i:04}.md").write_text(
-            f"---\ntitle: Post {i}\ndate: 2021-02-{i % 28 + 1:02}\n---\nbody {i}\n",
-            encoding="utf-8",
-        )
+    make_posts(
+        root / "source" / "_posts",
+        POSTS,
+        rel=lambda i: f"p{i:04}.md",
+        date=lambda i: f"2021-02-{i % 28 + 1:02}",
+        body=lambda i: f"body {i}\n",
+    )
     return root
 
 

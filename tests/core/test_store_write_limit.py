@@ -17,6 +17,7 @@ import pytest
 
 from reader.core.library import Library
 from reader.core.paths import StorePaths
+from tests.factories import make_posts
 
 pytestmark = pytest.mark.slow
 
@@ -54,15 +55,15 @@ def _limit(size: int) -> Callable[[], None]:
 
 
 def _site(root: Path, count: int) -> Path:
-    posts = root / "source" / "_posts"
-    posts.mkdir(parents=True)
     filler = " ".join(f"word{i}" for i in range(300))
-    for i in range(count):
-        (posts / f"post-{i:03}.md").write_text(
-            f"---\ntitle: Post {i}\ndate: 2020-01-{i % 28 + 1:02}\ncategories: [C{i % 5}]\n---\n"
-            f"needle {filler}\n",
-            encoding="utf-8",
-        )
+    make_posts(
+        root / "source" / "_posts",
+        count,
+        rel=lambda i: f"post-{i:03}.md",
+        date=lambda i: f"2020-01-{i % 28 + 1:02}",
+        categories=lambda i: [f"C{i % 5}"],
+        body=lambda i: f"needle {filler}\n",
+    )
     return root
 
 

@@ -13,21 +13,7 @@ from reader.core.scan import Site, detect_site
 from reader.core.store.index import IndexStore, stored_files
 from reader.core.store.state import StateStore
 from reader.core.sync import BATCH, SyncProgress, sync_index
-
-
-def write_post(
-    root: Path,
-    rel: str,
-    title: str,
-    *,
-    date: str = "2024-01-02 10:00:00",
-    extra: str = "",
-    body: str = "Hello.\n",
-) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ntitle: '{title}'\ndate: {date}\n{extra}---\n{body}", encoding="utf-8")
-    return path
+from tests.factories import write_post
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 import pytest
 from markdown_it import MarkdownIt
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label
 
 from reader.app import ReaderApp
@@ -24,13 +25,14 @@ from reader.core.library import Folder
 from reader.screens.export_dialog import ExportDialog
 from reader.screens.main import MainScreen
 from reader.screens.note_dialog import NoteDialog
-from reader.widgets.folder_tree import FolderTree
+from tests.factories import notifications
 from tests.ui_helpers import (
     PostSpec,
     async_test,
     main_screen,
     make_site,
     running_app,
+    select_folder,
     settle,
     type_text,
 )
@@ -92,10 +94,6 @@ async def note_dialog(app: ReaderApp, pilot: object, key: str) -> NoteDialog:
     dialog = app.screen
     assert isinstance(dialog, NoteDialog), f"{key} opened {dialog!r}"
     return dialog
-
-
-def notifications(app: ReaderApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def list_lines(screen: MainScreen) -> list[str]:
@@ -183,15 +181,20 @@ async def test_B_without_a_bookmark_opens_nothing(site: Path, tmp_path: Path) ->
 # -- the Bookmarked folder ------------------------------------------------------------------
 
 
+async def both_bookmarked(app: ReaderApp, pilot: Pilot[int]) -> MainScreen:
+    """Bookmark the newer post first, the older one last; show the Bookmarked folder."""
+    app.library.add_bookmark("new.md", note="note on new", created=EARLIER)
+    app.library.add_bookmark("old.md", note="note on old", created=LATER)
+    screen = main_screen(app)
+    await select_folder(pilot, screen, Folder("bookmarked"))
+    return screen
+
+
 @async_test
 async def test_bookmarked_folder_lists_every_bookmarked_post(site: Path, tmp_path: Path) -> None:
     async with running_app(site, tmp_path / "data") as (app, pilot):
         # The newer post is bookmarked first, the older post last.
-        app.library.add_bookmark("new.md", note="note on new", created=EARLIER)
-        app.library.add_bookmark("old.md", note="note on old", created=LATER)
-        screen = main_screen(app)
-        screen.query_one(FolderTree).select_folder(Folder("bookmarked"))
-        await pilot.pause()
+        screen = await both_bookmarked(app, pilot)
         rows = [screen.posts.row(i) for i in range(len(screen.posts))]
         assert {(r.path, r.note, r.bookmarked) for r in rows if r} == {
             ("new.md", "note on new", True),
@@ -210,11 +213,7 @@ async def test_bookmarked_folder_is_newest_bookmark_first_with_notes(
     async with running_app(site, tmp_path / "data") as (app, pilot):
         # The newer post is bookmarked first, the older post last: newest bookmark first
         # means the old post leads the folder.
-        app.library.add_bookmark("new.md", note="note on new", created=EARLIER)
-        app.library.add_bookmark("old.md", note="note on old", created=LATER)
-        screen = main_screen(app)
-        screen.query_one(FolderTree).select_folder(Folder("bookmarked"))
-        await pilot.pause()
+        screen = await both_bookmarked(app, pilot)
         lines = list_lines(screen)
         assert len(lines) == 2
         assert "Old [b]post[/b]" in lines[0] and "New post" in lines[1]
@@ -247,8 +246,7 @@ async def test_remove_asks_nothing_and_u_undoes(site: Path, tmp_path: Path) -> N
         assert marks(app) == [("new.md", None, None, "keep me")]
         assert any(n.startswith("Undone") for n in notifications(app))
         screen = main_screen(app)
-        screen.query_one(FolderTree).select_folder(Folder("bookmarked"))
-        await pilot.pause()
+        await select_folder(pilot, screen, Folder("bookmarked"))
         assert [r.path for i in range(len(screen.posts)) if (r := screen.posts.row(i))] == [
             "new.md"
         ]

@@ -17,10 +17,10 @@ from textual.message import Message
 from textual.pilot import Pilot
 
 from reader.core.library import Folder, Library
-from reader.core.paths import StorePaths
 from reader.screens.article_dialogs import open_dialog
 from reader.widgets.article_messages import Rendered
 from reader.widgets.article_view import ArticleView
+from tests.factories import open_synced, write_post
 from tests.ui_helpers import idle
 
 STYLES = Path(__file__).resolve().parents[2] / "styles" / "article.tcss"
@@ -61,30 +61,29 @@ LONG_BODY = (
 CJK_BODY = "中文段落测试，每个字占两个单元格，不能丢字也不能越界。" * 30 + "\n"
 
 
-def write_post(folder: Path, name: str, title: str, body: str, extra: str = "") -> None:
-    title_yaml = '"' + title.replace("\\", "\\\\").replace('"', '\\"').replace("\x1b", "\\e")
-    title_yaml = title_yaml.replace("\x07", "\\a") + '"'
-    (folder / name).write_text(
-        f"---\ntitle: {title_yaml}\ndate: 2024-03-05 10:30:00\n{extra}---\n\n{body}",
-        encoding="utf-8",
-    )
+DATE = "2024-03-05 10:30:00"
 
 
 def make_site(root: Path) -> Path:
-    """A Hexo site: a long post with headings and links, a short one, a Chinese one."""
+    """A Hexo site: a long post with headings and links, a short one, a Chinese one; and a
+    post outside the site, for the link that must not leave it."""
     posts = root / "site" / "source" / "_posts"
-    posts.mkdir(parents=True)
+    (root / "site" / "_config.yml").parent.mkdir(parents=True)
     (root / "site" / "_config.yml").write_text("title: t\n", encoding="utf-8")
     (root / "outside.md").write_text("---\ntitle: outside\n---\nsecret\n", encoding="utf-8")
     write_post(
         posts,
         "long.md",
         HOSTILE_TITLE,
-        LONG_BODY,
-        "author: Ann Author\ncategories: [Tech, Python]\nlink: https://example.org/long\n",
+        date=DATE,
+        body=LONG_BODY,
+        categories=("Tech", "Python"),
+        extra="author: Ann Author\nlink: https://example.org/long\n",
     )
-    write_post(posts, "other.md", "The other post", "# Other\n\nShort.\n")
-    write_post(posts, "cjk.md", "中文文章", "# 标题\n\n" + CJK_BODY, "categories: [生活]\n")
+    write_post(posts, "other.md", "The other post", date=DATE, body="# Other\n\nShort.\n")
+    write_post(
+        posts, "cjk.md", "中文文章", date=DATE, body="# 标题\n\n" + CJK_BODY, categories=("生活",)
+    )
     return root / "site"
 
 
@@ -128,13 +127,6 @@ class Host(App[None]):
         open_dialog(self, message)  # as the main screen does
 
 
-def open_library(site: Path, data: Path) -> Library:
-    library = Library.open(site, paths=StorePaths.default(data))
-    for _ in library.sync():
-        pass
-    return library
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return make_site(tmp_path)
@@ -149,7 +141,7 @@ async def hosted(
     config: HostConfig | None = None,
     message_hook: Callable[[Message], None] | None = None,
 ) -> AsyncIterator[tuple[Host, Pilot[None], ArticleView]]:
-    library = open_library(site, data)
+    library = open_synced(site, data)
     app = Host(library, config or HostConfig())
     try:
         async with app.run_test(size=size, message_hook=message_hook) as pilot:
@@ -347,7 +339,13 @@ async def test_a_small_post_shows_at_once_and_a_changed_one_is_converted_again(
         assert view.rendering_complete and "tail paragraph 7" in all_text(view)
         await show(pilot, view, "other.md")
         assert "Short." in all_text(view)
-        write_post(site / "source" / "_posts", "other.md", "Other", "# Other\n\nRewritten.\n")
+        write_post(
+            site / "source" / "_posts",
+            "other.md",
+            "Other",
+            date=DATE,
+            body="# Other\n\nRewritten.\n",
+        )
         await show(pilot, view, "long.md")
         await show(pilot, view, "other.md")
         assert "Rewritten." in all_text(view) and "Short." not in all_text(view)
@@ -357,7 +355,7 @@ async def test_a_small_post_shows_at_once_and_a_changed_one_is_converted_again(
 async def test_a_big_post_opened_right_after_a_small_one_is_the_one_marked_read(
     site: Path, tmp_path: Path
 ) -> None:
-    write_post(site / "source" / "_posts", "big.md", "Big", _paragraphs("big", 300))
+    write_post(site / "source" / "_posts", "big.md", "Big", date=DATE, body=_paragraphs("big", 300))
     async with hosted(site, tmp_path / "data") as (app, pilot, view):
         view.show("long.md")  # on screen at once; its read mark waits for the paint
         view.show("big.md")  # loads in a worker
@@ -391,7 +389,7 @@ async def test_a_long_post_shows_its_first_screen_before_the_rest(
 ) -> None:
     posts = site / "source" / "_posts"
     body = "".join(f"## Part {i}\n\n" + _paragraphs(f"p{i}", 6) for i in range(300))
-    write_post(posts, "huge.md", "Huge", body)
+    write_post(posts, "huge.md", "Huge", date=DATE, body=body)
     chunks: list[tuple[bool, int]] = []
 
     def hook(message: Message) -> None:
@@ -460,7 +458,7 @@ async def test_g_while_a_long_post_renders_goes_to_its_real_end(
 
     posts = site / "source" / "_posts"
     body = "".join(f"## Part {i}\n\n" + _paragraphs(f"p{i}", 6) for i in range(100))
-    write_post(posts, "huge.md", "Huge", body)
+    write_post(posts, "huge.md", "Huge", date=DATE, body=body)
     gate = threading.Event()
     calls = 0
     real = article_render.render_block

@@ -18,6 +18,7 @@ from tests.ui_helpers import (
     make_site,
     open_library,
     running_app,
+    running_main,
     screen_lines,
     settle,
     site_and_data,
@@ -48,11 +49,7 @@ async def wait_preview(app: object, pilot: object) -> None:
 
 @async_test
 async def test_a_wide_screen_previews_the_post_under_the_cursor_unread(tmp_path: Path) -> None:
-    async with running_app(*site_and_data(tmp_path), size=(120, 30)) as (
-        app,
-        pilot,
-    ):
-        screen = main_screen(app)
+    async with running_main(*site_and_data(tmp_path), size=(120, 30)) as (app, pilot, screen):
         await wait_preview(app, pilot)
         first = screen.posts.current
         assert first is not None and screen.article.path == first.path
@@ -72,12 +69,8 @@ async def test_a_wide_screen_previews_the_post_under_the_cursor_unread(tmp_path:
 
 @async_test
 async def test_a_narrow_screen_previews_only_once_widened(tmp_path: Path) -> None:
-    async with running_app(*site_and_data(tmp_path), size=(80, 24)) as (
-        app,
-        pilot,
-    ):
+    async with running_main(*site_and_data(tmp_path), size=(80, 24)) as (app, pilot, screen):
         await wait_preview(app, pilot)
-        screen = main_screen(app)
         assert screen.article.path is None
         await pilot.resize_terminal(120, 30)  # the reading pane appears: it shows the post
         await wait_preview(app, pilot)
@@ -87,11 +80,7 @@ async def test_a_narrow_screen_previews_only_once_widened(tmp_path: Path) -> Non
 
 @async_test
 async def test_focusing_a_preview_opens_it(tmp_path: Path) -> None:
-    async with running_app(*site_and_data(tmp_path), size=(120, 30)) as (
-        app,
-        pilot,
-    ):
-        screen = main_screen(app)
+    async with running_main(*site_and_data(tmp_path), size=(120, 30)) as (app, pilot, screen):
         await wait_preview(app, pilot)
         shown = screen.article.path
         assert shown is not None

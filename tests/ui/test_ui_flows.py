@@ -25,7 +25,9 @@ from tests.ui_helpers import (
     main_screen,
     make_site,
     running_app,
+    running_main,
     screen_lines,
+    select_folder,
     settle,
 )
 
@@ -62,11 +64,9 @@ def write_config(text: str) -> StorePaths:
 async def test_next_unread_finishes_the_folder_then_goes_across_folders(
     site: Path, data_dir: Path
 ) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         tech = Folder("category", ("Tech",))
-        screen.query_one(FolderTree).select_folder(tech)
-        await pilot.pause()
+        await select_folder(pilot, screen, tech)
         assert screen.folder == tech
         opened = []
         for _ in range(2):
@@ -94,10 +94,8 @@ async def test_next_unread_finishes_the_folder_then_goes_across_folders(
 
 @async_test
 async def test_previous_unread_goes_up_the_folder(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
-        screen.query_one(FolderTree).select_folder(Folder("category", ("Tech",)))
-        await pilot.pause()
+    async with running_main(site, data_dir) as (app, pilot, screen):
+        await select_folder(pilot, screen, Folder("category", ("Tech",)))
         await pilot.press("j", "enter")
         await settle(app, pilot)
         assert screen.article.path == "a2.md"
@@ -110,8 +108,7 @@ async def test_previous_unread_goes_up_the_folder(site: Path, data_dir: Path) ->
 async def test_filtered_list_next_unread_stays_inside_the_filter(
     site: Path, data_dir: Path
 ) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         await pilot.press("slash", *"life", "enter")
         await pilot.press("n")
         await settle(app, pilot)
@@ -127,8 +124,7 @@ async def test_keys_remapped_in_the_config_dir_file(site: Path, data_dir: Path) 
         '# my keys\n[keys]\nnext_unread = "x"\n"reader.down" = ["ctrl+n", "j"]\ntoggle_read = "R"\n'
     )
     config = launch.load_settings(paths)
-    async with running_app(site, data_dir, config=config) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, config=config) as (app, pilot, screen):
         await pilot.press("n", "m")  # the old keys do nothing now
         await settle(app, pilot)
         assert not screen.reading  # (a wide screen may preview the post under the cursor)
@@ -164,8 +160,7 @@ def test_bad_config_stops_run_with_one_line(capsys: pytest.CaptureFixture[str]) 
 async def test_mark_read_on_end_from_the_config_file(site: Path, data_dir: Path) -> None:
     config = launch.load_settings(write_config('mark_read_on = "end"\n'))
     assert config.mark_read_on == "end"
-    async with running_app(site, data_dir, size=(80, 24), config=config) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24), config=config) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.article.path == "a1.md"
@@ -187,8 +182,7 @@ async def test_mark_read_on_end_from_the_config_file(site: Path, data_dir: Path)
 async def test_bookmark_shows_in_the_list_and_the_folder_and_undo_removes_it(
     site: Path, data_dir: Path
 ) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("b", *"later", "enter")
@@ -212,8 +206,7 @@ def visible(view: ArticleView) -> list[str]:
 async def test_outline_jump_and_position_restored_after_restart_at_80x24(
     site: Path, data_dir: Path
 ) -> None:
-    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Second" not in visible(screen.article)
@@ -238,8 +231,7 @@ async def test_outline_jump_and_position_restored_after_restart_at_80x24(
         # drift to a neighbour (slow CI machines fired the save timer here, fast ones did not).
         await pilot.pause(SAVE_DELAY + 0.3)
         await pilot.press("escape")
-    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.article.path == "a1.md"
@@ -253,8 +245,7 @@ async def test_outline_jump_and_position_restored_after_restart_at_80x24(
 
 @async_test
 async def test_link_list_from_the_article_and_back(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
         await pilot.press("j", "j", "enter")
         await settle(app, pilot)
         assert screen.article.path == "a2.md"
@@ -303,8 +294,7 @@ async def test_hexo_post_link_opens_the_post_it_names(tmp_path: Path, data_dir: 
     site = make_site(
         tmp_path / "hexo", (PostSpec("x.md", "Linking", "2024-02-01 10:00:00", ["X"], body), *POSTS)
     )
-    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.article.path == "x.md"
@@ -325,8 +315,7 @@ async def test_hexo_post_link_opens_the_post_it_names(tmp_path: Path, data_dir: 
 
 @async_test
 async def test_while_finding_n_and_the_footer_are_about_hits(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         article = screen.article

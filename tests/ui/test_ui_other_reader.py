@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_reader
-from tests.ui_helpers import async_test, main_screen, make_site, running_app, settle
+from tests.ui_helpers import async_test, make_site, running_main, settle
 
 pytestmark = pytest.mark.slow
 
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.slow
 async def test_r_lists_the_posts_another_reader_indexed(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     data = tmp_path / "data"
-    async with running_app(site, data, size=(100, 20)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data, size=(100, 20)) as (app, pilot, screen):
         assert len(screen.posts) == 4
         (site / "source" / "_posts" / "new.md").write_text(
             "---\ntitle: Written meanwhile\ndate: 2024-02-01\n---\ntext\n", encoding="utf-8"

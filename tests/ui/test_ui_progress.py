@@ -14,7 +14,15 @@ from reader.core.sync import SyncProgress
 from reader.screens.library_panes import SyncUpdate
 from reader.screens.search import SearchScreen
 from reader.widgets.sync_status import SyncStatus
-from tests.ui_helpers import async_test, main_screen, make_site, running_app, screen_lines, settle
+from tests.ui_helpers import (
+    async_test,
+    main_screen,
+    make_site,
+    running_app,
+    running_main,
+    screen_lines,
+    settle,
+)
 
 
 def progress(seen: int, parsed: int, total: int | None) -> SyncProgress:
@@ -46,8 +54,7 @@ async def test_the_sync_bar_is_indeterminate_until_the_files_are_counted(tmp_pat
 @async_test
 async def test_an_empty_list_during_a_sync_says_the_library_is_being_read(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", posts=())
-    async with running_app(site, tmp_path / "data", size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
         screen.post_message(SyncUpdate(progress(1200, 0, None)))
         await pilot.pause()
         text = "\n".join(screen_lines(app))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from reader.core.search import IndexEntry, IndexProgress, SearchIndex, SearchResults
 from reader.screens.search import SearchResult, SearchScreen
+from tests.ui_helpers import async_test
 
 POSTS = [
     (
@@ -25,16 +26,6 @@ POSTS = [
     ("apple.md", "Apple news", "The Apple event: a new iPhone. Nothing about [markup] here."),
     ("esc.md", "Evil \x1b]0;title\x07 post", "contains \x1b[31mred\x1b[0m words and 猫"),
 ]
-
-
-def async_test(function: Callable[..., Coroutine[object, object, None]]) -> Callable[..., None]:
-    """Run an async test with asyncio (no async pytest plugin is installed)."""
-
-    @functools.wraps(function)
-    def wrapper(*args: object, **kwargs: object) -> None:
-        asyncio.run(function(*args, **kwargs))
-
-    return wrapper
 
 
 class FakeLibrary:
@@ -80,16 +71,31 @@ async def _settle(pilot: object, screen: SearchScreen) -> None:
     raise AssertionError("search did not settle")
 
 
+@asynccontextmanager
+async def search_screen(
+    library: FakeLibrary,
+) -> AsyncIterator[tuple[SearchApp, Pilot[None], SearchScreen]]:
+    """The search screen over `library` in a bare app; yields (app, pilot, screen)."""
+    app = SearchApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        yield app, pilot, screen
+
+
+async def _search(pilot: Pilot[None], screen: SearchScreen, text: str) -> None:
+    """Set the query to `text` (no typing) and wait for its results."""
+    screen.query_one(Input).value = text
+    await _settle(pilot, screen)
+
+
 def _titles(screen: SearchScreen) -> list[str]:
     return [hit.title for hit in screen.hits]
 
 
 @async_test
 async def test_results_update_as_you_type(tmp_path: Path) -> None:
-    app = SearchApp(FakeLibrary(tmp_path / "search.db"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
+    async with search_screen(FakeLibrary(tmp_path / "search.db")) as (_app, pilot, screen):
         await pilot.press("猫")
         await _settle(pilot, screen)
         assert set(_titles(screen)) == {"吾輩は猫である", "小米上市", "Evil post"}
@@ -112,12 +118,8 @@ async def test_results_update_as_you_type(tmp_path: Path) -> None:
 
 @async_test
 async def test_enter_opens_the_highlighted_result_with_its_find_text(tmp_path: Path) -> None:
-    app = SearchApp(FakeLibrary(tmp_path / "search.db"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
-        screen.query_one(Input).value = "小米上市 融资"
-        await _settle(pilot, screen)
+    async with search_screen(FakeLibrary(tmp_path / "search.db")) as (app, pilot, screen):
+        await _search(pilot, screen, "小米上市 融资")
         assert _titles(screen) == ["小米上市"]
         await pilot.press("enter")
         await pilot.pause()
@@ -127,10 +129,7 @@ async def test_enter_opens_the_highlighted_result_with_its_find_text(tmp_path: P
 
 @async_test
 async def test_arrows_move_and_escape_closes(tmp_path: Path) -> None:
-    app = SearchApp(FakeLibrary(tmp_path / "search.db"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
+    async with search_screen(FakeLibrary(tmp_path / "search.db")) as (app, pilot, screen):
         await pilot.press("猫")
         await _settle(pilot, screen)
         await pilot.press("down", "down", "down", "up")
@@ -139,8 +138,7 @@ async def test_arrows_move_and_escape_closes(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.answer, SearchResult)
         assert app.answer.path == screen.hits[1].path and app.answer.find == "猫"
-    app = SearchApp(FakeLibrary(tmp_path / "search2.db"))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with search_screen(FakeLibrary(tmp_path / "search2.db")) as (app, pilot, _screen):
         await pilot.press("escape")
         await pilot.pause()
         assert app.answer is None
@@ -148,32 +146,22 @@ async def test_arrows_move_and_escape_closes(tmp_path: Path) -> None:
 
 @async_test
 async def test_bad_query_shows_a_message_and_keeps_going(tmp_path: Path) -> None:
-    app = SearchApp(FakeLibrary(tmp_path / "search.db"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
-        screen.query_one(Input).value = "猫 after:2021-99-01"
-        await _settle(pilot, screen)
+    async with search_screen(FakeLibrary(tmp_path / "search.db")) as (_app, pilot, screen):
+        await _search(pilot, screen, "猫 after:2021-99-01")
         status = screen.query_one("#search-status", Static)
         assert "not a date" in str(status.render())
         assert status.has_class("-error")
-        screen.query_one(Input).value = "猫 after:2021-01-02"
-        await _settle(pilot, screen)
+        await _search(pilot, screen, "猫 after:2021-01-02")
         assert not status.has_class("-error")
         assert set(_titles(screen)) == {"小米上市", "Evil post"}
 
 
 @async_test
 async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
-    app = SearchApp(FakeLibrary(tmp_path / "search.db"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
-        screen.query_one(Input).value = "words"
-        await _settle(pilot, screen)
+    async with search_screen(FakeLibrary(tmp_path / "search.db")) as (_app, pilot, screen):
+        await _search(pilot, screen, "words")
         assert _titles(screen) == ["Evil post"]
-        screen.query_one(Input).value = "markup"
-        await _settle(pilot, screen)
+        await _search(pilot, screen, "markup")
         prompt = screen.query_one(OptionList).get_option_at_index(0).prompt
         assert "[markup]" in str(prompt)
         for hit in screen.hits:
@@ -183,10 +171,7 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
 @async_test
 async def test_incomplete_index_is_built_and_the_query_rerun(tmp_path: Path) -> None:
     library = FakeLibrary(tmp_path / "search.db", built=False)
-    app = SearchApp(library)
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
+    async with search_screen(library) as (_app, pilot, screen):
         await pilot.press("猫")
         for _ in range(200):
             await pilot.pause(0.02)

@@ -4,6 +4,8 @@ and `/` finds in a CJK article."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from rich.style import Style
@@ -92,36 +94,49 @@ async def open_search(app: ReaderApp, pilot: Pilot[int]) -> SearchScreen:
     return search_screen(app)
 
 
+@asynccontextmanager
+async def search_app(tmp_path: Path) -> AsyncIterator[tuple[ReaderApp, Pilot[int]]]:
+    """The real app on a site of POSTS at `tmp_path / "site"`; yields (app, pilot)."""
+    site = make_site(tmp_path / "site", POSTS)
+    async with running_app(site, tmp_path / "data") as (app, pilot):
+        yield app, pilot
+
+
+async def type_query(pilot: Pilot[int], screen: SearchScreen, *keys: str, query: str) -> None:
+    """Press `keys` in the search screen and wait for the complete results of `query`."""
+    await pilot.press(*keys)
+    await wait_for(pilot, lambda: settled(screen) and screen.query_text == query, query)
+
+
+async def back_to_main(app: ReaderApp, pilot: Pilot[int]) -> None:
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+
+
 @async_test
 async def test_search_as_you_type_then_open_at_the_first_hit_and_step_hits(
     tmp_path: Path,
 ) -> None:
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with search_app(tmp_path) as (app, pilot):
         screen = await open_search(app, pilot)
         assert screen.query_one(Input).has_focus
         # typing: each key narrows the results, without pressing Enter
         await pilot.press("z")
         await wait_for(pilot, lambda: settled(screen), "results for z")
         assert "Zebra crossing" in hit_titles(screen)
-        await pilot.press("backspace", "融")
-        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "融", "融")
+        await type_query(pilot, screen, "backspace", "融", query="融")
         assert hit_titles(screen) == ["小米上市"]
-        await pilot.press("backspace", "猫")
-        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "猫", "猫")
+        await type_query(pilot, screen, "backspace", "猫", query="猫")
         assert hit_titles(screen) == ["吾輩は猫である"]
-        await pilot.press("backspace", "上")
-        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "上", "上")
+        await type_query(pilot, screen, "backspace", "上", query="上")
         assert hit_titles(screen) == ["小米上市"]
-        await pilot.press("backspace", *"融资")
-        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "融资", "融资")
+        await type_query(pilot, screen, "backspace", *"融资", query="融资")
         assert hit_titles(screen) == ["小米上市"]
         hit = screen.hits[0]
         assert [hit.snippet[s:e] for s, e in hit.highlights] == ["融资"]
 
         # Enter: the post opens in the reading pane, scrolled to the first hit
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await back_to_main(app, pilot)
         main = main_screen(app)
         view = main.article
         await wait_for(
@@ -169,14 +184,12 @@ async def test_search_as_you_type_then_open_at_the_first_hit_and_step_hits(
 
 @async_test
 async def test_search_finds_a_title_only_term_and_opens_the_post(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with search_app(tmp_path) as (app, pilot):
         screen = await open_search(app, pilot)
-        await pilot.press(*"crossing")
-        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "crossing", "hits")
+        await type_query(pilot, screen, *"crossing", query="crossing")
         assert hit_titles(screen) == ["Zebra crossing"]
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await back_to_main(app, pilot)
         view = main_screen(app).article
         await wait_for(pilot, lambda: view.rendering_complete, "the article")
         assert view.path == "zebra.md"
@@ -186,13 +199,12 @@ async def test_search_finds_a_title_only_term_and_opens_the_post(tmp_path: Path)
 
 @async_test
 async def test_escape_in_search_goes_back_without_opening(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with search_app(tmp_path) as (app, pilot):
         screen = await open_search(app, pilot)
         await pilot.press("猫")
         await wait_for(pilot, lambda: settled(screen), "results")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await back_to_main(app, pilot)
         main = main_screen(app)
         assert not main.reading  # nothing opened (a wide screen may preview the cursor's post)
         assert not any(row.read for row in app.library.posts(ALL).rows(0, 10))
@@ -200,20 +212,18 @@ async def test_escape_in_search_goes_back_without_opening(tmp_path: Path) -> Non
 
 @async_test
 async def test_bad_query_in_the_app_shows_a_message(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with search_app(tmp_path) as (app, pilot):
         screen = await open_search(app, pilot)
         await pilot.press(*"after:2024-99-01")
         await wait_for(pilot, lambda: not screen.pending and not screen.workers, "the answer")
         assert "not a date" in screen.error
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await back_to_main(app, pilot)
 
 
 @async_test
 async def test_in_article_find_on_a_cjk_post(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with search_app(tmp_path) as (app, pilot):
         main = main_screen(app)
         main.open_post("cat.md")
         view = main.article
@@ -228,7 +238,7 @@ async def test_in_article_find_on_a_cjk_post(tmp_path: Path) -> None:
         await pilot.pause()
         assert view.hit_count == 3  # 猫の日 x3
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await back_to_main(app, pilot)
         assert view.find_active and view.find_query == "猫の"
         first = view.finder.index
         current = style_of(view, "article--find-current")
@@ -248,8 +258,7 @@ async def test_in_article_find_on_a_cjk_post(tmp_path: Path) -> None:
 async def test_search_from_the_command_palette(tmp_path: Path) -> None:
     from textual.command import CommandPalette
 
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with search_app(tmp_path) as (app, pilot):
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press(*"Search")
@@ -262,23 +271,20 @@ async def test_search_from_the_command_palette(tmp_path: Path) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), "the search screen")
         screen = search_screen(app)
-        await pilot.press("斑")
-        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "斑", "results")
+        await type_query(pilot, screen, "斑", query="斑")
         assert hit_titles(screen) == ["Zebra crossing"]
 
 
 @async_test
 async def test_search_follows_posts_added_and_removed_while_the_app_runs(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with search_app(tmp_path) as (app, pilot):
         screen = await open_search(app, pilot)
-        await pilot.press(*"融资")
-        await wait_for(pilot, lambda: settled(screen) and screen.query_text == "融资", "results")
+        await type_query(pilot, screen, *"融资", query="融资")
         assert hit_titles(screen) == ["小米上市"]
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
-        posts = site / "source" / "_posts"
-        (posts / "ipo.md").unlink()
+        await back_to_main(app, pilot)
+        site = tmp_path / "site"
+        (site / "source" / "_posts" / "ipo.md").unlink()
         make_site(
             site,
             [PostSpec("new.md", "新的一轮", "2024-02-01 10:00:00", ["新媒体"], "完成融资。\n")],

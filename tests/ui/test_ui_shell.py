@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.table import Table
+from textual.pilot import Pilot
 
+from reader.app import ReaderApp
 from reader.core.config import Config, parse_config
 from reader.core.library import Folder
 from reader.screens.help import HelpScreen
@@ -21,6 +24,8 @@ from tests.ui_helpers import (
     open_library,
     row_titles,
     running_app,
+    running_main,
+    select_folder,
     send_batch,
     settle,
     site_and_data,
@@ -49,8 +54,7 @@ async def test_opens_synced_library_newest_first(site: Path, data_dir: Path) -> 
 
 @async_test
 async def test_enter_opens_post_and_marks_it_read(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         await pilot.press("j", "enter")
         await settle(app, pilot)
         assert screen.article.path == "gamma.md"
@@ -65,8 +69,7 @@ async def test_enter_opens_post_and_marks_it_read(site: Path, data_dir: Path) ->
 
 @async_test
 async def test_next_and_previous_unread(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         await pilot.press("n")
         await settle(app, pilot)
         first = screen.article.path
@@ -101,8 +104,7 @@ async def test_mark_read_persists_across_restart(site: Path, data_dir: Path) -> 
 
 @async_test
 async def test_undo_restores_the_mark(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (_app, pilot, screen):
         await pilot.press("m")
         assert screen.posts.current is not None and screen.posts.current.read
         await pilot.press("u")
@@ -111,8 +113,7 @@ async def test_undo_restores_the_mark(site: Path, data_dir: Path) -> None:
 
 @async_test
 async def test_mark_folder_read_and_counts(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         tree = app.screen.query_one(FolderTree)
         labels = [str(node.label) for node in tree.root.children]
         assert labels[0].startswith("All") and "4/4" in labels[0]
@@ -126,8 +127,7 @@ async def test_mark_folder_read_and_counts(site: Path, data_dir: Path) -> None:
 
 @async_test
 async def test_folder_selection_shows_its_posts(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         tree = app.screen.query_one(FolderTree)
         tree.select_folder(Folder("category", ("Life",)))
         await pilot.pause()
@@ -136,8 +136,7 @@ async def test_folder_selection_shows_its_posts(site: Path, data_dir: Path) -> N
 
 @async_test
 async def test_filter_as_you_type(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         await pilot.press("slash")
         assert app.focused is screen.filter_input
         await pilot.press("b", "e", "t")
@@ -154,8 +153,7 @@ async def test_filter_as_you_type(site: Path, data_dir: Path) -> None:
 @async_test
 async def test_slash_again_replaces_the_filter_text(site: Path, data_dir: Path) -> None:
     """Issue 12.5: `/` selects the filter's text, so typing replaces it instead of appending."""
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (_app, pilot, screen):
         await pilot.press("slash", "b", "e", "t", "enter")
         assert row_titles(screen) == ["Beta post"]
         await pilot.press("slash", "g", "a", "m")
@@ -170,8 +168,7 @@ async def test_slash_again_replaces_the_filter_text(site: Path, data_dir: Path) 
 @async_test
 async def test_slash_again_replaces_the_find_text(site: Path, data_dir: Path) -> None:
     """The article's find box, reopened, also starts with its old query selected."""
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("slash", "t", "e", "x", "t", "enter")
@@ -189,8 +186,7 @@ async def test_sort_by_title(site: Path, data_dir: Path) -> None:
 
 @async_test
 async def test_narrow_layout_one_pane_at_a_time(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
         assert screen.has_class("-narrow")
         assert not screen.article.display or screen.article.region.width == 0
         await pilot.press("enter")
@@ -205,8 +201,7 @@ async def test_narrow_layout_one_pane_at_a_time(site: Path, data_dir: Path) -> N
 
 @async_test
 async def test_wide_layout_side_by_side(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir, size=(160, 48)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(160, 48)) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.posts.region.width > 30
@@ -217,8 +212,7 @@ async def test_wide_layout_side_by_side(site: Path, data_dir: Path) -> None:
 @pytest.mark.slow  # a sweep (every screen / many posts / many sizes): the full suite runs it
 @async_test
 async def test_resize_down_to_20x5_and_back(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir, size=(160, 48)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(160, 48)) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         for size in ((80, 24), (20, 5), (1, 1), (20, 5), (160, 48), (80, 24)):
@@ -230,13 +224,20 @@ async def test_resize_down_to_20x5_and_back(site: Path, data_dir: Path) -> None:
         assert screen.has_class("-narrow")
 
 
+async def help_table(app: ReaderApp, pilot: Pilot[int]) -> Table:
+    """Open the help screen with `?`; its table of keys."""
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    return app.screen._table()
+
+
 @async_test
 async def test_remapped_key_from_config_file(site: Path, data_dir: Path, tmp_path: Path) -> None:
     config_file = tmp_path / "config.toml"
     config_file.write_text('[keys]\nnext_unread = "x"\n"reader.down" = "ctrl+n"\n', "utf-8")
     config = parse_config(config_file.read_bytes(), config_file)
-    async with running_app(site, data_dir, config=config) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, config=config) as (app, pilot, screen):
         await pilot.press("n")
         await settle(app, pilot)
         assert not screen.reading  # (a wide screen may preview the post under the cursor)
@@ -245,10 +246,7 @@ async def test_remapped_key_from_config_file(site: Path, data_dir: Path, tmp_pat
         await pilot.press("x")
         await settle(app, pilot)
         assert screen.reading and screen.article.path is not None
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen._table()
+        table = await help_table(app, pilot)
         keys = dict(
             zip(map(str, table.columns[2].cells), map(str, table.columns[0].cells), strict=True)
         )
@@ -261,10 +259,7 @@ async def test_help_lists_every_binding_id(site: Path, data_dir: Path) -> None:
     from reader.keys import KEYS
 
     async with running_app(site, data_dir) as (app, pilot):
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen._table()
+        table = await help_table(app, pilot)
         ids = {str(cell) for cell in table.columns[2].cells}
         assert {spec.id for spec in KEYS} <= ids
         await pilot.press("escape")
@@ -274,10 +269,7 @@ async def test_help_lists_every_binding_id(site: Path, data_dir: Path) -> None:
 @async_test
 async def test_help_says_where_ctrl_q_still_quits(site: Path, data_dir: Path) -> None:
     async with running_app(site, data_dir) as (app, pilot):
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen._table()
+        table = await help_table(app, pilot)
         rows = dict(
             zip(map(str, table.columns[0].cells), map(str, table.columns[1].cells), strict=True)
         )
@@ -313,8 +305,7 @@ async def test_g_and_big_g_scroll_the_help_at_once(site: Path, data_dir: Path) -
 async def test_g_goes_to_the_top_of_an_article_at_once(tmp_path: Path, data_dir: Path) -> None:
     long = PostSpec("long.md", "Long", "2024-01-05 10:00:00", body="Line.\n\n" * 200)
     site = make_site(tmp_path / "long", [long])
-    async with running_app(site, data_dir, size=(80, 24)) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("G")
@@ -339,8 +330,7 @@ async def test_markup_looking_titles_are_literal(tmp_path: Path, data_dir: Path)
     (site / "source" / "_posts" / "b.md").write_text(
         '---\ntitle: "Plain\\e]52;c;SGVsbG8=\\a title"\ndate: 2024-01-02\n---\n\nx\n', "utf-8"
     )
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         line = "".join(seg.text for seg in screen.posts.render_line(1))
         assert hostile[:40] in line
         line0 = "".join(seg.text for seg in screen.posts.render_line(0))
@@ -356,8 +346,7 @@ async def test_markup_looking_titles_are_literal(tmp_path: Path, data_dir: Path)
 
 @async_test
 async def test_resync_key_keeps_ui_answering(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
+    async with running_main(site, data_dir) as (app, pilot, screen):
         (site / "source" / "_posts" / "new.md").write_text(
             "---\ntitle: Brand new\ndate: 2025-01-01\n---\n\nNew.\n", encoding="utf-8"
         )
@@ -368,10 +357,8 @@ async def test_resync_key_keeps_ui_answering(site: Path, data_dir: Path) -> None
 
 @async_test
 async def test_empty_folder_message(site: Path, data_dir: Path) -> None:
-    async with running_app(site, data_dir) as (app, pilot):
-        screen = main_screen(app)
-        app.screen.query_one(FolderTree).select_folder(Folder("bookmarked"))
-        await pilot.pause()
+    async with running_main(site, data_dir) as (app, pilot, screen):
+        await select_folder(pilot, screen, Folder("bookmarked"))
         assert len(screen.posts) == 0
         assert "No posts" in "".join(seg.text for seg in screen.posts.render_line(0))
         await pilot.press("j", "enter", "m", "bracketright")
