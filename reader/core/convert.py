@@ -47,7 +47,7 @@ from reader.core.html_prepare import (
     layout_tables_as_blocks,
 )
 from reader.core.model import BodyFormat
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import CONTROL_CHARS, sanitize
 
 MIB = 1024 * 1024
 MAX_BODY_CHARS = 2 * MIB
@@ -136,13 +136,16 @@ def _cut(body: str, fmt: BodyFormat) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# one scan finds whether either is needed (each scan costs as much as the rest of _clean)
+_UNSAFE = re.compile(f"[{CONTROL_CHARS}\ud800-\udfff]")
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
 def _clean(markdown: str) -> str:
-    markdown = sanitize(markdown)
-    if _SURROGATE.search(markdown):
-        markdown = _SURROGATE.sub("\ufffd", markdown)
+    if _UNSAFE.search(markdown):
+        markdown = sanitize(markdown)
+        if _SURROGATE.search(markdown):
+            markdown = _SURROGATE.sub("\ufffd", markdown)
     markdown = _BLANK_RUN.sub("\n\n", markdown)
     return markdown.strip("\n") + "\n" if markdown.strip() else ""
 

@@ -26,3 +26,11 @@ def test_inline_code_found_as_the_regex_finds_it() -> None:
         fast = convert._Protected()
         assert convert._protect_inline_code(text, fast) == expected, text
         assert fast.parts == plain.parts, text
+
+
+def test_controls_and_surrogates_cleaned_alone_and_together() -> None:
+    for fmt in ("markdown", "html"):
+        assert convert.to_markdown("a\ud800b", fmt).markdown == "a\ufffdb\n"
+        assert convert.to_markdown("a\x1b[2Jb\x07", fmt).markdown == "ab\n"
+        assert convert.to_markdown("a\udfff\x1b[2Jb", fmt).markdown == "a\ufffdb\n"
+        assert convert.to_markdown("a\u202eb", fmt).markdown == "ab\n"
