@@ -7,8 +7,10 @@ matter check that nothing else changed.
 from __future__ import annotations
 
 import random
+import re
 
 from reader.core import convert
+from reader.core.emphasis import resolve_emphasis
 
 SEED = 15
 ROUNDS = 3000
@@ -34,3 +36,59 @@ def test_controls_and_surrogates_cleaned_alone_and_together() -> None:
         assert convert.to_markdown("a\x1b[2Jb\x07", fmt).markdown == "ab\n"
         assert convert.to_markdown("a\udfff\x1b[2Jb", fmt).markdown == "a\ufffdb\n"
         assert convert.to_markdown("a\u202eb", fmt).markdown == "ab\n"
+
+
+_LINE_FENCE_OPEN = re.compile(r"^([ \t>]*)(`{3,}|~{3,})(.*)$")
+
+
+def fences_line_by_line(text: str, store: convert._Protected) -> str:
+    """Fenced code protected by trying every line: what _protect_fences must give."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        match = _LINE_FENCE_OPEN.match(lines[i])
+        if match is None or (match.group(2)[0] == "`" and "`" in match.group(3)):
+            out.append(lines[i])
+            i += 1
+            continue
+        marker = match.group(2)
+        closer = re.compile(rf"^[ \t>]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        j = i + 1
+        while j < len(lines) and not closer.match(lines[j]):
+            j += 1
+        prefix = match.group(1)
+        out.append(prefix + store.token("\n".join(lines[i : j + 1])[len(prefix) :]))
+        i = j + 1
+    return "\n".join(out)
+
+
+def test_fences_found_as_a_line_by_line_scan_finds_them() -> None:
+    alphabet = ["```", "~~~", "````", "`", "~", " ", "\t", ">", "\n", "\n", "a", "js"]
+    for text in random_texts(alphabet, 30):
+        plain = convert._Protected()
+        expected = fences_line_by_line(text, plain)
+        fast = convert._Protected()
+        assert convert._protect_fences(text, fast) == expected, repr(text)
+        assert fast.parts == plain.parts, repr(text)
+
+
+_LINE_STRONG_PAIR = re.compile(
+    r"(?<![\\*])\*\*(?=[^\s*])((?:[^*\n]|\*(?!\*))+?)(?<=[^\s\\])\*\*(?!\*)"
+)
+
+
+def strong_line_by_line(text: str) -> str:
+    """Bold made to parse one line at a time: what _flanking_strong must give."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "**" in line:
+            lines[index] = _LINE_STRONG_PAIR.sub(convert._marked_strong, line)
+    return resolve_emphasis("\n".join(lines))
+
+
+def test_bold_made_to_parse_as_line_by_line() -> None:
+    alphabet = ["**", "**", "*", "\\", " ", "\n", "a", "字", "：", "(", "_"]
+    for text in random_texts(alphabet, 20):
+        if "**" in text:
+            assert convert._flanking_strong(text) == strong_line_by_line(text), repr(text)
