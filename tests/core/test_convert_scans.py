@@ -6,10 +6,11 @@ matter check that nothing else changed.
 
 from __future__ import annotations
 
+import html.entities
 import random
 import re
 
-from reader.core import convert
+from reader.core import convert, html_prepare
 from reader.core.emphasis import resolve_emphasis
 
 SEED = 15
@@ -92,3 +93,22 @@ def test_bold_made_to_parse_as_line_by_line() -> None:
     for text in random_texts(alphabet, 20):
         if "**" in text:
             assert convert._flanking_strong(text) == strong_line_by_line(text), repr(text)
+
+
+def test_legacy_entity_prefixes_as_the_alternation_of_their_names() -> None:
+    names = sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True)
+    alternation = re.compile("|".join(names))
+    rng = random.Random(SEED)
+    words = [name + tail for name in names for tail in ("", "2021", "x", "a1")]
+    words += [
+        "".join(rng.choices("acdegilmnoprtuxAEIO0123", k=rng.randint(1, 8))) for _ in range(ROUNDS)
+    ]
+    for word in words:
+        assert html_prepare._legacy_prefix(word) == (alternation.match(word) is not None), word
+
+
+def test_wide_characters_as_the_character_class() -> None:
+    wide = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+    for code in range(0x10000):
+        char = chr(code)
+        assert html_prepare._is_wide(char) == (wide.match(char) is not None), hex(code)
