@@ -30,6 +30,7 @@ raises: a converter failure falls back to plain text.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -47,7 +48,7 @@ from reader.core.html_prepare import (
     layout_tables_as_blocks,
 )
 from reader.core.model import BodyFormat
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import CONTROL_CHARS, sanitize
 
 MIB = 1024 * 1024
 MAX_BODY_CHARS = 2 * MIB
@@ -136,13 +137,16 @@ def _cut(body: str, fmt: BodyFormat) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# one scan finds whether either is needed (each scan costs as much as the rest of _clean)
+_UNSAFE = re.compile(f"[{CONTROL_CHARS}\ud800-\udfff]")
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
 def _clean(markdown: str) -> str:
-    markdown = sanitize(markdown)
-    if _SURROGATE.search(markdown):
-        markdown = _SURROGATE.sub("\ufffd", markdown)
+    if _UNSAFE.search(markdown):
+        markdown = sanitize(markdown)
+        if _SURROGATE.search(markdown):
+            markdown = _SURROGATE.sub("\ufffd", markdown)
     markdown = _BLANK_RUN.sub("\n\n", markdown)
     return markdown.strip("\n") + "\n" if markdown.strip() else ""
 
@@ -412,7 +416,8 @@ def html_to_text(body: str) -> str:
 # Protected spans (code, finished conversions) are replaced by \x00<n>\x00 while the rest of the
 # text is rewritten, then put back. NUL is removed from the input first, so tokens are unique.
 _TOKEN = re.compile("\x00(\\d+)\x00")
-_FENCE_OPEN = re.compile(r"^([ \t>]*)(`{3,}|~{3,})(.*)$")
+# a line opening a fence (MULTILINE: matched at a line's start inside the whole text)
+_FENCE_OPEN = re.compile(r"^([ \t>]*)(`{3,}|~{3,})(.*)$", re.MULTILINE)
 
 
 class _Protected:
@@ -433,34 +438,79 @@ class _Protected:
 
 
 def _protect_fences(text: str, store: _Protected) -> str:
-    if "```" not in text and "~~~" not in text:  # most posts: no line-by-line scan
-        return text
-    lines = text.split("\n")
+    """Fenced code blocks as tokens. Only lines holding three fence characters are tried, as
+    openings and as closings (found by str.find): no regex or loop runs over every line."""
     out: list[str] = []
-    i = 0
-    while i < len(lines):
-        match = _FENCE_OPEN.match(lines[i])
-        if match is None or (match.group(2)[0] == "`" and "`" in match.group(3)):
-            out.append(lines[i])
-            i += 1
+    pos = 0  # text before pos is in out
+    scan = 0
+    found = {"```": -2, "~~~": -2}  # where each marker is next found (-2: not looked for yet)
+    while (start := _line_with(text, found, scan)) >= 0:
+        opening = _FENCE_OPEN.match(text, start)
+        scan = _line_end(text, start) + 1
+        if opening is None or (opening.group(2)[0] == "`" and "`" in opening.group(3)):
             continue
-        marker = match.group(2)
-        closer = re.compile(rf"^[ \t>]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-        j = i + 1
-        while j < len(lines) and not closer.match(lines[j]):
-            j += 1
-        block = lines[i : j + 1]
-        prefix = match.group(1)
-        out.append(prefix + store.token("\n".join(block)[len(prefix) :]))
-        i = j + 1
-    return "\n".join(out)
+        marker = opening.group(2)
+        closer = _fence_closer(marker[0], len(marker))
+        end = len(text)  # an unclosed fence runs to the end
+        closers = {marker[:3]: -2}
+        while (line := _line_with(text, closers, scan)) >= 0:
+            scan = _line_end(text, line) + 1
+            if (closing := closer.match(text, line)) is not None:
+                end = closing.end()
+                break
+        prefix = opening.group(1)
+        out.append(text[pos:start] + prefix)
+        out.append(store.token(text[start + len(prefix) : end]))
+        pos = scan = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _line_with(text: str, found: dict[str, int], pos: int) -> int:
+    """The start of the first line at or after pos (a line start) holding one of the strings
+    `found` maps to where it was last found; -1 if none. Updates `found`, so that a string
+    missing from the rest of the text is looked for once, not once per fence."""
+    first = -1
+    for needle, at in found.items():
+        if -1 < at < pos or at == -2:
+            at = found[needle] = text.find(needle, pos)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return text.rfind("\n", 0, first) + 1 if first >= 0 else -1
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+@functools.lru_cache(maxsize=64)
+def _fence_closer(char: str, length: int) -> re.Pattern[str]:
+    """A line closing a fence of `length` `char`s (MULTILINE, matched at the line's start)."""
+    return re.compile(rf"^[ \t>]*{re.escape(char)}{{{length},}}[ \t]*$", re.MULTILINE)
 
 
 _INLINE_CODE = re.compile(r"(?<![\\`])(`+)(?!`)([^\n]{1,2000}?)(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
 
 
 def _protect_inline_code(text: str, store: _Protected) -> str:
-    return _INLINE_CODE.sub(lambda m: store.token(m.group(0)), text)
+    """`_INLINE_CODE.sub(token, text)`, trying the pattern only where a run of backticks
+    starts: the regex alone, led by a lookbehind, was tried at every character of the post."""
+    if "`" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for run in _BACKTICKS.finditer(text):
+        if run.start() < pos:
+            continue  # inside code already protected
+        code = _INLINE_CODE.match(text, run.start())
+        if code is not None:
+            out.append(text[pos : code.start()])
+            out.append(store.token(code.group(0)))
+            pos = code.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _TAG = re.compile(r"\{%-?\s*(\w+)((?:[^%\n]|%(?!\}))*?)\s*-?%\}")
@@ -1012,24 +1062,25 @@ def _image_placeholder(alt: str, src: str, href: str | None) -> str:
     return f"{placeholder}({_escape_url(target)})"
 
 
-# `**text**` on one line, not escaped, not touching a space inside the marks
-_STRONG_PAIR = re.compile(r"(?<![\\*])\*\*(?=[^\s*])((?:[^*\n]|\*(?!\*))+?)(?<=[^\s\\])\*\*(?!\*)")
+# `**text**` on one line, not escaped (the lookbehind checks the character before the `**`; it
+# comes after it so that the regex is looked for from its literal start), not touching a space
+# inside the marks
+_STRONG_PAIR = re.compile(
+    r"\*\*(?<![\\*]\*\*)(?=[^\s*])((?:[^*\n]|\*(?!\*))+?)(?<=[^\s\\])\*\*(?!\*)"
+)
 
 
 def _flanking_strong(text: str) -> str:
     """`**注意：**html` shows its stars (CommonMark's flanking rules): make such bold parse."""
     if "**" not in text:
         return text
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if "**" in line:
-            lines[index] = _STRONG_PAIR.sub(_marked_strong, line)
-    return resolve_emphasis("\n".join(lines))
+    return resolve_emphasis(_STRONG_PAIR.sub(_marked_strong, text))
 
 
 def _marked_strong(match: re.Match[str]) -> str:
-    line, start, end, inner = match.string, match.start(), match.end(), match.group(1)
-    before, after = line[start - 1 : start], line[end : end + 1]
+    text, start, end, inner = match.string, match.start(), match.end(), match.group(1)
+    # a line break around the marks counts as the line's edge does: as a space
+    before, after = text[start - 1 : start], text[end : end + 1]
     if opens(before, inner[0]) and closes(inner[-1], after or " "):
         return match.group()  # CommonMark reads it as bold already
     return STRONG + inner + STRONG

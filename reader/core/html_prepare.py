@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import html.entities
 import re
 
@@ -87,24 +88,41 @@ def escape_unknown_entities(body: str) -> str:
 
 def _legacy_prefix(name: str) -> bool:
     # `&copy2021` reads as `©2021`: legacy entities need no semicolon and may run into text
-    return _LEGACY_ENTITY.match(name) is not None
+    longest = min(len(name), _LONGEST_LEGACY)
+    return any(name[:length] in _LEGACY_ENTITIES for length in range(1, longest + 1))
 
 
-_LEGACY_ENTITY = re.compile(
-    "|".join(sorted((k for k in html.entities.html5 if not k.endswith(";")), key=len, reverse=True))
-)
+# a set, not a regex alternation of the names: compiling that cost more than importing html2text
+_LEGACY_ENTITIES = frozenset(k for k in html.entities.html5 if not k.endswith(";"))
+_LONGEST_LEGACY = max(map(len, _LEGACY_ENTITIES))
 _PRE = re.compile(r"<pre\b.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
-_WIDE_CHARS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-# a line break before a CJK character; starts with a literal, so it is found fast
-_BREAK_BEFORE_WIDE = re.compile(f"\\n[ \\t]*(?=[{_WIDE_CHARS}])")
-_WIDE = re.compile(f"[{_WIDE_CHARS}]")
+# CJK ideographs and punctuation, Hangul, compatibility ideographs, full-width forms
+_WIDE_RANGES = (
+    ("\u2e80", "\u9fff"),
+    ("\uac00", "\ud7af"),
+    ("\uf900", "\ufaff"),
+    ("\uff00", "\uffef"),
+)
+
+
+def _is_wide(char: str) -> bool:
+    return any(low <= char <= high for low, high in _WIDE_RANGES)
+
+
+@functools.cache
+def _break_before_wide() -> re.Pattern[str]:
+    """A line break before a CJK character; starts with a literal, so it is found fast.
+    Compiled on first use: a class of 40,000 characters costs as much to compile as the rest
+    of the converter's regexes."""
+    wide = "".join(f"{low}-{high}" for low, high in _WIDE_RANGES)
+    return re.compile(f"\\n[ \\t]*(?=[{wide}])")
 
 
 def _wide_line_break(match: re.Match[str]) -> str:
     text, at = match.string, match.start() - 1
     while at >= 0 and text[at] in " \t\r":
         at -= 1
-    if at < 0 or not _WIDE.match(text, at):
+    if at < 0 or not _is_wide(text[at]):
         return match.group()
     return "\x00"  # marks the spaces before the break too, removed below
 
@@ -130,5 +148,5 @@ _SPACE_BEFORE_MARK = re.compile("[ \t\r]*\x00")
 def _join_lines(text: str) -> str:
     if "\n" not in text:
         return text
-    joined = _BREAK_BEFORE_WIDE.sub(_wide_line_break, text)
+    joined = _break_before_wide().sub(_wide_line_break, text)
     return _SPACE_BEFORE_MARK.sub("", joined) if "\x00" in joined else joined

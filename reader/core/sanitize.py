@@ -31,8 +31,10 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
-# Remaining controls: C0 but tab and newline, DEL, C1, and bidi overrides/isolates.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+"""Remaining controls, as a regex character range: C0 but tab and newline, DEL, C1, and bidi
+overrides/isolates. Text without any of them needs no sanitizing."""
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 _REMOVED_RUN = re.compile(f"(?:{_ESCAPE_SEQUENCE.pattern}|{_CONTROL.pattern})+", re.VERBOSE)
 
 REPLACEMENT = "\ufffd"
