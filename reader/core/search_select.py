@@ -1,0 +1,130 @@
+"""The SQL behind a search query, and the check of its candidates against their text.
+
+Each term finds its posts by its length:
+- one character: the packed postings of reader.core.search_chars, handed to SQLite as a JSON
+  array of `id << 8 | count` (json_each reads it in C);
+- two characters: a range over the trigram index's own term list (`fts_terms`): every
+  occurrence starts a trigram of the padded text, so this is exact;
+- three characters: the trigram itself in `fts`, exact;
+- four or more: the posts holding all its trigrams (`fts` has no positions), a superset that
+  `rank_checked` narrows to the posts holding the term, counting occurrences for ranking.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+
+from reader.core.search_query import Query, fold
+
+SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
+TOP = "\U0010ffff" * 2
+Row = tuple[object, ...]
+
+
+def checked_terms(terms: Sequence[str]) -> list[str]:
+    """The terms whose candidates must be checked against the text: four characters or more."""
+    return [term for term in terms if len(term) >= 4]
+
+
+def _day_start(day: date) -> float:
+    return datetime.combine(day, time(), tzinfo=UTC).timestamp()
+
+
+def _trigram_match(terms: Sequence[str]) -> str:
+    """An FTS5 query for the posts holding every trigram of every term."""
+    grams = dict.fromkeys(term[at : at + 3] for term in terms for at in range(len(term) - 2))
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+
+
+def matches(query: Query, postings: dict[str, str]) -> tuple[str, list[object]]:
+    """A `WITH` clause ending in `m(id, t, r, date)`: every candidate post, its number of terms
+    in the title, its relevance (lower is better) and date; and its parameters.
+
+    `postings[ch]` is the JSON array of the postings of each one-character term."""
+    long_terms = [t for t in query.terms if len(t) >= 3]
+    short_terms = [t for t in query.terms if len(t) < 3]
+    ctes: list[str] = []
+    cte_params: list[object] = []
+    for number, term in enumerate(short_terms):
+        if len(term) == 1:
+            ctes.append(
+                f"s{number} AS (SELECT value >> 8 AS doc, value & 255 AS n FROM json_each(?))"
+            )
+            cte_params.append(postings[term])
+            continue
+        ctes.append(
+            f"s{number} AS (SELECT doc, count(*) AS n FROM fts_terms"
+            " WHERE term >= ? AND term <= ? GROUP BY doc)"
+        )
+        cte_params.extend((term, term + TOP))
+    where: list[str] = []
+    params: list[object] = []
+    if long_terms:
+        source = "fts JOIN docs d ON d.id = fts.rowid"
+        where.append("fts MATCH ?")
+        params.append(_trigram_match(long_terms))
+        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(len(short_terms)))
+    elif short_terms:
+        source = "s0 JOIN docs d ON d.id = s0.doc"
+        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(1, len(short_terms)))
+    else:
+        source = "docs d"
+    relevance = " + ".join(f"s{n}.n" for n in range(len(short_terms)))
+    relevance = f"-({relevance})" if relevance else "0"
+    title_hits = " + ".join("(instr(d.ftitle, ?) > 0)" for _ in query.terms) or "0"
+    for name in query.categories:
+        where.append("instr(d.catkey, ?) > 0")
+        params.append(SEP + name + SEP)
+    for name in query.tags:
+        where.append("instr(d.tagkey, ?) > 0")
+        params.append(SEP + name + SEP)
+    for name in query.authors:
+        where.append("instr(d.author, ?) > 0")
+        params.append(name)
+    if query.after is not None:
+        where.append("d.date >= ?")
+        params.append(_day_start(query.after))
+    if query.before is not None:
+        where.append("d.date < ?")
+        params.append(_day_start(query.before))
+    if query.unread:
+        where.append("d.path NOT IN temp.sel_read")
+    if query.bookmarked:
+        where.append("d.path IN temp.sel_marked")
+    ctes.append(
+        f"m AS (SELECT d.id AS id, {title_hits} AS t, {relevance} AS r, d.date AS date"
+        f" FROM {source} WHERE {' AND '.join(where) or '1'})"
+    )
+    # Parameters in the order of the text: term CTEs, select list, WHERE.
+    return f"WITH {', '.join(ctes)}", [*cte_params, *query.terms, *params]
+
+
+RANKED = " SELECT id, count(*) OVER () FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
+"""Appended to `matches`: (id, total) rows in result order, when no candidate needs a check."""
+CANDIDATES = (
+    " SELECT m.id, m.t, m.r, m.date, d.ftitle, b.body FROM m"
+    " JOIN docs d ON d.id = m.id JOIN bodies b ON b.id = m.id"
+)
+"""Appended to `matches`: the candidates with their folded title and packed text, to check."""
+
+
+def rank_checked(rows: Sequence[Row], terms: Sequence[str]) -> list[int]:
+    """Ids of the `CANDIDATES` rows whose title or text holds every term of four or more
+    characters, in result order; terms of three or more characters add their occurrences
+    to the relevance."""
+    checked = checked_terms(terms)
+    counted = [term for term in terms if len(term) >= 3]
+    kept: list[tuple[int, float, bool, float, int]] = []
+    for doc, title_hits, relevance, stamp, title, packed in rows:
+        assert isinstance(title, str) and isinstance(packed, bytes)
+        text = fold(zlib.decompress(packed).decode("utf-8"))
+        if all(term in title or term in text for term in checked):
+            found = sum(text.count(term) + title.count(term) for term in counted)
+            day = float(stamp) if isinstance(stamp, (int, float)) else 0.0
+            rank = float(relevance) if isinstance(relevance, (int, float)) else 0.0
+            hits = int(title_hits) if isinstance(title_hits, int) else 0
+            kept.append((-hits, rank - found, stamp is None, -day, int(str(doc))))
+    kept.sort()
+    return [item[4] for item in kept]
