@@ -293,6 +293,10 @@ class SearchIndex:
             create_search_schema(connection)
         connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
 
+    def checkpoint(self) -> None:
+        """Fold the WAL into the file and empty it (the size of search.db is measured after)."""
+        retry_busy(lambda: self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+
     def close(self) -> None:
         with self._lock:
             connections, self._connections = self._connections, []
@@ -402,7 +406,7 @@ class SearchIndex:
             with write(connection):
                 written = [self._write(connection, entry, body) for entry, body in rows]
                 if written:
-                    search_chars.write_segment(connection, search_chars.postings_of(written))
+                    search_chars.write_segment(connection, written)
                     self._add(connection, "batches", 1)
                 done += len(rows)
                 connection.execute(

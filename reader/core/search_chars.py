@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 MAX_COUNT = 255
 _BIG_ENDIAN = sys.byteorder == "big"
+_CHAR, _DOC, _COUNT = (operator.itemgetter(n) for n in range(3))
 
 
 def char_counts(*texts: str) -> Counter[str]:
@@ -67,28 +68,21 @@ def _deltas(ids: list[int]) -> array[int]:
     return array("I", [ids[0], *map(operator.sub, ids[1:], ids)]) if ids else array("I")
 
 
-def write_segment(
-    connection: sqlite3.Connection, postings: dict[str, list[tuple[int, int]]]
-) -> int:
-    """Add one segment per character: `postings[ch]` is (post id, count) pairs, ids ascending.
-    Returns how many rows were written."""
+def write_segment(connection: sqlite3.Connection, batch: Iterable[tuple[int, Counter[str]]]) -> int:
+    """Add one segment per character from (post id, character counts) pairs; returns how
+    many rows were written. Per pair only C code runs (zip, sort, map): a batch holds
+    hundreds of thousands of them."""
+    pairs: list[tuple[str, int, int]] = []
+    for doc, counts in batch:
+        pairs.extend(zip(counts.keys(), itertools.repeat(doc), counts.values()))
+    pairs.sort(key=_CHAR)  # stable: ids stay ascending, as the batch came
     rows = []
-    for char, pairs in postings.items():
-        ids = [doc for doc, _ in pairs]
-        rows.append((char, ids[0], pack(_deltas(ids), _capped(count for _, count in pairs))))
+    for char, group in itertools.groupby(pairs, key=_CHAR):
+        postings = list(group)
+        ids = list(map(_DOC, postings))
+        rows.append((char, ids[0], pack(_deltas(ids), _capped(map(_COUNT, postings)))))
     connection.executemany("INSERT INTO chars(ch, seg, docs) VALUES (?, ?, ?)", rows)
     return len(rows)
-
-
-def postings_of(
-    batch: Iterable[tuple[int, Counter[str]]],
-) -> dict[str, list[tuple[int, int]]]:
-    """Invert (post id, character counts) pairs, ids ascending, into per-character postings."""
-    postings: dict[str, list[tuple[int, int]]] = {}
-    for doc, counts in sorted(batch, key=lambda item: item[0]):
-        for char, count in counts.items():
-            postings.setdefault(char, []).append((doc, count))
-    return postings
 
 
 def read(connection: sqlite3.Connection, char: str) -> list[int]:
