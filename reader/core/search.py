@@ -30,6 +30,7 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -396,26 +397,34 @@ class SearchIndex:
         total = len(changed)
         done = 0
         yield IndexProgress(done=0, total=total, removed=len(gone), finished=False)
-        for start in range(0, total, BATCH):
-            batch = changed[start : start + BATCH]
-            rows = []
-            for entry in batch:
-                if cancel is not None and cancel.is_set():
-                    break
-                rows.append((entry, plain_text(markdown_for(entry.path) or "")))
-            with write(connection):
-                written = [self._write(connection, entry, body) for entry, body in rows]
-                if written:
-                    search_chars.write_segment(connection, written)
-                    self._add(connection, "batches", 1)
-                done += len(rows)
-                connection.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(total - done + 1),)
-                )
-            if len(rows) < len(batch):
-                yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
-                return
-            yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
+        batches = [changed[start : start + BATCH] for start in range(0, total, BATCH)]
+        stop = threading.Event()
+        # The next batch's text is made on a second thread while this one is written: SQLite
+        # lets go of the GIL while it indexes, so on two cores the two overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
+            try:
+                if batches:
+                    ahead = pool.submit(_prepare_batch, batches[0], markdown_for, stop, cancel)
+                for number, batch in enumerate(batches):
+                    posts = ahead.result()
+                    if number + 1 < len(batches) and len(posts) == len(batch):
+                        following = batches[number + 1]
+                        ahead = pool.submit(_prepare_batch, following, markdown_for, stop, cancel)
+                    with write(connection):
+                        written = [self._write(connection, post) for post in posts]
+                        if written:
+                            search_chars.write_segment(connection, written)
+                            self._add(connection, "batches", 1)
+                        done += len(posts)
+                        connection.execute(
+                            "INSERT OR REPLACE INTO meta VALUES ('pending', ?)",
+                            (str(total - done + 1),),
+                        )
+                    yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
+                    if len(posts) < len(batch):
+                        return
+            finally:
+                stop.set()  # an abandoned update leaves the batch being made unfinished
         with write(connection):
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
@@ -457,45 +466,26 @@ class SearchIndex:
         self._add(connection, "stale", 1)  # its one-character postings go at the next merge
         connection.execute("DELETE FROM bodies WHERE id = ?", (doc_id,))
 
-    def _write(
-        self,
-        connection: sqlite3.Connection,
-        entry: IndexEntry,
-        body: str,
-    ) -> tuple[int, Counter[str]]:
+    def _write(self, connection: sqlite3.Connection, post: _Prepared) -> tuple[int, Counter[str]]:
         """Index one post; returns its id and character counts, for the batch's segment."""
         # Looked up again inside the write transaction: another process may have indexed it.
         old_row = connection.execute(
-            "SELECT id FROM docs WHERE path = ?", (path_to_db(entry.path),)
+            "SELECT id FROM docs WHERE path = ?", (post.row[0],)
         ).fetchone()
         if old_row is not None:
             self._delete(connection, int(old_row[0]))
-        title = clean(sanitize_line(entry.title))
-        catkey, tagkey, author = _keys(entry)
         cursor = connection.execute(
             "INSERT INTO docs(path, hash, title, date, cats, catkey, tagkey, author, ftitle)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                path_to_db(entry.path),
-                entry.content_hash,
-                title,
-                _epoch(entry.date),
-                _cats_json(entry.categories),
-                catkey,
-                tagkey,
-                author,
-                fold(title),
-            ),
+            post.row,
         )
-        connection.execute(
-            "INSERT INTO bodies(id, body) VALUES (?, ?)", (cursor.lastrowid, _pack(body))
-        )
-        folded_title, folded_body = fold(title), fold(body)
+        doc_id = int(cursor.lastrowid or 0)
+        connection.execute("INSERT INTO bodies(id, body) VALUES (?, ?)", (doc_id, post.packed))
         connection.execute(
             "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-            (cursor.lastrowid, folded_title + _PAD, folded_body + _PAD),
+            (doc_id, post.ftitle + _PAD, post.fbody + _PAD),
         )
-        return int(cursor.lastrowid or 0), search_chars.char_counts(folded_title, folded_body)
+        return doc_id, post.counts
 
     # querying -----------------------------------------------------------------------------------
     def query(
@@ -563,6 +553,53 @@ class SearchIndex:
             highlights=highlights,
             title_highlights=merge_hits(title, terms),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One post made ready to index: the values of its rows, worked out off the writing thread."""
+
+    row: tuple[object, ...]
+    """The docs row: path, hash, title, date, cats, catkey, tagkey, author, ftitle."""
+    packed: bytes
+    ftitle: str
+    fbody: str
+    counts: Counter[str]
+
+
+def _prepare(entry: IndexEntry, markdown: str | None) -> _Prepared:
+    body = plain_text(markdown or "")
+    title = clean(sanitize_line(entry.title))
+    catkey, tagkey, author = _keys(entry)
+    ftitle, fbody = fold(title), fold(body)
+    row = (
+        path_to_db(entry.path),
+        entry.content_hash,
+        title,
+        _epoch(entry.date),
+        _cats_json(entry.categories),
+        catkey,
+        tagkey,
+        author,
+        ftitle,
+    )
+    counts = search_chars.char_counts(ftitle, fbody)
+    return _Prepared(row, _pack(body), ftitle, fbody, counts)
+
+
+def _prepare_batch(
+    batch: list[IndexEntry],
+    markdown_for: Callable[[str], str | None],
+    stop: threading.Event,
+    cancel: threading.Event | None,
+) -> list[_Prepared]:
+    """The posts of `batch` made ready, up to the first one met after a stop or cancel."""
+    prepared = []
+    for entry in batch:
+        if stop.is_set() or (cancel is not None and cancel.is_set()):
+            break
+        prepared.append(_prepare(entry, markdown_for(entry.path)))
+    return prepared
 
 
 def _signature(entry: IndexEntry) -> Signature:
