@@ -12,6 +12,7 @@ Each term finds its posts by its length:
 
 from __future__ import annotations
 
+import codecs
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
@@ -21,6 +22,14 @@ from reader.core.search_query import Query, fold
 SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
 TOP = "\U0010ffff" * 2
 Row = tuple[object, ...]
+COUNT_LIMIT = 1000
+"""Up to this many candidates, each text is read whole to count the occurrences for ranking;
+past it, each is read only until every term is found (most hits come early) and the order is
+title hits, then newest: counting would cost the whole text of thousands of posts."""
+_STEP = 2048
+_CONTEXT_FOLD = "\u03a3"
+"""Σ: the one character `str.lower` folds by its context (final ς), so a text holding it is
+folded whole, as the scan folds it, never piecewise."""
 
 
 def checked_terms(terms: Sequence[str]) -> list[str]:
@@ -110,21 +119,61 @@ CANDIDATES = (
 """Appended to `matches`: the candidates with their folded title and packed text, to check."""
 
 
+def holds_all(packed: bytes, title: str, terms: Sequence[str]) -> bool:
+    """True when the (folded) title or the zlib-packed text holds each of `terms`, unpacking
+    and folding only as much of the text as it takes."""
+    missing = [term for term in terms if term not in title]
+    if not missing:
+        return True
+    overlap = max(len(term) for term in missing) - 1
+    unpacker = zlib.decompressobj()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    seen = ""
+    tail = ""
+    step = _STEP
+    while True:
+        chunk = unpacker.decompress(packed, step)
+        packed = unpacker.unconsumed_tail
+        finished = unpacker.eof or (not chunk and not packed)
+        piece = decoder.decode(chunk + (unpacker.flush() if finished else b""), final=finished)
+        seen += piece
+        if _CONTEXT_FOLD in piece:
+            while not finished:
+                rest = unpacker.decompress(packed)
+                packed = unpacker.unconsumed_tail
+                finished = unpacker.eof or (not rest and not packed)
+                seen += decoder.decode(rest, final=finished)
+            text = fold(seen)
+            return all(term in text for term in missing)
+        window = tail + fold(piece)
+        missing = [term for term in missing if term not in window]
+        if not missing or finished:
+            return not missing
+        tail = window[-overlap:] if overlap else ""
+        step *= 2
+
+
 def rank_checked(rows: Sequence[Row], terms: Sequence[str]) -> list[int]:
     """Ids of the `CANDIDATES` rows whose title or text holds every term of four or more
-    characters, in result order; terms of three or more characters add their occurrences
-    to the relevance."""
+    characters, in result order. Up to `COUNT_LIMIT` candidates, the occurrences of terms of
+    three or more characters add to the relevance."""
     checked = checked_terms(terms)
-    counted = [term for term in terms if len(term) >= 3]
+    counted = [term for term in terms if len(term) >= 3] if len(rows) <= COUNT_LIMIT else []
     kept: list[tuple[int, float, bool, float, int]] = []
     for doc, title_hits, relevance, stamp, title, packed in rows:
         assert isinstance(title, str) and isinstance(packed, bytes)
-        text = fold(zlib.decompress(packed).decode("utf-8"))
-        if all(term in title or term in text for term in checked):
+        if counted:
+            text = fold(zlib.decompress(packed).decode("utf-8"))
+            if not all(term in title or term in text for term in checked):
+                continue
             found = sum(text.count(term) + title.count(term) for term in counted)
-            day = float(stamp) if isinstance(stamp, (int, float)) else 0.0
-            rank = float(relevance) if isinstance(relevance, (int, float)) else 0.0
-            hits = int(title_hits) if isinstance(title_hits, int) else 0
-            kept.append((-hits, rank - found, stamp is None, -day, int(str(doc))))
+        elif holds_all(packed, title, checked):
+            found = 0
+        else:
+            continue
+        day = float(stamp) if isinstance(stamp, (int, float)) else 0.0
+        rank = float(relevance) if isinstance(relevance, (int, float)) else 0.0
+        hits = int(title_hits) if isinstance(title_hits, int) else 0
+        kept.append((-hits, rank - found, stamp is None, -day, int(str(doc))))
     kept.sort()
     return [item[4] for item in kept]
