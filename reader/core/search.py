@@ -49,6 +49,7 @@ from reader.core.search_select import (
     checked_terms,
     matches,
     rank_checked,
+    uses_words,
 )
 from reader.core.search_text import clean, find_all, merge_hits, plain_text, snippet_of_packed
 from reader.core.store.db import (
@@ -416,9 +417,13 @@ class SearchIndex:
                         following = batches[number + 1]
                         ahead = pool.submit(_prepare_batch, following, markdown_for, stop, cancel)
                     with write(connection):
-                        written = [self._write(connection, post) for post in posts]
+                        written = []  # (id, character counts), (id, word counts), ...
+                        for post in posts:
+                            doc_id = self._write(connection, post)
+                            written += [(doc_id, post.counts), (doc_id, post.words)]
                         if written:
-                            search_chars.write_segment(connection, written)
+                            search_chars.write_segment(connection, "chars", written[0::2])
+                            search_chars.write_segment(connection, "words", written[1::2])
                             self._add(connection, "batches", 1)
                         done += len(posts)
                         connection.execute(
@@ -449,7 +454,8 @@ class SearchIndex:
         if big or batches >= MERGE_CHARS_AFTER or stale * 8 > live_count:
             with write(connection):
                 live = {row[0] for row in connection.execute("SELECT id FROM docs")}
-                search_chars.merge(connection, live if stale else None)
+                for table in search_chars.TABLES:
+                    search_chars.merge(connection, table, live if stale else None)
                 connection.execute("DELETE FROM meta WHERE key IN ('stale', 'batches')")
         if big:
             connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
@@ -471,8 +477,8 @@ class SearchIndex:
         self._add(connection, "stale", 1)  # its one-character postings go at the next merge
         connection.execute("DELETE FROM bodies WHERE id = ?", (doc_id,))
 
-    def _write(self, connection: sqlite3.Connection, post: _Prepared) -> tuple[int, Counter[str]]:
-        """Index one post; returns its id and character counts, for the batch's segment."""
+    def _write(self, connection: sqlite3.Connection, post: _Prepared) -> int:
+        """Index one post; returns its id."""
         # Looked up again inside the write transaction: another process may have indexed it.
         old_row = connection.execute(
             "SELECT id FROM docs WHERE path = ?", (post.row[0],)
@@ -490,7 +496,7 @@ class SearchIndex:
             "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
             (doc_id, post.ftitle + _PAD, post.fbody + _PAD),
         )
-        return doc_id, post.counts
+        return doc_id
 
     # querying -----------------------------------------------------------------------------------
     def query(
@@ -524,9 +530,9 @@ class SearchIndex:
             if parsed.bookmarked and bookmarked is not None:
                 _fill_temp(connection, "sel_marked", bookmarked())
             postings = {
-                term: "[" + ",".join(map(str, search_chars.read(connection, term))) + "]"
+                term: "[" + ",".join(map(str, _postings(connection, term))) + "]"
                 for term in parsed.terms
-                if len(term) == 1
+                if len(term) == 1 or uses_words(term)
             }
             sql, params = matches(parsed, postings)
             if checked_terms(parsed.terms):
@@ -570,6 +576,7 @@ class _Prepared:
     ftitle: str
     fbody: str
     counts: Counter[str]
+    words: Counter[str]
 
 
 def _prepare(entry: IndexEntry, markdown: str | None) -> _Prepared:
@@ -589,7 +596,8 @@ def _prepare(entry: IndexEntry, markdown: str | None) -> _Prepared:
         ftitle,
     )
     counts = search_chars.char_counts(ftitle, fbody)
-    return _Prepared(row, _pack(body), ftitle, fbody, counts)
+    words = search_chars.word_counts(ftitle, fbody)
+    return _Prepared(row, _pack(body), ftitle, fbody, counts, words)
 
 
 def _prepare_batch(
@@ -605,6 +613,12 @@ def _prepare_batch(
             break
         prepared.append(_prepare(entry, markdown_for(entry.path)))
     return prepared
+
+
+def _postings(connection: sqlite3.Connection, term: str) -> list[int]:
+    if len(term) == 1:
+        return search_chars.read(connection, term)
+    return search_chars.read_containing(connection, term)
 
 
 def _signature(entry: IndexEntry) -> Signature:

@@ -6,8 +6,10 @@ Each term finds its posts by its length:
 - two characters: a range over the trigram index's own term list (`fts_terms`): every
   occurrence starts a trigram of the padded text, so this is exact;
 - three characters: the trigram itself in `fts`, exact;
-- four or more: the posts holding all its trigrams (`fts` has no positions), a superset that
-  `rank_checked` narrows to the posts holding the term, counting occurrences for ranking.
+- four or more, only ASCII letters and digits (`ment`, `2024`): the packed postings of the
+  ASCII words containing it (reader.core.search_chars), exact and counted, like one character;
+- four or more, any other: the posts holding all its trigrams (`fts` has no positions), a
+  superset that `rank_checked` narrows to the posts holding the term.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
+from reader.core.search_chars import is_word
 from reader.core.search_query import Query, fold
 
 SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
@@ -32,9 +35,14 @@ _CONTEXT_FOLD = "\u03a3"
 folded whole, as the scan folds it, never piecewise."""
 
 
+def uses_words(term: str) -> bool:
+    """True for a term found through the ASCII-word postings (see the module docstring)."""
+    return len(term) >= 4 and is_word(term)
+
+
 def checked_terms(terms: Sequence[str]) -> list[str]:
-    """The terms whose candidates must be checked against the text: four characters or more."""
-    return [term for term in terms if len(term) >= 4]
+    """The terms whose candidates must be checked against the text."""
+    return [term for term in terms if len(term) >= 4 and not is_word(term)]
 
 
 def _day_start(day: date) -> float:
@@ -51,13 +59,13 @@ def matches(query: Query, postings: dict[str, str]) -> tuple[str, list[object]]:
     """A `WITH` clause ending in `m(id, t, r, date)`: every candidate post, its number of terms
     in the title, its relevance (lower is better) and date; and its parameters.
 
-    `postings[ch]` is the JSON array of the postings of each one-character term."""
-    long_terms = [t for t in query.terms if len(t) >= 3]
-    short_terms = [t for t in query.terms if len(t) < 3]
+    `postings[term]` is the JSON array of the postings of each one-character and word term."""
+    long_terms = [t for t in query.terms if len(t) >= 3 and not uses_words(t)]
+    short_terms = [t for t in query.terms if len(t) < 3 or uses_words(t)]
     ctes: list[str] = []
     cte_params: list[object] = []
     for number, term in enumerate(short_terms):
-        if len(term) == 1:
+        if term in postings:
             ctes.append(
                 f"s{number} AS (SELECT value >> 8 AS doc, value & 255 AS n FROM json_each(?))"
             )

@@ -185,8 +185,8 @@ def create_index_schema(conn: sqlite3.Connection, root: str) -> None:
 
 # search.db: a cache like index.db, rebuilt from scratch when its version differs. Version 4:
 # trigram index without positions (detail=none: every hit of a longer term is verified against
-# the text), one-character postings packed per character (reader.core.search_chars), paths
-# encoded as in the other stores.
+# the text), one-character and ASCII-word postings packed per key (reader.core.search_chars),
+# paths encoded as in the other stores.
 SEARCH_VERSION = 4
 SEARCH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -208,10 +208,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'instance');
 CREATE TABLE IF NOT EXISTS chars(
-    ch TEXT NOT NULL,
+    key TEXT NOT NULL,
     seg INTEGER NOT NULL,
     docs BLOB NOT NULL,
-    PRIMARY KEY (ch, seg)
+    PRIMARY KEY (key, seg)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS words(
+    key TEXT NOT NULL,
+    seg INTEGER NOT NULL,
+    docs BLOB NOT NULL,
+    PRIMARY KEY (key, seg)
 ) WITHOUT ROWID;
 """
 
