@@ -127,6 +127,23 @@ CANDIDATES = (
 """Appended to `matches`: the candidates with their folded title and packed text, to check."""
 
 
+def caseless(term: str) -> bool:
+    """True for a term of CJK, kana and other characters without case, which no character
+    folds into: it occurs in the folded text exactly where its UTF-8 occurs in the raw bytes,
+    so checking it needs no decoding and no folding (most of the cost of a check)."""
+    return all(ord(char) >= 0x2E80 and char.lower() == char == char.upper() for char in term)
+
+
+def _raw_check(
+    packed: bytes, title: str, checked: Sequence[str], counted: Sequence[str]
+) -> int | None:
+    """For caseless terms: None when a checked term is missing, else the occurrences."""
+    raw = zlib.decompress(packed)
+    if not all(term in title or term.encode("utf-8") in raw for term in checked):
+        return None
+    return sum(raw.count(term.encode("utf-8")) + title.count(term) for term in counted)
+
+
 def holds_all(packed: bytes, title: str, terms: Sequence[str]) -> bool:
     """True when the (folded) title or the zlib-packed text holds each of `terms`, unpacking
     and folding only as much of the text as it takes."""
@@ -168,9 +185,15 @@ def rank_checked(rows: Sequence[Row], terms: Sequence[str]) -> list[int]:
     checked = checked_terms(terms)
     counted = [term for term in terms if len(term) >= 3] if len(rows) <= COUNT_LIMIT else []
     kept: list[tuple[int, float, bool, float, int]] = []
+    raw = all(caseless(term) for term in [*checked, *counted])
     for doc, title_hits, relevance, stamp, title, packed in rows:
         assert isinstance(title, str) and isinstance(packed, bytes)
-        if counted:
+        if raw:
+            occurrences = _raw_check(packed, title, checked, counted)
+            if occurrences is None:
+                continue
+            found = occurrences
+        elif counted:
             text = fold(zlib.decompress(packed).decode("utf-8"))
             if not all(term in title or term in text for term in checked):
                 continue

@@ -51,3 +51,17 @@ def test_a_final_sigma_on_a_chunk_boundary_folds_as_in_the_whole_text() -> None:
     text = "x" * (search_select._STEP - 2) + "aΣ " + "y" * 5000  # Σ starts the second chunk
     assert "aς" in fold(text)
     assert holds_all(zlib.compress(text.encode("utf-8")), "", ["aς y"])
+
+
+def test_caseless_terms_are_checked_on_the_raw_text_as_on_the_folded() -> None:
+    rng = random.Random(3)
+    rows = []
+    for doc in range(300):
+        text = _text(rng, rng.choice((5, 60, 600)))
+        rows.append((doc, 0, 0, float(doc), fold(_text(rng, 4)), zlib.compress(text.encode())))
+    for term in ("猫的猫的", "的猫的猫", "猫😀猫的"):  # four or more: checked
+        assert search_select.caseless(term)
+        texts = {doc: fold(zlib.decompress(packed).decode()) for doc, *_, packed in rows}
+        expected = {doc for doc, *_, title, _ in rows if term in title or term in texts[doc]}
+        assert set(rank_checked(rows, [term])) == expected
+    assert not any(search_select.caseless(term) for term in ("abcd", "σσσ", "猫a", "ａ"))
