@@ -5,15 +5,17 @@ Layout (chosen by measurement on a synthetic 10k-post library, `reader.core.sear
   qualifier keys; `bodies` the plain text, zlib-packed, for snippets;
 - `fts` is a contentless FTS5 table with the `trigram` tokenizer over the folded (`fold`,
   length-preserving lower case) title and text, case-sensitive since the text is folded
-  already: a term of three or more characters matches exactly where `term in text`;
+  already, without positions (`detail=none`, a third of the size of full detail): a term of
+  three characters matches exactly the posts holding it; a longer term matches the posts
+  holding all its trigrams, and those are verified against their text, which also counts
+  the occurrences for ranking;
 - terms of two characters (上市, "go") have no trigram of their own, but every occurrence
   starts a trigram of the padded text (see `_PAD`), so a range over the index's term list
-  (`fts_terms`, an fts5vocab table) yields exactly the posts containing them, with counts;
+  (`fts_terms`, an fts5vocab table) yields exactly the posts containing them;
 - one-character terms (猫, and the first key typed) would read every occurrence that way,
-  millions for a Latin letter, so `chars` lists, per character, the posts holding it and how
-  often: one small range read (2.45 M rows and +22% size for the 28 M characters of the
-  10k-post bench; 'e' went from ~0.9 s to ~40 ms of CPU, 的 from 135 to ~30 ms).
-All of it is as exact as a scan of the text.
+  millions for a Latin letter, so `chars` keeps, per character, the posts holding it and how
+  often, packed (reader.core.search_chars).
+All of it is as exact as a scan of the text. The schema lives in reader.core.store.migrations.
 Search is a separate file from index.db so that indexing never contends with sync for the
 write lock, and a broken or old search.db is simply rebuilt.
 """
@@ -28,26 +30,39 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from functools import cache
+from datetime import UTC, datetime
 from pathlib import Path
 
+from reader.core import search_chars
 from reader.core.convert import to_markdown
 from reader.core.model import CategoryPath, Post
 from reader.core.parse import read_post
 from reader.core.sanitize import sanitize_line
 from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
 from reader.core.search_query import Query, QueryError, fold, parse_query
+from reader.core.search_select import (
+    CANDIDATES,
+    RANKED,
+    SEP,
+    checked_terms,
+    matches,
+    rank_checked,
+    uses_words,
+)
 from reader.core.search_text import clean, find_all, merge_hits, plain_text, snippet_of_packed
 from reader.core.store.db import (
-    Schema,
     check_schema,
+    connect,
     is_busy,
-    reference_schema,
+    path_from_db,
+    path_to_db,
     retry_busy,
+    snapshot,
+    write,
 )
+from reader.core.store.migrations import SEARCH_VERSION, create_search_schema, search_schema
 
 __all__ = [
     "IndexEntry",
@@ -63,12 +78,13 @@ __all__ = [
     "plain_text",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = SEARCH_VERSION
 BATCH = 200
 OPTIMIZE_AFTER = 500
 """Merge the index into one segment after an update that changed this many posts or more."""
+MERGE_CHARS_AFTER = 64
+"""Merge the one-character postings once this many batches wrote segments since the last merge."""
 Signature = tuple[object, ...]
-_SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
 
 
 def markdown_of_file(site: Site, path: str) -> str | None:
@@ -152,58 +168,12 @@ class SearchResults:
 # Bodies live apart from docs: ranking reads the docs row of every match (title, date), and with
 # the bodies inline those rows spread over ten times the pages (a one-character query over 100k
 # posts took 6 s cold and 0.3 s warm in a model of the index, against 0.5 s and 0.1 s apart).
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS docs(
-    id INTEGER PRIMARY KEY,
-    path BLOB NOT NULL UNIQUE,
-    hash TEXT NOT NULL,
-    title TEXT NOT NULL,
-    date REAL,
-    cats TEXT NOT NULL,
-    catkey TEXT NOT NULL,
-    tagkey TEXT NOT NULL,
-    author TEXT NOT NULL,
-    ftitle TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, content='', tokenize='trigram case_sensitive 1'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, 'instance');
-CREATE TABLE IF NOT EXISTS chars(
-    ch TEXT NOT NULL,
-    doc INTEGER NOT NULL,
-    n INTEGER NOT NULL,
-    PRIMARY KEY (ch, doc)
-) WITHOUT ROWID;
-"""
-
-
-@cache
-def _reference_schema() -> Schema:
-    def build(connection: sqlite3.Connection) -> None:
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                connection.execute(statement)
-
-    return reference_schema(build)
-
 
 _PAD = "  "
 _memory_names = itertools.count(1)
 """Appended to the indexed text: every character then starts a trigram, so the trigrams that
 begin with a one- or two-character term find all its occurrences (whitespace is folded to
 single spaces, so two spaces never occur in a term or the text)."""
-_TOP = "\U0010ffff" * 2
-
-
-def _encode_path(path: str) -> bytes:
-    return path.encode("utf-8", "surrogateescape")
-
-
-def _decode_path(raw: bytes) -> str:
-    return bytes(raw).decode("utf-8", "surrogateescape")
 
 
 def _epoch(value: datetime | None) -> float | None:
@@ -214,28 +184,12 @@ def _epoch(value: datetime | None) -> float | None:
     return value.timestamp()
 
 
-@contextmanager
-def _transaction(connection: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
-    """BEGIN IMMEDIATE takes the write lock first, so a busy writer is waited for."""
-    connection.execute(begin)
-    try:
-        yield
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
-
-
 def _pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
 
 def _unpack(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8")
-
-
-def _day_start(day: date) -> float:
-    return datetime.combine(day, time(), tzinfo=UTC).timestamp()
 
 
 def _keys(entry: IndexEntry) -> tuple[str, str, str]:
@@ -247,8 +201,8 @@ def _keys(entry: IndexEntry) -> tuple[str, str, str]:
         for end in range(2, len(path) + 1):
             names.setdefault(fold("/".join(sanitize_line(s) for s in path[:end])), None)
     tags = (fold(sanitize_line(tag)) for tag in entry.tags)
-    catkey = _SEP + _SEP.join(names) + _SEP
-    tagkey = _SEP + _SEP.join(tags) + _SEP
+    catkey = SEP + SEP.join(names) + SEP
+    tagkey = SEP + SEP.join(tags) + SEP
     return catkey, tagkey, fold(sanitize_line(entry.author or ""))
 
 
@@ -273,17 +227,12 @@ class SearchIndex:
     # connections ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         if self._memory_uri is not None:
-            connection = sqlite3.connect(
-                self._memory_uri, uri=True, check_same_thread=False, isolation_level=None
-            )
+            connection = connect(self._memory_uri, uri=True, synchronous="NORMAL")
             # Shared-cache locks are per table and fail at once: readers read uncommitted.
             connection.execute("PRAGMA read_uncommitted = 1")
         else:
-            connection = sqlite3.connect(
-                self.db_path, timeout=30, check_same_thread=False, isolation_level=None
-            )
-        connection.execute("PRAGMA busy_timeout = 30000")
-        connection.execute("PRAGMA synchronous = NORMAL")
+            # A cache: NORMAL may lose the last commits in a power cut, never corrupt the file.
+            connection = connect(self.db_path, synchronous="NORMAL")
         with self._lock:
             self._connections.append(connection)
         return connection
@@ -335,15 +284,25 @@ class SearchIndex:
         if version not in (0, SCHEMA_VERSION):
             raise sqlite3.DatabaseError(f"old search index version {version}")
         if version == SCHEMA_VERSION:  # a dropped table would be recreated empty, the rest stale
-            check_schema(connection, _reference_schema(), version)
-        if self._memory_uri is None:
-            retry_busy(lambda: connection.execute("PRAGMA journal_mode = WAL"))
-        with _transaction(connection):
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            check_schema(connection, search_schema(), version)
+        else:
+            # Pages freed by merging the index go back to the file system at the end of
+            # an update; switching it on takes a VACUUM, instant while the file is empty.
+            connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            if self._memory_uri is None:
+                retry_busy(lambda: connection.execute("VACUUM"))
+        with write(connection):
+            create_search_schema(connection)
+            if version == 0:
+                # No merging while posts are added (a quarter of the indexing time): a big
+                # update ends in one `optimize`, small ones leave a few segments that FTS5
+                # merges once sixteen pile up (its 'crisismerge').
+                connection.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
         connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the file and empty it (the size of search.db is measured after)."""
+        retry_busy(lambda: self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
 
     def close(self) -> None:
         with self._lock:
@@ -416,7 +375,7 @@ class SearchIndex:
         cancel: threading.Event | None,
     ) -> Iterator[IndexProgress]:
         known: dict[str, tuple[int, Signature]] = {
-            _decode_path(row[1]): (row[0], tuple(row[2:]))
+            path_from_db(row[1]): (row[0], tuple(row[2:]))
             for row in connection.execute(
                 "SELECT id, path, hash, title, date, cats, tagkey, author FROM docs"
             )
@@ -435,7 +394,7 @@ class SearchIndex:
             if pending in (None, "0"):
                 yield IndexProgress(done=0, total=0, removed=0, finished=True)
                 return
-        with _transaction(connection):
+        with write(connection):
             connection.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(len(changed) + 1),)
             )
@@ -444,30 +403,64 @@ class SearchIndex:
         total = len(changed)
         done = 0
         yield IndexProgress(done=0, total=total, removed=len(gone), finished=False)
-        for start in range(0, total, BATCH):
-            batch = changed[start : start + BATCH]
-            rows = []
-            for entry in batch:
-                if cancel is not None and cancel.is_set():
-                    break
-                rows.append((entry, plain_text(markdown_for(entry.path) or "")))
-            with _transaction(connection):
-                for entry, body in rows:
-                    self._write(connection, entry, body)
-                done += len(rows)
-                connection.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(total - done + 1),)
-                )
-            if len(rows) < len(batch):
-                yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
-                return
-            yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
-        with _transaction(connection):
+        batches = [changed[start : start + BATCH] for start in range(0, total, BATCH)]
+        stop = threading.Event()
+        # The next batch's text is made on a second thread while this one is written: SQLite
+        # lets go of the GIL while it indexes, so on two cores the two overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
+            try:
+                if batches:
+                    ahead = pool.submit(_prepare_batch, batches[0], markdown_for, stop, cancel)
+                for number, batch in enumerate(batches):
+                    posts = ahead.result()
+                    if number + 1 < len(batches) and len(posts) == len(batch):
+                        following = batches[number + 1]
+                        ahead = pool.submit(_prepare_batch, following, markdown_for, stop, cancel)
+                    with write(connection):
+                        written = []  # (id, character counts), (id, word counts), ...
+                        for post in posts:
+                            doc_id = self._write(connection, post)
+                            written += [(doc_id, post.counts), (doc_id, post.words)]
+                        if written:
+                            search_chars.write_segment(connection, "chars", written[0::2])
+                            search_chars.write_segment(connection, "words", written[1::2])
+                            self._add(connection, "batches", 1)
+                        done += len(posts)
+                        connection.execute(
+                            "INSERT OR REPLACE INTO meta VALUES ('pending', ?)",
+                            (str(total - done + 1),),
+                        )
+                    yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
+                    if len(posts) < len(batch):
+                        return
+            finally:
+                stop.set()  # an abandoned update leaves the batch being made unfinished
+        with write(connection):
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
-        if total + len(gone) >= OPTIMIZE_AFTER:
-            connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        self._tidy(connection, big=total + len(gone) >= OPTIMIZE_AFTER)
         yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
+
+    def _add(self, connection: sqlite3.Connection, key: str, by: int) -> None:
+        value = int(self._meta(connection, key) or 0) + by
+        connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, str(value)))
+
+    def _tidy(self, connection: sqlite3.Connection, *, big: bool) -> None:
+        """Merge the one-character postings when they hold many segments or many deleted
+        posts, the trigram index after a big update, and give freed pages back."""
+        stale = int(self._meta(connection, "stale") or 0)
+        batches = int(self._meta(connection, "batches") or 0)
+        live_count = int(connection.execute("SELECT count(*) FROM docs").fetchone()[0])
+        if big or batches >= MERGE_CHARS_AFTER or stale * 8 > live_count:
+            with write(connection):
+                live = {row[0] for row in connection.execute("SELECT id FROM docs")}
+                for table in search_chars.TABLES:
+                    search_chars.merge(connection, table, live if stale else None)
+                connection.execute("DELETE FROM meta WHERE key IN ('stale', 'batches')")
+        if big:
+            connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        # executescript steps the pragma to its end (execute frees a single page).
+        retry_busy(lambda: connection.executescript("PRAGMA incremental_vacuum;"))
 
     def _delete(self, connection: sqlite3.Connection, doc_id: int) -> None:
         """Remove one post; its indexed text is re-derived to tell the contentless FTS table."""
@@ -480,57 +473,30 @@ class SearchIndex:
                 "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
                 (doc_id, row[0] + _PAD, body + _PAD),
             )
-            connection.executemany(
-                "DELETE FROM chars WHERE ch = ? AND doc = ?",
-                ((char, doc_id) for char in _char_counts(row[0], body)),
-            )
         connection.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+        self._add(connection, "stale", 1)  # its one-character postings go at the next merge
         connection.execute("DELETE FROM bodies WHERE id = ?", (doc_id,))
 
-    def _write(
-        self,
-        connection: sqlite3.Connection,
-        entry: IndexEntry,
-        body: str,
-    ) -> None:
+    def _write(self, connection: sqlite3.Connection, post: _Prepared) -> int:
+        """Index one post; returns its id."""
         # Looked up again inside the write transaction: another process may have indexed it.
         old_row = connection.execute(
-            "SELECT id FROM docs WHERE path = ?", (_encode_path(entry.path),)
+            "SELECT id FROM docs WHERE path = ?", (post.row[0],)
         ).fetchone()
         if old_row is not None:
             self._delete(connection, int(old_row[0]))
-        title = clean(sanitize_line(entry.title))
-        catkey, tagkey, author = _keys(entry)
         cursor = connection.execute(
             "INSERT INTO docs(path, hash, title, date, cats, catkey, tagkey, author, ftitle)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                _encode_path(entry.path),
-                entry.content_hash,
-                title,
-                _epoch(entry.date),
-                _cats_json(entry.categories),
-                catkey,
-                tagkey,
-                author,
-                fold(title),
-            ),
+            post.row,
         )
-        connection.execute(
-            "INSERT INTO bodies(id, body) VALUES (?, ?)", (cursor.lastrowid, _pack(body))
-        )
-        folded_title, folded_body = fold(title), fold(body)
+        doc_id = int(cursor.lastrowid or 0)
+        connection.execute("INSERT INTO bodies(id, body) VALUES (?, ?)", (doc_id, post.packed))
         connection.execute(
             "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-            (cursor.lastrowid, folded_title + _PAD, folded_body + _PAD),
+            (doc_id, post.ftitle + _PAD, post.fbody + _PAD),
         )
-        connection.executemany(
-            "INSERT INTO chars(ch, doc, n) VALUES (?, ?, ?)",
-            (
-                (char, cursor.lastrowid, count)
-                for char, count in _char_counts(folded_title, folded_body).items()
-            ),
-        )
+        return doc_id
 
     # querying -----------------------------------------------------------------------------------
     def query(
@@ -543,8 +509,9 @@ class SearchIndex:
     ) -> SearchResults:
         """Posts matching `text` (see reader.core.search_query), best first.
 
-        Order: posts with more terms in the title first, then relevance (bm25 over the trigram
-        index; for one- and two-character terms the number of occurrences), then newest.
+        Order: posts with more terms in the title first, then relevance (the number of
+        occurrences of the terms; three-character terms count only where a longer term made
+        the text be read), then newest.
         `read` and `bookmarked` supply the paths that `is:unread` / `is:bookmarked` need.
         Raises QueryError for a query that cannot be understood.
         """
@@ -557,15 +524,27 @@ class SearchIndex:
             raise QueryError("is:unread is not available here")
         if parsed.bookmarked and bookmarked is None:
             raise QueryError("is:bookmarked is not available here")
-        sql, params = _select(parsed)
-        with _transaction(connection, "BEGIN"):  # writes go to temp tables only
+        with snapshot(connection):
             if parsed.unread and read is not None:
                 _fill_temp(connection, "sel_read", read())
             if parsed.bookmarked and bookmarked is not None:
                 _fill_temp(connection, "sel_marked", bookmarked())
-            rows = connection.execute(sql + " LIMIT ?", (*params, max(0, limit))).fetchall()
-        total = int(rows[0][1]) if rows else 0
-        hits = [self._hit(connection, int(row[0]), parsed.terms) for row in rows]
+            postings = {
+                term: "[" + ",".join(map(str, _postings(connection, term))) + "]"
+                for term in parsed.terms
+                if len(term) == 1 or uses_words(term)
+            }
+            sql, params = matches(parsed, postings)
+            if checked_terms(parsed.terms):
+                rows = connection.execute(sql + CANDIDATES, params).fetchall()
+                ranked = rank_checked(rows, parsed.terms)
+                total, ids = len(ranked), ranked[: max(0, limit)]
+            else:
+                cursor = connection.execute(sql + RANKED + " LIMIT ?", (*params, max(0, limit)))
+                ranked_rows = cursor.fetchall()
+                total = int(ranked_rows[0][1]) if ranked_rows else 0
+                ids = [int(row[0]) for row in ranked_rows]
+        hits = [self._hit(connection, doc_id, parsed.terms) for doc_id in ids]
         return SearchResults(hits=hits, total=total, complete=complete, query=parsed)
 
     def _hit(
@@ -577,7 +556,7 @@ class SearchIndex:
         ).fetchone()
         snippet, highlights = snippet_of_packed(body, terms)
         return SearchHit(
-            path=_decode_path(path),
+            path=path_from_db(path),
             title=title,
             date=None if stamp is None else datetime.fromtimestamp(stamp, UTC),
             categories=tuple(tuple(p) for p in json.loads(cats)),
@@ -587,13 +566,59 @@ class SearchIndex:
         )
 
 
-def _char_counts(*texts: str) -> Counter[str]:
-    """How often each character occurs in the (folded) texts; spaces are never a term."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(text)
-    counts.pop(" ", None)
-    return counts
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One post made ready to index: the values of its rows, worked out off the writing thread."""
+
+    row: tuple[object, ...]
+    """The docs row: path, hash, title, date, cats, catkey, tagkey, author, ftitle."""
+    packed: bytes
+    ftitle: str
+    fbody: str
+    counts: Counter[str]
+    words: Counter[str]
+
+
+def _prepare(entry: IndexEntry, markdown: str | None) -> _Prepared:
+    body = plain_text(markdown or "")
+    title = clean(sanitize_line(entry.title))
+    catkey, tagkey, author = _keys(entry)
+    ftitle, fbody = fold(title), fold(body)
+    row = (
+        path_to_db(entry.path),
+        entry.content_hash,
+        title,
+        _epoch(entry.date),
+        _cats_json(entry.categories),
+        catkey,
+        tagkey,
+        author,
+        ftitle,
+    )
+    counts = search_chars.char_counts(ftitle, fbody)
+    words = search_chars.word_counts(ftitle, fbody)
+    return _Prepared(row, _pack(body), ftitle, fbody, counts, words)
+
+
+def _prepare_batch(
+    batch: list[IndexEntry],
+    markdown_for: Callable[[str], str | None],
+    stop: threading.Event,
+    cancel: threading.Event | None,
+) -> list[_Prepared]:
+    """The posts of `batch` made ready, up to the first one met after a stop or cancel."""
+    prepared = []
+    for entry in batch:
+        if stop.is_set() or (cancel is not None and cancel.is_set()):
+            break
+        prepared.append(_prepare(entry, markdown_for(entry.path)))
+    return prepared
+
+
+def _postings(connection: sqlite3.Connection, term: str) -> list[int]:
+    if len(term) == 1:
+        return search_chars.read(connection, term)
+    return search_chars.read_containing(connection, term)
 
 
 def _signature(entry: IndexEntry) -> Signature:
@@ -616,77 +641,5 @@ def _fill_temp(connection: sqlite3.Connection, name: str, paths: Iterable[str]) 
     connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}(path BLOB PRIMARY KEY)")
     connection.execute(f"DELETE FROM temp.{name}")
     connection.executemany(
-        f"INSERT OR IGNORE INTO temp.{name} VALUES (?)", ((_encode_path(p),) for p in paths)
+        f"INSERT OR IGNORE INTO temp.{name} VALUES (?)", ((path_to_db(p),) for p in paths)
     )
-
-
-def _fts_string(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def _select(query: Query) -> tuple[str, list[object]]:
-    """SQL returning (id, total) rows in result order, and its parameters (LIMIT appended).
-
-    Terms of three or more characters go to the trigram index (`MATCH`, ranked by bm25);
-    two-character ones read the index's own term list: the trigrams that begin with the term,
-    found by a range on `fts_terms`, are exactly its occurrences (see _PAD); one-character
-    ones read `chars`. For both, the number of occurrences ranks.
-    """
-    long_terms = [t for t in query.terms if len(t) >= 3]
-    short_terms = [t for t in query.terms if len(t) < 3]
-    ctes: list[str] = []
-    cte_params: list[object] = []
-    for number, term in enumerate(short_terms):
-        if len(term) == 1:
-            ctes.append(f"s{number} AS (SELECT doc, n FROM chars WHERE ch = ?)")
-            cte_params.append(term)
-            continue
-        ctes.append(
-            f"s{number} AS (SELECT doc, count(*) AS n FROM fts_terms"
-            " WHERE term >= ? AND term <= ? GROUP BY doc)"
-        )
-        cte_params.extend((term, term + _TOP))
-    where: list[str] = []
-    params: list[object] = []
-    if long_terms:
-        source = "fts JOIN docs d ON d.id = fts.rowid"
-        where.append("fts MATCH ?")
-        params.append(" AND ".join(_fts_string(t) for t in long_terms))
-        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(len(short_terms)))
-        relevance = "bm25(fts, 10.0, 1.0)"
-    elif short_terms:
-        source = "s0 JOIN docs d ON d.id = s0.doc"
-        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(1, len(short_terms)))
-        relevance = "-(" + " + ".join(f"s{n}.n" for n in range(len(short_terms))) + ")"
-    else:
-        source, relevance = "docs d", "0"
-    title_hits = " + ".join("(instr(d.ftitle, ?) > 0)" for _ in query.terms) or "0"
-    for name in query.categories:
-        where.append("instr(d.catkey, ?) > 0")
-        params.append(_SEP + name + _SEP)
-    for name in query.tags:
-        where.append("instr(d.tagkey, ?) > 0")
-        params.append(_SEP + name + _SEP)
-    for name in query.authors:
-        where.append("instr(d.author, ?) > 0")
-        params.append(name)
-    if query.after is not None:
-        where.append("d.date >= ?")
-        params.append(_day_start(query.after))
-    if query.before is not None:
-        where.append("d.date < ?")
-        params.append(_day_start(query.before))
-    if query.unread:
-        where.append("d.path NOT IN temp.sel_read")
-    if query.bookmarked:
-        where.append("d.path IN temp.sel_marked")
-    ctes.append(
-        f"m AS (SELECT d.id AS id, {title_hits} AS t, {relevance} AS r, d.date AS date"
-        f" FROM {source} WHERE {' AND '.join(where) or '1'})"
-    )
-    sql = (
-        f"WITH {', '.join(ctes)}"
-        " SELECT id, count(*) OVER () FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
-    )
-    # Parameters in the order of the text: term CTEs, select list, WHERE.
-    return sql, [*cte_params, *query.terms, *params]

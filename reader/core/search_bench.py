@@ -134,10 +134,12 @@ def run(
             pass
         build = time.perf_counter() - began
         build_cpu = time.process_time() - began_cpu
-        index._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        index.checkpoint()
         size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+        characters = max(1, sum(len(body) for _, body in posts))
         print(
-            f"index build: {build:.1f} s ({build_cpu:.1f} s CPU), size {size / 1e6:.1f} MB",
+            f"index build: {build:.1f} s ({build_cpu:.1f} s CPU), size {size / 1e6:.1f} MB, "
+            f"{size / characters:.2f} bytes per char of text, {size / max(1, count):.0f} per post",
             file=out,
         )
         folded = [(e.path, fold(e.title), fold(plain_text(body))) for e, body in posts]

@@ -1,0 +1,210 @@
+"""The SQL behind a search query, and the check of its candidates against their text.
+
+Each term finds its posts by its length:
+- one character: the packed postings of reader.core.search_chars, handed to SQLite as a JSON
+  array of `id << 8 | count` (json_each reads it in C);
+- two characters: a range over the trigram index's own term list (`fts_terms`): every
+  occurrence starts a trigram of the padded text, so this is exact;
+- three characters: the trigram itself in `fts`, exact;
+- four or more, only ASCII letters and digits (`ment`, `2024`): the packed postings of the
+  ASCII words containing it (reader.core.search_chars), exact and counted, like one character;
+- four or more, any other: the posts holding all its trigrams (`fts` has no positions), a
+  superset that `rank_checked` narrows to the posts holding the term.
+"""
+
+from __future__ import annotations
+
+import codecs
+import zlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+
+from reader.core.search_chars import is_word
+from reader.core.search_query import Query, fold
+
+SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
+TOP = "\U0010ffff" * 2
+Row = tuple[object, ...]
+COUNT_LIMIT = 1000
+"""Up to this many candidates, each text is read whole to count the occurrences for ranking;
+past it, each is read only until every term is found (most hits come early) and the order is
+title hits, then newest: counting would cost the whole text of thousands of posts."""
+_STEP = 2048
+_CONTEXT_FOLD = "\u03a3"
+"""Σ: the one character `str.lower` folds by its context (final ς), so a text holding it is
+folded whole, as the scan folds it, never piecewise."""
+
+
+def uses_words(term: str) -> bool:
+    """True for a term found through the ASCII-word postings (see the module docstring)."""
+    return len(term) >= 4 and is_word(term)
+
+
+def checked_terms(terms: Sequence[str]) -> list[str]:
+    """The terms whose candidates must be checked against the text."""
+    return [term for term in terms if len(term) >= 4 and not is_word(term)]
+
+
+def _day_start(day: date) -> float:
+    return datetime.combine(day, time(), tzinfo=UTC).timestamp()
+
+
+def _trigram_match(terms: Sequence[str]) -> str:
+    """An FTS5 query for the posts holding every trigram of every term."""
+    grams = dict.fromkeys(term[at : at + 3] for term in terms for at in range(len(term) - 2))
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+
+
+def matches(query: Query, postings: dict[str, str]) -> tuple[str, list[object]]:
+    """A `WITH` clause ending in `m(id, t, r, date)`: every candidate post, its number of terms
+    in the title, its relevance (lower is better) and date; and its parameters.
+
+    `postings[term]` is the JSON array of the postings of each one-character and word term."""
+    long_terms = [t for t in query.terms if len(t) >= 3 and not uses_words(t)]
+    short_terms = [t for t in query.terms if len(t) < 3 or uses_words(t)]
+    ctes: list[str] = []
+    cte_params: list[object] = []
+    for number, term in enumerate(short_terms):
+        if term in postings:
+            ctes.append(
+                f"s{number} AS (SELECT value >> 8 AS doc, value & 255 AS n FROM json_each(?))"
+            )
+            cte_params.append(postings[term])
+            continue
+        ctes.append(
+            f"s{number} AS (SELECT doc, count(*) AS n FROM fts_terms"
+            " WHERE term >= ? AND term <= ? GROUP BY doc)"
+        )
+        cte_params.extend((term, term + TOP))
+    where: list[str] = []
+    params: list[object] = []
+    if long_terms:
+        source = "fts JOIN docs d ON d.id = fts.rowid"
+        where.append("fts MATCH ?")
+        params.append(_trigram_match(long_terms))
+        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(len(short_terms)))
+    elif short_terms:
+        source = "s0 JOIN docs d ON d.id = s0.doc"
+        source += "".join(f" JOIN s{n} ON s{n}.doc = d.id" for n in range(1, len(short_terms)))
+    else:
+        source = "docs d"
+    relevance = " + ".join(f"s{n}.n" for n in range(len(short_terms)))
+    relevance = f"-({relevance})" if relevance else "0"
+    title_hits = " + ".join("(instr(d.ftitle, ?) > 0)" for _ in query.terms) or "0"
+    for name in query.categories:
+        where.append("instr(d.catkey, ?) > 0")
+        params.append(SEP + name + SEP)
+    for name in query.tags:
+        where.append("instr(d.tagkey, ?) > 0")
+        params.append(SEP + name + SEP)
+    for name in query.authors:
+        where.append("instr(d.author, ?) > 0")
+        params.append(name)
+    if query.after is not None:
+        where.append("d.date >= ?")
+        params.append(_day_start(query.after))
+    if query.before is not None:
+        where.append("d.date < ?")
+        params.append(_day_start(query.before))
+    if query.unread:
+        where.append("d.path NOT IN temp.sel_read")
+    if query.bookmarked:
+        where.append("d.path IN temp.sel_marked")
+    ctes.append(
+        f"m AS (SELECT d.id AS id, {title_hits} AS t, {relevance} AS r, d.date AS date"
+        f" FROM {source} WHERE {' AND '.join(where) or '1'})"
+    )
+    # Parameters in the order of the text: term CTEs, select list, WHERE.
+    return f"WITH {', '.join(ctes)}", [*cte_params, *query.terms, *params]
+
+
+RANKED = " SELECT id, count(*) OVER () FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
+"""Appended to `matches`: (id, total) rows in result order, when no candidate needs a check."""
+CANDIDATES = (
+    " SELECT m.id, m.t, m.r, m.date, d.ftitle, b.body FROM m"
+    " JOIN docs d ON d.id = m.id JOIN bodies b ON b.id = m.id"
+)
+"""Appended to `matches`: the candidates with their folded title and packed text, to check."""
+
+
+def caseless(term: str) -> bool:
+    """True for a term of CJK, kana and other characters without case, which no character
+    folds into: it occurs in the folded text exactly where its UTF-8 occurs in the raw bytes,
+    so checking it needs no decoding and no folding (most of the cost of a check)."""
+    return all(ord(char) >= 0x2E80 and char.lower() == char == char.upper() for char in term)
+
+
+def _raw_check(
+    packed: bytes, title: str, checked: Sequence[str], counted: Sequence[str]
+) -> int | None:
+    """For caseless terms: None when a checked term is missing, else the occurrences."""
+    raw = zlib.decompress(packed)
+    if not all(term in title or term.encode("utf-8") in raw for term in checked):
+        return None
+    return sum(raw.count(term.encode("utf-8")) + title.count(term) for term in counted)
+
+
+def holds_all(packed: bytes, title: str, terms: Sequence[str]) -> bool:
+    """True when the (folded) title or the zlib-packed text holds each of `terms`, unpacking
+    and folding only as much of the text as it takes."""
+    missing = [term for term in terms if term not in title]
+    if not missing:
+        return True
+    overlap = max(len(term) for term in missing) - 1
+    unpacker = zlib.decompressobj()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    seen = ""
+    tail = ""
+    step = _STEP
+    while True:
+        chunk = unpacker.decompress(packed, step)
+        packed = unpacker.unconsumed_tail
+        finished = unpacker.eof or (not chunk and not packed)
+        piece = decoder.decode(chunk + (unpacker.flush() if finished else b""), final=finished)
+        seen += piece
+        if _CONTEXT_FOLD in piece:
+            while not finished:
+                rest = unpacker.decompress(packed)
+                packed = unpacker.unconsumed_tail
+                finished = unpacker.eof or (not rest and not packed)
+                seen += decoder.decode(rest, final=finished)
+            text = fold(seen)
+            return all(term in text for term in missing)
+        window = tail + fold(piece)
+        missing = [term for term in missing if term not in window]
+        if not missing or finished:
+            return not missing
+        tail = window[-overlap:] if overlap else ""
+        step *= 2
+
+
+def rank_checked(rows: Sequence[Row], terms: Sequence[str]) -> list[int]:
+    """Ids of the `CANDIDATES` rows whose title or text holds every term of four or more
+    characters, in result order. Up to `COUNT_LIMIT` candidates, the occurrences of terms of
+    three or more characters add to the relevance."""
+    checked = checked_terms(terms)
+    counted = [term for term in terms if len(term) >= 3] if len(rows) <= COUNT_LIMIT else []
+    kept: list[tuple[int, float, bool, float, int]] = []
+    raw = all(caseless(term) for term in [*checked, *counted])
+    for doc, title_hits, relevance, stamp, title, packed in rows:
+        assert isinstance(title, str) and isinstance(packed, bytes)
+        if raw:
+            occurrences = _raw_check(packed, title, checked, counted)
+            if occurrences is None:
+                continue
+            found = occurrences
+        elif counted:
+            text = fold(zlib.decompress(packed).decode("utf-8"))
+            if not all(term in title or term in text for term in checked):
+                continue
+            found = sum(text.count(term) + title.count(term) for term in counted)
+        elif holds_all(packed, title, checked):
+            found = 0
+        else:
+            continue
+        day = float(stamp) if isinstance(stamp, (int, float)) else 0.0
+        rank = float(relevance) if isinstance(relevance, (int, float)) else 0.0
+        hits = int(title_hits) if isinstance(title_hits, int) else 0
+        kept.append((-hits, rank - found, stamp is None, -day, int(str(doc))))
+    kept.sort()
+    return [item[4] for item in kept]
