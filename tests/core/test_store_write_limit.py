@@ -67,7 +67,7 @@ def _site(root: Path, count: int) -> Path:
     return root
 
 
-@pytest.mark.parametrize("limit_kib", [24, 96, 400])  # state+index, index, search.db
+@pytest.mark.parametrize("limit_kib", [24, 96, 160])  # state+index, index, search.db
 def test_a_write_limit_keeps_the_session_working_in_memory(tmp_path: Path, limit_kib: int) -> None:
     site = _site(tmp_path / "site", 120)
     data = tmp_path / "data"
