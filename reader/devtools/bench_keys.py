@@ -189,11 +189,6 @@ def key_latencies(app: PtyApp, rounds: int) -> dict[str, list[float]]:
     return found
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def _ready_store(site: Path, data_dir: Path) -> None:
     """Synced and indexed for search, as after a first session: the idle app."""
     from reader.core.library import Library
@@ -219,22 +214,31 @@ def _latencies(command: list[str], rounds: int) -> dict[str, list[float]]:
 def measure_keys(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     """Key latency on the idle app against a cursor jump; then, from 10k posts on, while the
     first sync and search indexing run (a fresh store) against the idle figures."""
-    from reader.devtools.bench import _ms, _reader_command, info_result, limit_result, ratio_result
+    from reader.devtools.bench import (
+        _ms,
+        _percentile,
+        _reader_command,
+        info_result,
+        limit_result,
+        ratio_result,
+    )
+
+    def p95(values: list[float]) -> float:
+        return _ms(_percentile(values, 0.95))
 
     rounds = max(4, settings.repeats * 4)
     idle_dir = settings.work_dir / f"keys-{size}"
     _ready_store(site, idle_dir)
     idle = _latencies(_reader_command(site, idle_dir), rounds)
-    jump = _p95(idle[BASELINE])
-    yield info_result(f"key {BASELINE} p95 {size}", _ms(jump), "ms")
+    jump = p95(idle[BASELINE])
+    yield info_result(f"key {BASELINE} p95 {size}", jump, "ms")
     for name, values in idle.items():
         if name != BASELINE:
-            yield ratio_result(f"key {name} p95 {size}", _ms(_p95(values)), _ms(jump), 2.0)
+            yield ratio_result(f"key {name} p95 {size}", p95(values), jump, 2.0)
     if size < BUSY_FROM:
         return
     busy = _latencies(_reader_command(site, settings.work_dir / f"keys-busy-{size}"), rounds)
     for name, values in busy.items():
-        baseline = _ms(_p95(idle[name]))
-        yield ratio_result(f"key {name} p95 busy {size}", _ms(_p95(values)), baseline, 2.0)
+        yield ratio_result(f"key {name} p95 busy {size}", p95(values), p95(idle[name]), 2.0)
     slowest = max(max(values) for values in busy.values())
     yield limit_result(f"key max while syncing {size}", _ms(slowest), 250)
