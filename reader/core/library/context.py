@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.core.store.readers import ReadPool, file_uri
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from reader.core.store.index import IndexStore
     from reader.core.store.state import StateStore
 
+T = TypeVar("T")
 Versions = tuple[int, int, int, int]
 """(index data version, own index writes, state data version, own state writes)."""
 
@@ -92,6 +93,21 @@ class LibraryContext:
     def is_current(self, versions: Versions) -> bool:
         """Whether a result computed at `versions` may be cached (nothing committed since)."""
         return self.versions == versions
+
+    def read_to_cache(
+        self,
+        versions: Versions,
+        query: Callable[[sqlite3.Connection], T],
+        keep: Callable[[T], object],
+    ) -> T:
+        """`query` on a read connection of its own; its result is kept (`keep`, under the cache
+        lock) only if nothing was committed since `versions`."""
+        with self.reader() as conn:
+            value = query(conn)
+        with self.cache_lock:
+            if self.is_current(versions):
+                keep(value)
+        return value
 
     def index_generation(self) -> tuple[int, int]:
         version = self.readers.versions()[0]

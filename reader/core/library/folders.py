@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from functools import partial
 from typing import Any
 
 from reader.core.library.context import LibraryContext
@@ -50,11 +51,7 @@ class Folders:
         versions = c.refresh()
         folders = c.folders
         if folders is None:
-            with c.reader() as conn:
-                folders = self._count(conn)
-            with c.cache_lock:
-                if c.is_current(versions):
-                    c.folders = folders
+            folders = c.read_to_cache(versions, self._count, partial(setattr, c, "folders"))
         return list(folders)
 
     def snapshot(self) -> list[FolderNode] | None:

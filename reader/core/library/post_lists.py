@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import partial
 
 from reader.core.library.context import LibraryContext, Versions
 from reader.core.library.model import Folder, PostRow, Sort
@@ -155,20 +157,15 @@ class PostLists:
         cached = c.ids.get(key)
         if cached is not None:
             return cached
-        with c.reader() as conn:
-            ids = fq.folder_ids(conn, c.lib, folder.kind, folder.value, sort)
-        with c.cache_lock:
-            if c.is_current(versions):
-                c.ids[key] = ids
-        return ids
+        return c.read_to_cache(
+            versions,
+            lambda conn: fq.folder_ids(conn, c.lib, folder.kind, folder.value, sort),
+            partial(operator.setitem, c.ids, key),
+        )
 
     def _title_map(self, versions: Versions) -> dict[int, str]:
         c = self._c
         titles = c.titles
         if titles is None:
-            with c.reader() as conn:
-                titles = q.folded_titles(conn)
-            with c.cache_lock:
-                if c.is_current(versions):
-                    c.titles = titles
+            titles = c.read_to_cache(versions, q.folded_titles, partial(setattr, c, "titles"))
         return titles
