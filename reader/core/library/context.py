@@ -14,6 +14,7 @@ from reader.core.store.readers import ReadPool, file_uri
 
 if TYPE_CHECKING:
     from reader.core.library.model import Folder, FolderNode, PostRow
+    from reader.core.library.title_filter import Titled
     from reader.core.scan import Site
     from reader.core.store.index import IndexStore
     from reader.core.store.state import StateStore
@@ -43,10 +44,11 @@ class LibraryContext:
         move `data_version` for connections of the same process)."""
         self.unsaved: set[str] = set()
         """Posts whose read mark or bookmark changed this session without being saved."""
-        self.ids: dict[tuple[Folder, str], list[int]] = {}
-        self.last_filter: tuple[list[int], str, list[int]] | None = None
-        """(ids filtered, their filter text, result); valid while those ids are cached."""
-        self.titles: dict[int, str] | None = None
+        self.ids: dict[tuple[Folder, str], Sequence[int]] = {}
+        self.titles: Titled | None = None
+        """Every post's casefolded title, newest first, once `prepare_filter` read them."""
+        self.last_filter: tuple[str, Titled] | None = None
+        """(filter text, the posts it matched): the next keystroke narrows it."""
         self.folders: list[FolderNode] | None = None
         self.state_dependent: set[str] = set()
         """Folder kinds whose cached lists a change of read marks or bookmarks makes stale."""

@@ -274,7 +274,7 @@ class Library:
         return self._lists.posts(folder, sort=sort, filter_text=filter_text)
 
     def prepare_filter(self) -> None:
-        """Read every title for filtering now, from a worker (see PostLists)."""
+        """Read every title for the title filter now, from a worker (see PostLists)."""
         self._lists.prepare_filter()
 
     def has_post(self, path: str) -> bool:

@@ -10,7 +10,7 @@ from reader.core.library.model import Folder, FolderMarked, Sort, Undone
 from reader.core.store import folder_queries as fq
 from reader.core.store import library_reads as q
 
-FolderIds = Callable[[Folder, Sort, tuple[int, int, int, int]], list[int]]
+FolderIds = Callable[[Folder, Sort, tuple[int, int, int, int]], Sequence[int]]
 
 
 class Marks:

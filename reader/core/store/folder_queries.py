@@ -10,6 +10,7 @@ new virtual folder is one more entry in `VIRTUAL_FOLDERS`.
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -141,11 +142,12 @@ def _selection(kind: str, value: tuple[str, ...]) -> tuple[str, str, tuple[Any, 
 
 def folder_ids(
     conn: sqlite3.Connection, lib: int, kind: str, value: tuple[str, ...], sort: Sort
-) -> list[int]:
+) -> array[int]:
     """The ids of a folder's posts in `sort` order."""
     join, where, params = _selection(kind, value)
     sql = f"SELECT p.id FROM {FROM_POSTS} {join} WHERE {where} ORDER BY {_ORDER[sort]}"
-    return [r[0] for r in conn.execute(_sql(sql, lib), params).fetchall()]
+    # 8 bytes an id (a list of ints takes ~36): a 100k-post folder is 0.8 MB.
+    return array("q", [r[0] for r in conn.execute(_sql(sql, lib), params)])
 
 
 def folders_snapshot(conn: sqlite3.Connection) -> str | None:

@@ -5,6 +5,7 @@ files and titles. Each is one indexed query (per chunk of at most MAX_VARIABLES 
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -126,9 +127,40 @@ def paths_of_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[str]:
     return paths
 
 
-def folded_titles(conn: sqlite3.Connection) -> dict[int, str]:
-    """id -> casefolded title of every post (what the title filter matches)."""
-    return dict(conn.execute("SELECT id, title_fold FROM posts").fetchall())
+_BY_DATE = "ORDER BY date_key DESC, id DESC"
+"""All's order: newest first (the `posts_date` index)."""
+
+
+def titled_by_date(conn: sqlite3.Connection, words: Sequence[str]) -> tuple[array[int], list[str]]:
+    """The ids and casefolded titles of the posts whose titles hold every one of `words`
+    (casefolded), newest first. One scan of the `posts_date` index, which carries the titles;
+    each column comes back as one string built by SQLite, without the GIL (no row object per
+    post): at 100k posts about as fast as a pass over the titles in Python memory."""
+    where = " AND ".join(["instr(title_fold, ?) > 0"] * len(words)) or "1"
+    inner = f"SELECT id, title_fold FROM posts WHERE {where} {_BY_DATE}"
+    count, ids, titles = conn.execute(
+        f"SELECT count(*), group_concat(id), group_concat(title_fold, char(0)) FROM ({inner})",
+        list(words),
+    ).fetchone()
+    if not count:
+        return array("q"), []
+    folded = str(titles).split("\0")
+    if len(folded) != count:  # a title holds a NUL: read them row by row instead
+        rows = conn.execute(inner, list(words)).fetchall()
+        return array("q", [r[0] for r in rows]), [r[1] for r in rows]
+    return array("q", map(int, str(ids).split(","))), folded
+
+
+def ids_by_date(conn: sqlite3.Connection, start: int, count: int) -> list[int]:
+    """The ids of All at positions start..start+count (the `posts_date` index, no sort)."""
+    rows = conn.execute(
+        f"SELECT id FROM posts {_BY_DATE} LIMIT ? OFFSET ?", (max(0, count), max(0, start))
+    )
+    return [r[0] for r in rows]
+
+
+def post_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM posts").fetchone()[0])
 
 
 def is_bookmarked(conn: sqlite3.Connection, lib: int, path: str) -> bool:

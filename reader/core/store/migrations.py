@@ -108,7 +108,9 @@ def migrate_state(conn: sqlite3.Connection) -> int:
 
 
 # index.db: any other version is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
+# Version 2: `posts_date` carries `title_fold`, so the title filter reads All's order from the
+# index alone (no lookup in the posts table per post).
 INDEX_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE posts (
@@ -133,7 +135,7 @@ CREATE TABLE posts (
     error TEXT,
     identity TEXT NOT NULL
 );
-CREATE INDEX posts_date ON posts (date_key, id);
+CREATE INDEX posts_date ON posts (date_key, id, title_fold);
 CREATE INDEX posts_title ON posts (title_fold, id);
 CREATE INDEX posts_error ON posts (id) WHERE error IS NOT NULL;
 CREATE TABLE post_categories (
