@@ -365,6 +365,22 @@ def test_the_folders_of_the_last_session_are_kept_for_the_next_first_screen(
     again.close()
 
 
+def test_a_first_count_is_kept_even_if_the_session_never_closes(site_dir: Path) -> None:
+    """A terminal closed under the app skips close(): the next start still paints from counts
+    instead of counting every folder first."""
+    library = open_synced(site_dir)
+    counted = library.folders()
+    other = Library.open(site_dir)  # the next start, while the first one never closed
+    try:
+        assert other.folders_snapshot() == counted
+        library.mark_read("a.md")
+        library.folders()  # counted again: not written (each write makes every cache stale)
+        assert other.folders_snapshot() == counted
+    finally:
+        other.close()
+        library.close()
+
+
 def test_a_damaged_folders_snapshot_is_ignored(site_dir: Path) -> None:
     library = open_synced(site_dir)
     library.folders()

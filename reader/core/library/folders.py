@@ -52,6 +52,8 @@ class Folders:
         folders = c.folders
         if folders is None:
             folders = c.read_to_cache(versions, self._count, partial(setattr, c, "folders"))
+            if self.snapshot() is None:
+                self._keep(folders)
         return list(folders)
 
     def snapshot(self) -> list[FolderNode] | None:
@@ -66,10 +68,17 @@ class Folders:
     def keep_snapshot(self) -> None:
         """(Holding the write lock, at close.) Keep the last counts for the next first screen."""
         folders = self._c.folders
-        if folders is None:
-            return
+        if folders is not None:
+            self._keep(folders)
+
+    def _keep(self, folders: list[FolderNode]) -> None:
+        """Kept at close, and at the first count of a library that has none: a session that
+        never closes (its terminal closed) or one that only synced (`reader sync`) leaves
+        none, and every next start would count (~0.5 s at 100k) before its first paint. Not at
+        every count: a write to the index makes every cached list of this and every other
+        session stale."""
         text = json.dumps([_node_to_json(n) for n in folders], ensure_ascii=False)
-        with contextlib.suppress(sqlite3.Error):  # read-only or busy: the next start counts
+        with self._c.write_lock, contextlib.suppress(sqlite3.Error):  # read-only or busy
             fq.keep_folders_snapshot(self._c.conn, text)
 
     def _count(self, conn: sqlite3.Connection) -> list[FolderNode]:
