@@ -144,3 +144,18 @@ def test_a_title_holding_a_nul_is_matched_as_any_other(library: Library) -> None
                 (first.title.casefold(), path_to_db(first.path)),
             )
         library._context.posts_written()
+
+
+@pytest.mark.parametrize("sort", ["date", "title"])
+def test_a_virtual_folder_lists_its_posts_in_alls_order(library: Library, sort: str) -> None:
+    everything = _all_rows(library, Folder("all"), sort)
+    for row in everything[::20]:
+        library.mark_read(row.path)
+    try:
+        everything = _all_rows(library, Folder("all"), sort)
+        unread = [r.path for r in _all_rows(library, Folder("unread"), sort)]
+        assert unread == [r.path for r in everything if not r.read]
+        assert len(unread) == COUNT - len(everything[::20])
+    finally:
+        for row in everything[::20]:
+            library.mark_read(row.path, read=False)

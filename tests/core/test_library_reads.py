@@ -120,7 +120,15 @@ def ui_calls(library: Library) -> dict[str, Callable[[], object]]:
         "has_post": lambda: library.has_post(middle),
         "switch to a folder listed before": lambda: library.posts(Folder("category", ("Tech",))),
         "cached_article": lambda: library.cached_article(middle),
+        "first screen of All, nothing cached": lambda: _first_screen(library),
     }
+
+
+def _first_screen(library: Library) -> object:
+    """What the first paint reads: All's length and its first rows, with no list cached."""
+    library._context.ids.clear()
+    selection = library.posts(Folder("all"))
+    return len(selection), selection.rows(0, 40)
 
 
 def test_what_the_ui_calls_does_not_grow_with_the_library(tmp_path: Path) -> None:

@@ -142,6 +142,17 @@ def _all_titled(conn: sqlite3.Connection) -> Titled:
     return Titled(*q.titled_by_date(conn, []))
 
 
+def _folder_ids(lib: int, folder: Folder, sort: Sort, conn: sqlite3.Connection) -> Sequence[int]:
+    return fq.folder_ids(conn, lib, folder.kind, folder.value, sort)
+
+
+def _in_order_of(
+    order: Sequence[int], lib: int, virtual: fq.VirtualFolder, conn: sqlite3.Connection
+) -> Sequence[int]:
+    """A virtual folder's posts read in no order, then put in `order` (All's, one pass in C)."""
+    return keep_ids(order, fq.virtual_members(conn, lib, virtual))
+
+
 class PostLists:
     """The lists of every folder, cached until a commit changes them."""
 
@@ -212,8 +223,11 @@ class PostLists:
         cached = c.ids.get(key)
         if cached is not None:
             return cached
-        return c.read_to_cache(
-            versions,
-            lambda conn: fq.folder_ids(conn, c.lib, folder.kind, folder.value, sort),
-            partial(operator.setitem, c.ids, key),
-        )
+        virtual = fq.virtual_folder(folder.kind)
+        query: Callable[[sqlite3.Connection], Sequence[int]]
+        if virtual is not None and folder.kind != "all":
+            everything = self.ids(Folder("all"), sort, versions)
+            query = partial(_in_order_of, everything, c.lib, virtual)
+        else:
+            query = partial(_folder_ids, c.lib, folder, sort)
+        return c.read_to_cache(versions, query, partial(operator.setitem, c.ids, key))

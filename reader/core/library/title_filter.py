@@ -41,4 +41,6 @@ def words_of(filter_text: str) -> list[str]:
 def keep_ids(base: Sequence[int], matching: Sequence[int]) -> array[int]:
     """Those of `base` that are in `matching`, in the order of `base`."""
     wanted = set(matching)
+    if len(wanted) == len(base) and wanted.issuperset(base):
+        return array("q", base)  # all of them (Unread before anything is read)
     return array("q", compress(base, map(wanted.__contains__, base)))

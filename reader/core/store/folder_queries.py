@@ -150,6 +150,15 @@ def folder_ids(
     return array("q", [r[0] for r in conn.execute(_sql(sql, lib), params)])
 
 
+def virtual_members(conn: sqlite3.Connection, lib: int, folder: VirtualFolder) -> list[int]:
+    """The ids of a virtual folder's posts, in no order. Without an ORDER BY the planner reads
+    them the cheap way (a partial index, the path index) instead of walking the date index
+    with a look-up in the posts table per post (at 100k: Errors ~170 ms -> ~0, Unread ~6x)."""
+    sql = f"SELECT group_concat(p.id) FROM {FROM_POSTS} WHERE {folder.where}"
+    ids = conn.execute(_sql(sql, lib)).fetchone()[0]  # one string: no row object per post
+    return [] if ids is None else list(map(int, str(ids).split(",")))
+
+
 def folders_snapshot(conn: sqlite3.Connection) -> str | None:
     """The folder tree (JSON) the last session closed with, None when none was kept."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'folders'").fetchone()
