@@ -159,3 +159,21 @@ def test_a_virtual_folder_lists_its_posts_in_alls_order(library: Library, sort: 
     finally:
         for row in everything[::20]:
             library.mark_read(row.path, read=False)
+
+
+def test_a_text_typed_afresh_is_counted_and_shown_from_the_index(library: Library) -> None:
+    """Before the titles are read: length, first screens and positions by index scans; the
+    rest once the list is moved through past them."""
+    library._context.titles = None
+    library._context.last_filter = None
+    everything = _all_rows(library, Folder("all"))
+    expected = [r.path for r in everything if "st" in r.title.casefold()]
+    other = next(r.path for r in everything if "st" not in r.title.casefold())
+    assert len(expected) > 300
+    selection = library.posts(Folder("all"), filter_text="ST")
+    assert len(selection) == len(expected)
+    assert [r.path for r in selection.rows(0, 100)] == expected[:100]
+    assert [selection.index_of(p) for p in (expected[0], expected[150], other)] == [0, 150, None]
+    assert [r.path for r in selection.rows(240, 40)] == expected[240:280]
+    assert selection.index_of(expected[-1]) == len(expected) - 1
+    assert library._context.last_filter is not None  # read whole: the next key narrows it

@@ -80,16 +80,24 @@ class PostList:
 
 
 class NewestFirstList(PostList):
-    """Every post, newest first (All by date, what the first screen shows). Its first screens
-    are read straight from the `posts_date` index, so the first paint costs the same at any
-    size; the whole id list (8 bytes a post) is read once the list is moved through past
-    them or searched."""
+    """All newest first, or the posts of All whose titles hold every one of `words`: what the
+    first screen and a filter typed afresh show. Its length, its first screens and the
+    position of one post are read straight from the `posts_date` index (one scan at most, in
+    C), so they cost the same at any size and no id list is made; the whole id list (8 bytes
+    a post) is read once the list is moved through past them."""
 
-    def __init__(self, rows: Rows, count: int, all_ids: Callable[[], Sequence[int]]) -> None:
+    def __init__(
+        self,
+        rows: Rows,
+        count: int,
+        all_ids: Callable[[], Sequence[int]],
+        words: Sequence[str] = (),
+    ) -> None:
         super().__init__(rows, ())
         self._count = count
         self._load = all_ids
         self._loaded: Sequence[int] | None = None
+        self._words = words
 
     def _all_ids(self) -> Sequence[int]:
         if self._loaded is None:
@@ -103,9 +111,15 @@ class NewestFirstList(PostList):
         start = max(0, start)
         if self._loaded is None and start + count <= _HEAD_ROWS:
             with self._rows_of.context.reader() as conn:
-                ids = q.ids_by_date(conn, start, count)
+                ids = q.ids_by_date(conn, start, count, self._words)
             return self._rows_of.for_ids(ids)
         return super().rows(start, count)
+
+    def index_of(self, path: str) -> int | None:
+        if self._loaded is not None:
+            return super().index_of(path)
+        with self._rows_of.context.reader() as conn:
+            return q.position_by_date(conn, path, self._words)
 
 
 class StaticPostList(PostList):
@@ -139,7 +153,7 @@ class StaticPostList(PostList):
 
 
 def _all_titled(conn: sqlite3.Connection) -> Titled:
-    return Titled(*q.titled_by_date(conn, []))
+    return Titled(*q.titled_by_date(conn, [], decoded=True))
 
 
 def _folder_ids(lib: int, folder: Folder, sort: Sort, conn: sqlite3.Connection) -> Sequence[int]:
@@ -176,6 +190,14 @@ class PostLists:
         if virtual is not None and virtual.listed_by_state:
             return StaticPostList(self._rows, self._listed_by_state(folder, sort, words))
         newest_first = folder.kind == "all" and sort == "date"
+        if words and newest_first and not self._in_memory(words):
+            # Typed afresh before the titles were read: count and show the first screen from
+            # the index; the whole result is read (and kept to narrow) only when needed.
+            with self._c.reader() as conn:
+                count = q.post_count(conn, words)
+            return NewestFirstList(
+                self._rows, count, lambda: self._matching(words, versions).ids, words
+            )
         if words:
             matching = self._matching(words, versions)
             if newest_first:
@@ -195,6 +217,14 @@ class PostLists:
         versions = c.refresh()
         if c.titles is None:
             c.read_to_cache(versions, _all_titled, partial(setattr, c, "titles"))
+
+    def _in_memory(self, words: list[str]) -> bool:
+        """Whether the posts matching `words` come from memory: every title was read, or the
+        text grew from the last result kept."""
+        last = self._c.last_filter
+        return self._c.titles is not None or (
+            last is not None and " ".join(words).startswith(last[0])
+        )
 
     def _matching(self, words: list[str], versions: Versions) -> Titled:
         """Every post whose title holds every word, newest first. Typing narrows the last

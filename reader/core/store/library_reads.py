@@ -131,36 +131,70 @@ _BY_DATE = "ORDER BY date_key DESC, id DESC"
 """All's order: newest first (the `posts_date` index)."""
 
 
-def titled_by_date(conn: sqlite3.Connection, words: Sequence[str]) -> tuple[array[int], list[str]]:
+Titles = list[str] | list[bytes]
+
+
+def titled_by_date(
+    conn: sqlite3.Connection, words: Sequence[str], *, decoded: bool = False
+) -> tuple[array[int], Titles]:
     """The ids and casefolded titles of the posts whose titles hold every one of `words`
     (casefolded), newest first. One scan of the `posts_date` index, which carries the titles;
-    each column comes back as one string built by SQLite, without the GIL (no row object per
-    post): at 100k posts about as fast as a pass over the titles in Python memory."""
-    where = " AND ".join(["instr(title_fold, ?) > 0"] * len(words)) or "1"
-    inner = f"SELECT id, title_fold FROM posts WHERE {where} {_BY_DATE}"
-    count, ids, titles = conn.execute(
-        f"SELECT count(*), group_concat(id), group_concat(title_fold, char(0)) FROM ({inner})",
+    each column comes back as one value built by SQLite, without the GIL (no row object per
+    post). Titles come as UTF-8 bytes unless `decoded`: decoding costs as much as the scan
+    (CJK), and a UTF-8 substring match is a character substring match."""
+    inner = f"SELECT id, title_fold FROM posts WHERE {_having(words)} {_BY_DATE}"
+    count, ids, blob = conn.execute(
+        "SELECT count(*), group_concat(id), CAST(group_concat(title_fold, char(0)) AS BLOB) "
+        f"FROM ({inner})",
         list(words),
     ).fetchone()
     if not count:
         return array("q"), []
-    folded = str(titles).split("\0")
-    if len(folded) != count:  # a title holds a NUL: read them row by row instead
+    titles: Titles = bytes(blob).decode().split("\0") if decoded else bytes(blob).split(b"\0")
+    if len(titles) != count:  # a title holds a NUL: read them row by row instead
         rows = conn.execute(inner, list(words)).fetchall()
-        return array("q", [r[0] for r in rows]), [r[1] for r in rows]
-    return array("q", map(int, str(ids).split(","))), folded
+        titles = [str(r[1]) for r in rows] if decoded else [str(r[1]).encode() for r in rows]
+        return array("q", [r[0] for r in rows]), titles
+    return array("q", map(int, str(ids).split(","))), titles
 
 
-def ids_by_date(conn: sqlite3.Connection, start: int, count: int) -> list[int]:
-    """The ids of All at positions start..start+count (the `posts_date` index, no sort)."""
+def _having(words: Sequence[str]) -> str:
+    """SQL keeping the posts whose casefolded title holds every one of `words` (one `?` each)."""
+    return " AND ".join(["instr(title_fold, ?) > 0"] * len(words)) or "1"
+
+
+def ids_by_date(
+    conn: sqlite3.Connection, start: int, count: int, words: Sequence[str] = ()
+) -> list[int]:
+    """The ids at positions start..start+count of All newest first, or of the posts of All
+    whose titles hold every one of `words` (the `posts_date` index, no sort)."""
     rows = conn.execute(
-        f"SELECT id FROM posts {_BY_DATE} LIMIT ? OFFSET ?", (max(0, count), max(0, start))
+        f"SELECT id FROM posts WHERE {_having(words)} {_BY_DATE} LIMIT ? OFFSET ?",
+        [*words, max(0, count), max(0, start)],
     )
     return [r[0] for r in rows]
 
 
-def post_count(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT count(*) FROM posts").fetchone()[0])
+def post_count(conn: sqlite3.Connection, words: Sequence[str] = ()) -> int:
+    """How many posts there are, or how many have titles holding every one of `words`."""
+    sql = f"SELECT count(*) FROM posts WHERE {_having(words)}"
+    return int(conn.execute(sql, list(words)).fetchone()[0])
+
+
+def position_by_date(conn: sqlite3.Connection, path: str, words: Sequence[str] = ()) -> int | None:
+    """The position of `path` in All newest first, or among the posts of All whose titles
+    hold every one of `words`; None when it is not there. Counts the ones before it."""
+    found = conn.execute(
+        f"SELECT date_key, id FROM posts WHERE path = ? AND {_having(words)}",
+        [path_to_db(path), *words],
+    ).fetchone()
+    if found is None:
+        return None
+    before = conn.execute(
+        f"SELECT count(*) FROM posts WHERE (date_key, id) > (?, ?) AND {_having(words)}",
+        [found[0], found[1], *words],
+    ).fetchone()
+    return int(before[0])
 
 
 def is_bookmarked(conn: sqlite3.Connection, lib: int, path: str) -> bool:
