@@ -10,7 +10,7 @@ Layout (chosen by measurement on a synthetic 10k-post library, `reader.core.sear
   holding all its trigrams, and those are verified against their text, which also counts
   the occurrences for ranking;
 - terms of two characters (上市, "go") have no trigram of their own, but every occurrence
-  starts a trigram of the padded text (see `_PAD`), so a range over the index's term list
+  starts a trigram of the padded text (`search_write.PAD`), so a range over the index's term list
   (`fts_terms`, an fts5vocab table) yields exactly the posts containing them;
 - one-character terms (猫, and the first key typed) would read every occurrence that way,
   millions for a Latin letter, so `chars` keeps, per character, the posts holding it and how
@@ -27,31 +27,27 @@ import json
 import os
 import sqlite3
 import threading
-import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.core import search_chars
+from reader.core import search_chars, search_write
 from reader.core.convert import to_markdown
-from reader.core.model import CategoryPath, Post
+from reader.core.model import CategoryPath
 from reader.core.parse import read_post
-from reader.core.sanitize import sanitize_line
 from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_select import (
     CANDIDATES,
     RANKED,
-    SEP,
     checked_terms,
     matches,
     rank_checked,
     uses_words,
 )
-from reader.core.search_text import clean, find_all, merge_hits, plain_text, snippet_of_packed
+from reader.core.search_text import find_all, merge_hits, plain_text, snippet_of_packed
+from reader.core.search_write import IndexEntry, IndexProgress, meta
 from reader.core.store.db import (
     check_schema,
     connect,
@@ -79,12 +75,6 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = SEARCH_VERSION
-BATCH = 200
-OPTIMIZE_AFTER = 500
-"""Merge the index into one segment after an update that changed this many posts or more."""
-MERGE_CHARS_AFTER = 64
-"""Merge the one-character postings once this many batches wrote segments since the last merge."""
-Signature = tuple[object, ...]
 
 
 def markdown_of_file(site: Site, path: str) -> str | None:
@@ -102,41 +92,6 @@ def markdown_of_file(site: Site, path: str) -> str | None:
 
 
 # -- data --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IndexEntry:
-    """What the index needs to know about one post besides its text."""
-
-    path: str
-    content_hash: str
-    title: str
-    date: datetime | None = None
-    categories: tuple[CategoryPath, ...] = ()
-    tags: tuple[str, ...] = ()
-    author: str | None = None
-
-    @classmethod
-    def from_post(cls, post: Post, content_hash: str) -> IndexEntry:
-        return cls(
-            path=post.path,
-            content_hash=content_hash,
-            title=post.title,
-            date=post.date,
-            categories=post.categories,
-            tags=post.tags,
-            author=post.author,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class IndexProgress:
-    """Progress of `SearchIndex.update`: `done` of `total` changed posts indexed so far."""
-
-    done: int
-    total: int
-    removed: int
-    finished: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,41 +124,7 @@ class SearchResults:
 # the bodies inline those rows spread over ten times the pages (a one-character query over 100k
 # posts took 6 s cold and 0.3 s warm in a model of the index, against 0.5 s and 0.1 s apart).
 
-_PAD = "  "
 _memory_names = itertools.count(1)
-"""Appended to the indexed text: every character then starts a trigram, so the trigrams that
-begin with a one- or two-character term find all its occurrences (whitespace is folded to
-single spaces, so two spaces never occur in a term or the text)."""
-
-
-def _epoch(value: datetime | None) -> float | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
-
-
-def _pack(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), 6)
-
-
-def _unpack(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
-
-
-def _keys(entry: IndexEntry) -> tuple[str, str, str]:
-    """Folded qualifier keys: category segments and /-joined prefixes, tags, author."""
-    names: dict[str, None] = {}
-    for path in entry.categories:
-        for segment in path:
-            names.setdefault(fold(sanitize_line(segment)), None)
-        for end in range(2, len(path) + 1):
-            names.setdefault(fold("/".join(sanitize_line(s) for s in path[:end])), None)
-    tags = (fold(sanitize_line(tag)) for tag in entry.tags)
-    catkey = SEP + SEP.join(names) + SEP
-    tagkey = SEP + SEP.join(tags) + SEP
-    return catkey, tagkey, fold(sanitize_line(entry.author or ""))
 
 
 class SearchIndex:
@@ -312,15 +233,11 @@ class SearchIndex:
         self._local = threading.local()
 
     # state --------------------------------------------------------------------------------------
-    def _meta(self, connection: sqlite3.Connection, key: str) -> str | None:
-        row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
     @property
     def complete(self) -> bool:
         """True when an update ran to its end and none is under way."""
         connection = self._conn()
-        return self._meta(connection, "built") == "1" and self._meta(connection, "pending") in (
+        return meta(connection, "built") == "1" and meta(connection, "pending") in (
             None,
             "0",
         )
@@ -360,143 +277,12 @@ class SearchIndex:
     ) -> Iterator[IndexProgress]:
         connection = self._connect()
         try:
-            yield from self._update(connection, entries, markdown_for, cancel)
+            yield from search_write.update(connection, entries, markdown_for, cancel)
         finally:
             with self._lock:
                 if connection in self._connections:
                     self._connections.remove(connection)
             connection.close()
-
-    def _update(
-        self,
-        connection: sqlite3.Connection,
-        entries: Iterable[IndexEntry],
-        markdown_for: Callable[[str], str | None],
-        cancel: threading.Event | None,
-    ) -> Iterator[IndexProgress]:
-        known: dict[str, tuple[int, Signature]] = {
-            path_from_db(row[1]): (row[0], tuple(row[2:]))
-            for row in connection.execute(
-                "SELECT id, path, hash, title, date, cats, tagkey, author FROM docs"
-            )
-        }
-        changed: list[IndexEntry] = []
-        seen: set[str] = set()
-        for entry in entries:
-            seen.add(entry.path)
-            old = known.get(entry.path)
-            if old is None or old[1] != _signature(entry):
-                changed.append(entry)
-        gone = [doc_id for path, (doc_id, _) in known.items() if path not in seen]
-        if not changed and not gone and self._meta(connection, "built") == "1":
-            # Up to date: write nothing, so readers never see the index as incomplete.
-            pending = self._meta(connection, "pending")
-            if pending in (None, "0"):
-                yield IndexProgress(done=0, total=0, removed=0, finished=True)
-                return
-        with write(connection):
-            connection.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(len(changed) + 1),)
-            )
-            for doc_id in gone:
-                self._delete(connection, doc_id)
-        total = len(changed)
-        done = 0
-        yield IndexProgress(done=0, total=total, removed=len(gone), finished=False)
-        batches = [changed[start : start + BATCH] for start in range(0, total, BATCH)]
-        stop = threading.Event()
-        # The next batch's text is made on a second thread while this one is written: SQLite
-        # lets go of the GIL while it indexes, so on two cores the two overlap.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
-            try:
-                if batches:
-                    ahead = pool.submit(_prepare_batch, batches[0], markdown_for, stop, cancel)
-                for number, batch in enumerate(batches):
-                    posts = ahead.result()
-                    if number + 1 < len(batches) and len(posts) == len(batch):
-                        following = batches[number + 1]
-                        ahead = pool.submit(_prepare_batch, following, markdown_for, stop, cancel)
-                    with write(connection):
-                        written = []  # (id, character counts), (id, word counts), ...
-                        for post in posts:
-                            doc_id = self._write(connection, post)
-                            written += [(doc_id, post.counts), (doc_id, post.words)]
-                        if written:
-                            search_chars.write_segment(connection, "chars", written[0::2])
-                            search_chars.write_segment(connection, "words", written[1::2])
-                            self._add(connection, "batches", 1)
-                        done += len(posts)
-                        connection.execute(
-                            "INSERT OR REPLACE INTO meta VALUES ('pending', ?)",
-                            (str(total - done + 1),),
-                        )
-                    yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
-                    if len(posts) < len(batch):
-                        return
-            finally:
-                stop.set()  # an abandoned update leaves the batch being made unfinished
-        with write(connection):
-            connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
-            connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
-        self._tidy(connection, big=total + len(gone) >= OPTIMIZE_AFTER)
-        yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
-
-    def _add(self, connection: sqlite3.Connection, key: str, by: int) -> None:
-        value = int(self._meta(connection, key) or 0) + by
-        connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, str(value)))
-
-    def _tidy(self, connection: sqlite3.Connection, *, big: bool) -> None:
-        """Merge the one-character postings when they hold many segments or many deleted
-        posts, the trigram index after a big update, and give freed pages back."""
-        stale = int(self._meta(connection, "stale") or 0)
-        batches = int(self._meta(connection, "batches") or 0)
-        live_count = int(connection.execute("SELECT count(*) FROM docs").fetchone()[0])
-        if big or batches >= MERGE_CHARS_AFTER or stale * 8 > live_count:
-            with write(connection):
-                live = {row[0] for row in connection.execute("SELECT id FROM docs")}
-                for table in search_chars.TABLES:
-                    search_chars.merge(connection, table, live if stale else None)
-                connection.execute("DELETE FROM meta WHERE key IN ('stale', 'batches')")
-        if big:
-            connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-        # executescript steps the pragma to its end (execute frees a single page).
-        retry_busy(lambda: connection.executescript("PRAGMA incremental_vacuum;"))
-
-    def _delete(self, connection: sqlite3.Connection, doc_id: int) -> None:
-        """Remove one post; its indexed text is re-derived to tell the contentless FTS table."""
-        row = connection.execute(
-            "SELECT ftitle, body FROM docs JOIN bodies USING (id) WHERE id = ?", (doc_id,)
-        ).fetchone()
-        if row is not None:
-            body = fold(_unpack(row[1]))
-            connection.execute(
-                "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                (doc_id, row[0] + _PAD, body + _PAD),
-            )
-        connection.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
-        self._add(connection, "stale", 1)  # its one-character postings go at the next merge
-        connection.execute("DELETE FROM bodies WHERE id = ?", (doc_id,))
-
-    def _write(self, connection: sqlite3.Connection, post: _Prepared) -> int:
-        """Index one post; returns its id."""
-        # Looked up again inside the write transaction: another process may have indexed it.
-        old_row = connection.execute(
-            "SELECT id FROM docs WHERE path = ?", (post.row[0],)
-        ).fetchone()
-        if old_row is not None:
-            self._delete(connection, int(old_row[0]))
-        cursor = connection.execute(
-            "INSERT INTO docs(path, hash, title, date, cats, catkey, tagkey, author, ftitle)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            post.row,
-        )
-        doc_id = int(cursor.lastrowid or 0)
-        connection.execute("INSERT INTO bodies(id, body) VALUES (?, ?)", (doc_id, post.packed))
-        connection.execute(
-            "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-            (doc_id, post.ftitle + _PAD, post.fbody + _PAD),
-        )
-        return doc_id
 
     # querying -----------------------------------------------------------------------------------
     def query(
@@ -566,75 +352,10 @@ class SearchIndex:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """One post made ready to index: the values of its rows, worked out off the writing thread."""
-
-    row: tuple[object, ...]
-    """The docs row: path, hash, title, date, cats, catkey, tagkey, author, ftitle."""
-    packed: bytes
-    ftitle: str
-    fbody: str
-    counts: Counter[str]
-    words: Counter[str]
-
-
-def _prepare(entry: IndexEntry, markdown: str | None) -> _Prepared:
-    body = plain_text(markdown or "")
-    title = clean(sanitize_line(entry.title))
-    catkey, tagkey, author = _keys(entry)
-    ftitle, fbody = fold(title), fold(body)
-    row = (
-        path_to_db(entry.path),
-        entry.content_hash,
-        title,
-        _epoch(entry.date),
-        _cats_json(entry.categories),
-        catkey,
-        tagkey,
-        author,
-        ftitle,
-    )
-    counts = search_chars.char_counts(ftitle, fbody)
-    words = search_chars.word_counts(ftitle, fbody)
-    return _Prepared(row, _pack(body), ftitle, fbody, counts, words)
-
-
-def _prepare_batch(
-    batch: list[IndexEntry],
-    markdown_for: Callable[[str], str | None],
-    stop: threading.Event,
-    cancel: threading.Event | None,
-) -> list[_Prepared]:
-    """The posts of `batch` made ready, up to the first one met after a stop or cancel."""
-    prepared = []
-    for entry in batch:
-        if stop.is_set() or (cancel is not None and cancel.is_set()):
-            break
-        prepared.append(_prepare(entry, markdown_for(entry.path)))
-    return prepared
-
-
 def _postings(connection: sqlite3.Connection, term: str) -> list[int]:
     if len(term) == 1:
         return search_chars.read(connection, term)
     return search_chars.read_containing(connection, term)
-
-
-def _signature(entry: IndexEntry) -> Signature:
-    _, tagkey, author = _keys(entry)
-    return (
-        entry.content_hash,
-        clean(sanitize_line(entry.title)),
-        _epoch(entry.date),
-        _cats_json(entry.categories),
-        tagkey,
-        author,
-    )
-
-
-def _cats_json(categories: tuple[CategoryPath, ...]) -> str:
-    return json.dumps([[sanitize_line(s) for s in path] for path in categories], ensure_ascii=False)
 
 
 def _fill_temp(connection: sqlite3.Connection, name: str, paths: Iterable[str]) -> None:
