@@ -37,6 +37,7 @@ from reader.core.convert import to_markdown
 from reader.core.model import CategoryPath
 from reader.core.parse import read_post
 from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
+from reader.core.search_lock import users_lock
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_select import (
     CANDIDATES,
@@ -127,6 +128,30 @@ class SearchResults:
 _memory_names = itertools.count(1)
 
 
+def prepare_schema(connection: sqlite3.Connection, *, in_memory: bool = False) -> None:
+    """Create the tables of an empty search.db, or check those of a current one; raises
+    sqlite3.DatabaseError for a damaged or foreign file."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version not in (0, SCHEMA_VERSION):
+        raise sqlite3.DatabaseError(f"old search index version {version}")
+    if version == SCHEMA_VERSION:  # a dropped table would be recreated empty, the rest stale
+        check_schema(connection, search_schema(), version)
+    else:
+        # Pages freed by merging the index go back to the file system at the end of
+        # an update; switching it on takes a VACUUM, instant while the file is empty.
+        connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        if not in_memory:
+            retry_busy(lambda: connection.execute("VACUUM"))
+    with write(connection):
+        create_search_schema(connection)
+        if version == 0:
+            # No merging while posts are added (a quarter of the indexing time): a big
+            # update ends in one `optimize`, small ones leave a few segments that FTS5
+            # merges once sixteen pile up (its 'crisismerge').
+            connection.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
+    connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
+
+
 class SearchIndex:
     """The search index of one library. Queries may run while `update` runs in another thread."""
 
@@ -140,6 +165,7 @@ class SearchIndex:
         self._update_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self.notices: list[str] = []
+        self._users = users_lock(self.db_path)
         if in_memory:
             self._use_memory()
         else:
@@ -167,7 +193,8 @@ class SearchIndex:
 
     def _use_memory(self, error: BaseException | None = None) -> None:
         """Go on with an empty index in memory: its file cannot be written."""
-        self.close()
+        self._close_connections()
+        self._users.release()
         self._memory_uri = (
             f"file:reader-search-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
         )
@@ -179,53 +206,58 @@ class SearchIndex:
                 "it is kept in memory this session"
             )
 
+    @property
+    def in_memory(self) -> bool:
+        return self._memory_uri is not None
+
+    def to_memory(self, error: BaseException) -> None:
+        """Go on in memory with a notice: the file could not be written (by a builder child)."""
+        if self._memory_uri is None:
+            self._use_memory(error)
+
     def _prepare(self) -> None:
         try:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._users.acquire(shared=True, wait=True)  # this session has search.db open
             self._create()
         except OSError as error:
             self._use_memory(error)
-            return
         except sqlite3.OperationalError as error:
             if is_busy(error):
                 raise  # another session holds it: not damage, and not ours to delete
             self._use_memory(error)  # no room, a size limit, a read-only folder
-            return
         except sqlite3.DatabaseError as error:
-            # A cache: a damaged or foreign file is replaced, never repaired.
-            self.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
-            self.notices.append(f"search index rebuilt ({error})")
-            self._create()
+            self._replace_damaged(error)
+
+    def _replace_damaged(self, error: sqlite3.DatabaseError) -> None:
+        """A cache: a damaged or foreign file is replaced, never repaired; but only when no other
+        session has it open (deleting a database in use, its WAL with it, would break theirs)."""
+        self._close_connections()
+        if not self._users.acquire(shared=False):
+            self._use_memory()
+            self.notices.append(
+                f"the search index at {self.db_path} is damaged ({error}) and open in another "
+                "session; it is kept in memory this session and rebuilt once that one closes"
+            )
+            return
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+        self._users.acquire(shared=True, wait=True)
+        self.notices.append(f"search index rebuilt ({error})")
+        self._create()
 
     def _create(self) -> None:
-        connection = self._conn()
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
-            raise sqlite3.DatabaseError(f"old search index version {version}")
-        if version == SCHEMA_VERSION:  # a dropped table would be recreated empty, the rest stale
-            check_schema(connection, search_schema(), version)
-        else:
-            # Pages freed by merging the index go back to the file system at the end of
-            # an update; switching it on takes a VACUUM, instant while the file is empty.
-            connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
-            if self._memory_uri is None:
-                retry_busy(lambda: connection.execute("VACUUM"))
-        with write(connection):
-            create_search_schema(connection)
-            if version == 0:
-                # No merging while posts are added (a quarter of the indexing time): a big
-                # update ends in one `optimize`, small ones leave a few segments that FTS5
-                # merges once sixteen pile up (its 'crisismerge').
-                connection.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
-        connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
+        prepare_schema(self._conn(), in_memory=self._memory_uri is not None)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the file and empty it (the size of search.db is measured after)."""
         retry_busy(lambda: self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
 
     def close(self) -> None:
+        self._close_connections()
+        self._users.release()
+
+    def _close_connections(self) -> None:
         with self._lock:
             connections, self._connections = self._connections, []
         for connection in connections:
