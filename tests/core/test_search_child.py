@@ -22,6 +22,7 @@ from reader.core.search_builder import BuildJob
 from reader.core.search_child import Builders
 from reader.core.search_lock import build_lock
 from tests.factories import make_posts, open_synced
+from tests.processes import builder_pids, gone, wait_gone
 
 POSTS = 1200  # six batches
 QUERIES = ("needle", "word7", "e", "post 11", "zz")
@@ -61,25 +62,6 @@ def _answers(library: Library) -> list[tuple[int, list[str]]]:
         results = library.search(query, limit=2000)
         answers.append((results.total, sorted(hit.path for hit in results.hits)))
     return answers
-
-
-def _gone(pid: int) -> bool:
-    """The process ended (a zombie not yet reaped by whoever adopted it has ended too)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
-
-
-def _builder_pids(parent: int) -> list[int]:
-    pids = []
-    for children in Path(f"/proc/{parent}/task").glob("*/children"):
-        for pid in children.read_text().split():
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            if b"reader.core.search_builder" in cmdline:
-                pids.append(int(pid))
-    return pids
 
 
 def _until_progress(lines: Iterator[dict[str, object]]) -> dict[str, object]:
@@ -125,7 +107,7 @@ def test_closing_the_library_mid_build_stops_the_builder(tmp_path: Path) -> None
         for progress in library.update_search():
             reports.append(progress)
             if not started.is_set():
-                pids.extend(_builder_pids(os.getpid()))
+                pids.extend(builder_pids(os.getpid()))
                 started.set()
 
     worker = threading.Thread(target=build)
@@ -133,9 +115,9 @@ def test_closing_the_library_mid_build_stops_the_builder(tmp_path: Path) -> None
     assert started.wait(120)
     library.close()
     worker.join()
-    assert len(pids) == 1 and _gone(pids[0])
+    assert len(pids) == 1 and gone(pids[0])
     assert not reports[-1].finished  # stopped part way, not run to its end
-    assert _builder_pids(os.getpid()) == []
+    assert builder_pids(os.getpid()) == []
 
 
 PARENT = """
@@ -161,11 +143,11 @@ def test_a_builder_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
     )
     try:
         assert parent.stdout is not None and parent.stdout.readline() == "indexing\n"
-        (builder,) = _builder_pids(parent.pid)
+        (builder,) = builder_pids(parent.pid)
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
         # The pipe's end or the kernel's parent-death signal ends it: wait for that, bounded.
-        assert _wait_gone(builder)
+        assert wait_gone(builder)
     finally:
         parent.kill()
         parent.wait()
@@ -176,15 +158,6 @@ def test_a_builder_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
         assert len(_rows(_job(library).search_db)) == POSTS
     finally:
         library.close()
-
-
-def _wait_gone(pid: int, seconds: float = 60) -> bool:
-    pause = threading.Event()
-    for _ in range(int(seconds / 0.05)):
-        if _gone(pid):
-            return True
-        pause.wait(0.05)
-    return _gone(pid)
 
 
 def test_a_second_builder_waits_for_the_first(tmp_path: Path) -> None:
@@ -236,10 +209,10 @@ def test_a_cancelled_build_stops_its_child(tmp_path: Path) -> None:
         for progress in library.update_search(cancel):
             reports.append(progress)
             if progress.done:
-                pids = _builder_pids(os.getpid())
+                pids = builder_pids(os.getpid())
                 cancel.set()
         assert not reports[-1].finished
-        assert len(pids) == 1 and _gone(pids[0])
+        assert len(pids) == 1 and gone(pids[0])
         assert not library.search("needle").complete
     finally:
         library.close()
