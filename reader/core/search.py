@@ -280,30 +280,31 @@ class SearchIndex:
     # building -----------------------------------------------------------------------------------
     def update(
         self,
-        entries: Iterable[IndexEntry],
+        entries: Iterable[IndexEntry] | Callable[[], Iterable[IndexEntry]],
         markdown_for: Callable[[str], str | None],
         cancel: threading.Event | None = None,
     ) -> Iterator[IndexProgress]:
-        """Bring the index up to date with `entries`, the complete list of current posts.
+        """Bring the index up to date with `entries`, the complete list of current posts
+        (or a function giving them, called twice: see `search_write.update`).
 
         New posts and posts whose content hash or metadata changed are (re)indexed with
         `markdown_for(path)` (None: title only); posts not in `entries` are removed. Work is
         committed in batches, so a cancelled update keeps what it did; until an update
         finishes, `complete` is False. Runs on its own connection (call it from a worker).
         """
-        entries = list(entries)
+        source = entries if callable(entries) else _listed(list(entries))
         with self._update_lock:  # one update at a time in this process
             try:
-                yield from self._update_on_own_connection(entries, markdown_for, cancel)
+                yield from self._update_on_own_connection(source, markdown_for, cancel)
             except sqlite3.OperationalError as error:
                 if is_busy(error) or self._memory_uri is not None:
                     raise
                 self._use_memory(error)  # the file filled up: index again, in memory
-                yield from self._update_on_own_connection(entries, markdown_for, cancel)
+                yield from self._update_on_own_connection(source, markdown_for, cancel)
 
     def _update_on_own_connection(
         self,
-        entries: list[IndexEntry],
+        entries: Callable[[], Iterable[IndexEntry]],
         markdown_for: Callable[[str], str | None],
         cancel: threading.Event | None,
     ) -> Iterator[IndexProgress]:
@@ -382,6 +383,10 @@ class SearchIndex:
             highlights=highlights,
             title_highlights=merge_hits(title, terms),
         )
+
+
+def _listed(entries: list[IndexEntry]) -> Callable[[], list[IndexEntry]]:
+    return lambda: entries
 
 
 def _postings(connection: sqlite3.Connection, term: str) -> list[int]:

@@ -29,7 +29,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reader.core import search_write
@@ -38,7 +38,8 @@ from reader.core.search import markdown_of_file, prepare_schema
 from reader.core.search_lock import build_lock, users_lock
 from reader.core.search_write import IndexEntry
 from reader.core.store.db import connect, is_busy
-from reader.core.store.index import get_converted, readable_posts_with_hashes
+from reader.core.store.index import get_converted, readable_posts_with_hashes_paged
+from reader.core.store.library_reads import content_hashes
 
 NICENESS = 10
 LOCK_POLL_SECONDS = 0.2
@@ -65,18 +66,19 @@ class BuildJob:
 
 def library_entries(
     site: Site, connection: sqlite3.Connection
-) -> tuple[list[IndexEntry], Callable[[str], str | None]]:
-    """The posts of index.db as index entries, and their Markdown: from the conversion cache
-    when the reading pane made it, else converted from the file."""
+) -> tuple[Callable[[], Iterator[IndexEntry]], Callable[[str], str | None]]:
+    """The posts of index.db as index entries (read a page at a time, each time called), and
+    their Markdown: from the conversion cache when the reading pane made it, else converted
+    from the file."""
 
-    entries = [
-        IndexEntry.from_post(post, content_hash)
-        for post, content_hash in readable_posts_with_hashes(connection)
-    ]
-    hashes = {entry.path: entry.content_hash for entry in entries}
+    def entries() -> Iterator[IndexEntry]:
+        for post, content_hash in readable_posts_with_hashes_paged(connection):
+            yield IndexEntry.from_post(post, content_hash)
 
     def markdown_for(path: str) -> str | None:
-        cached = get_converted(connection, hashes.get(path, ""))
+        found = content_hashes(connection, [path])
+        content_hash = found[0][1] if found else None
+        cached = get_converted(connection, content_hash) if content_hash else None
         return cached[0] if cached is not None else markdown_of_file(site, path)
 
     return entries, markdown_for

@@ -4,6 +4,7 @@ written, in batches of `BATCH` committed one by one, so a stopped update keeps w
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
@@ -20,7 +21,7 @@ from reader.core.sanitize import sanitize_line
 from reader.core.search_query import fold
 from reader.core.search_select import SEP
 from reader.core.search_text import clean, plain_text
-from reader.core.store.db import path_from_db, path_to_db, retry_busy, write
+from reader.core.store.db import path_to_db, retry_busy, write
 
 BATCH = 200
 OPTIMIZE_AFTER = 500
@@ -106,24 +107,14 @@ def meta(connection: sqlite3.Connection, key: str) -> str | None:
 
 def update(
     connection: sqlite3.Connection,
-    entries: Iterable[IndexEntry],
+    entries: Callable[[], Iterable[IndexEntry]],
     markdown_for: Callable[[str], str | None],
     cancel: threading.Event | None,
 ) -> Iterator[IndexProgress]:
-    known: dict[str, tuple[int, Signature]] = {
-        path_from_db(row[1]): (row[0], tuple(row[2:]))
-        for row in connection.execute(
-            "SELECT id, path, hash, title, date, cats, tagkey, author FROM docs"
-        )
-    }
-    changed: list[IndexEntry] = []
-    seen: set[str] = set()
-    for entry in entries:
-        seen.add(entry.path)
-        old = known.get(entry.path)
-        if old is None or old[1] != _signature(entry):
-            changed.append(entry)
-    gone = [doc_id for path, (doc_id, _) in known.items() if path not in seen]
+    """Bring the index on `connection` up to date with the posts `entries()` yields (called
+    twice: once to find the changes, once to index them, so that only a batch of posts is in
+    memory at a time, never the library)."""
+    changed, gone = _changes(connection, entries())
     if not changed and not gone and meta(connection, "built") == "1":
         # Up to date: write nothing, so readers never see the index as incomplete.
         pending = meta(connection, "pending")
@@ -139,18 +130,19 @@ def update(
     total = len(changed)
     done = 0
     yield IndexProgress(done=0, total=total, removed=len(gone), finished=False)
-    batches = [changed[start : start + BATCH] for start in range(0, total, BATCH)]
+    batches = _batches(entries(), changed)
     stop = threading.Event()
     # The next batch's text is made on a second thread while this one is written: SQLite
     # lets go of the GIL while it indexes, so on two cores the two overlap.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
         try:
-            if batches:
-                ahead = pool.submit(_prepare_batch, batches[0], markdown_for, stop, cancel)
-            for number, batch in enumerate(batches):
+            batch = next(batches, None)
+            if batch is not None:
+                ahead = pool.submit(_prepare_batch, batch, markdown_for, stop, cancel)
+            while batch is not None:
                 posts = ahead.result()
-                if number + 1 < len(batches) and len(posts) == len(batch):
-                    following = batches[number + 1]
+                following = next(batches, None) if len(posts) == len(batch) else None
+                if following is not None:
                     ahead = pool.submit(_prepare_batch, following, markdown_for, stop, cancel)
                 with write(connection):
                     written = []  # (id, character counts), (id, word counts), ...
@@ -169,6 +161,7 @@ def update(
                 yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
                 if len(posts) < len(batch):
                     return
+                batch = following
         finally:
             stop.set()  # an abandoned update leaves the batch being made unfinished
     with write(connection):
@@ -176,6 +169,52 @@ def update(
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
     _tidy(connection, big=total + len(gone) >= OPTIMIZE_AFTER)
     yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
+
+
+def _changes(
+    connection: sqlite3.Connection, entries: Iterable[IndexEntry]
+) -> tuple[set[str], list[int]]:
+    """(paths of the new and changed posts, ids of the posts no longer there). The posts seen
+    go to a temporary table rather than memory; each is looked up in `docs` by its path."""
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS seen_paths(path PRIMARY KEY)")
+    connection.execute("DELETE FROM temp.seen_paths")
+    changed: set[str] = set()
+    for chunk in _chunks(entries, 1000):
+        paths = [(path_to_db(entry.path),) for entry in chunk]
+        connection.executemany("INSERT OR IGNORE INTO temp.seen_paths VALUES (?)", paths)
+        for entry, path in zip(chunk, paths, strict=True):
+            row = connection.execute(
+                "SELECT hash, title, date, cats, tagkey, author FROM docs WHERE path = ?", path
+            ).fetchone()
+            if row is None or tuple(row) != _signature(entry):
+                changed.add(entry.path)
+    gone = [
+        int(row[0])
+        for row in connection.execute(
+            "SELECT id FROM docs WHERE path NOT IN (SELECT path FROM temp.seen_paths)"
+        )
+    ]
+    connection.execute("DELETE FROM temp.seen_paths")
+    return changed, gone
+
+
+def _chunks(entries: Iterable[IndexEntry], size: int) -> Iterator[list[IndexEntry]]:
+    iterator = iter(entries)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _batches(entries: Iterable[IndexEntry], changed: set[str]) -> Iterator[list[IndexEntry]]:
+    """The entries whose paths are in `changed`, `BATCH` at a time."""
+    batch: list[IndexEntry] = []
+    for entry in entries:
+        if entry.path in changed:
+            batch.append(entry)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
 
 
 def _add(connection: sqlite3.Connection, key: str, by: int) -> None:
