@@ -38,7 +38,7 @@ from reader.core.search import markdown_of_file, prepare_schema
 from reader.core.search_lock import build_lock, users_lock
 from reader.core.search_write import IndexEntry
 from reader.core.store.db import connect, is_busy
-from reader.core.store.index import get_converted, readable_posts_with_hashes_paged
+from reader.core.store.index import get_converted, readable_posts_with_hashes
 from reader.core.store.library_reads import content_hashes
 
 NICENESS = 10
@@ -72,7 +72,7 @@ def library_entries(
     from the file."""
 
     def entries() -> Iterator[IndexEntry]:
-        for post, content_hash in readable_posts_with_hashes_paged(connection):
+        for post, content_hash in readable_posts_with_hashes(connection):
             yield IndexEntry.from_post(post, content_hash)
 
     def markdown_for(path: str) -> str | None:
