@@ -48,18 +48,16 @@ from reader.core.search_select import (
     uses_words,
 )
 from reader.core.search_text import find_all, merge_hits, plain_text, snippet_of_packed
-from reader.core.search_write import IndexEntry, IndexProgress, meta
+from reader.core.search_write import IndexEntry, IndexProgress, meta, prepare_schema
 from reader.core.store.db import (
-    check_schema,
     connect,
     is_busy,
     path_from_db,
     path_to_db,
     retry_busy,
     snapshot,
-    write,
 )
-from reader.core.store.migrations import SEARCH_VERSION, create_search_schema, search_schema
+from reader.core.store.migrations import SEARCH_VERSION
 
 __all__ = [
     "IndexEntry",
@@ -126,30 +124,6 @@ class SearchResults:
 # posts took 6 s cold and 0.3 s warm in a model of the index, against 0.5 s and 0.1 s apart).
 
 _memory_names = itertools.count(1)
-
-
-def prepare_schema(connection: sqlite3.Connection, *, in_memory: bool = False) -> None:
-    """Create the tables of an empty search.db, or check those of a current one; raises
-    sqlite3.DatabaseError for a damaged or foreign file."""
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version not in (0, SCHEMA_VERSION):
-        raise sqlite3.DatabaseError(f"old search index version {version}")
-    if version == SCHEMA_VERSION:  # a dropped table would be recreated empty, the rest stale
-        check_schema(connection, search_schema(), version)
-    else:
-        # Pages freed by merging the index go back to the file system at the end of
-        # an update; switching it on takes a VACUUM, instant while the file is empty.
-        connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        if not in_memory:
-            retry_busy(lambda: connection.execute("VACUUM"))
-    with write(connection):
-        create_search_schema(connection)
-        if version == 0:
-            # No merging while posts are added (a quarter of the indexing time): a big
-            # update ends in one `optimize`, small ones leave a few segments that FTS5
-            # merges once sixteen pile up (its 'crisismerge').
-            connection.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
-    connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
 
 
 class SearchIndex:

@@ -12,7 +12,7 @@ ending (the parent stopped the build, or died) stops the build after the batch b
 child writes JSON lines on stdout: `{"waiting": true}` while another builder holds search.db,
 then progress (`done`, `total`, `removed`, `finished`, as `IndexProgress`), or one
 `{"fault": kind, "message": text}` with kind "write" (search.db cannot be written), "busy"
-or "failed". The last progress line also carries `peak_rss_kib`, the child's peak memory.
+or "failed".
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import dataclasses
 import json
 import os
 import pickle
-import resource
 import signal
 import sqlite3
 import sys
@@ -34,9 +33,9 @@ from pathlib import Path
 
 from reader.core import search_write
 from reader.core.scan import Site
-from reader.core.search import markdown_of_file, prepare_schema
+from reader.core.search import markdown_of_file
 from reader.core.search_lock import build_lock, users_lock
-from reader.core.search_write import IndexEntry
+from reader.core.search_write import IndexEntry, prepare_schema
 from reader.core.store.db import connect, is_busy
 from reader.core.store.index import get_converted, readable_posts_with_hashes
 from reader.core.store.library_reads import content_hashes
@@ -112,10 +111,7 @@ def _update(
         prepare_schema(search)  # raises for a damaged file: the sessions replace those
         entries, markdown_for = library_entries(job.site, posts)
         for progress in search_write.update(search, entries, markdown_for, cancel):
-            line: dict[str, object] = dataclasses.asdict(progress)
-            if progress.finished:
-                line["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            report(line)
+            report(dataclasses.asdict(progress))
     finally:
         search.close()
         posts.close()

@@ -21,7 +21,8 @@ from reader.core.sanitize import sanitize_line
 from reader.core.search_query import fold
 from reader.core.search_select import SEP
 from reader.core.search_text import clean, plain_text
-from reader.core.store.db import path_to_db, retry_busy, write
+from reader.core.store.db import check_schema, path_to_db, retry_busy, write
+from reader.core.store.migrations import SEARCH_VERSION, create_search_schema, search_schema
 
 BATCH = 200
 OPTIMIZE_AFTER = 500
@@ -98,6 +99,30 @@ def _keys(entry: IndexEntry) -> tuple[str, str, str]:
     catkey = SEP + SEP.join(names) + SEP
     tagkey = SEP + SEP.join(tags) + SEP
     return catkey, tagkey, fold(sanitize_line(entry.author or ""))
+
+
+def prepare_schema(connection: sqlite3.Connection, *, in_memory: bool = False) -> None:
+    """Create the tables of an empty search.db, or check those of a current one; raises
+    sqlite3.DatabaseError for a damaged or foreign file."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version not in (0, SEARCH_VERSION):
+        raise sqlite3.DatabaseError(f"old search index version {version}")
+    if version == SEARCH_VERSION:  # a dropped table would be recreated empty, the rest stale
+        check_schema(connection, search_schema(), version)
+    else:
+        # Pages freed by merging the index go back to the file system at the end of
+        # an update; switching it on takes a VACUUM, instant while the file is empty.
+        connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        if not in_memory:
+            retry_busy(lambda: connection.execute("VACUUM"))
+    with write(connection):
+        create_search_schema(connection)
+        if version == 0:
+            # No merging while posts are added (a quarter of the indexing time): a big
+            # update ends in one `optimize`, small ones leave a few segments that FTS5
+            # merges once sixteen pile up (its 'crisismerge').
+            connection.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
+    connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
 
 
 def meta(connection: sqlite3.Connection, key: str) -> str | None:
