@@ -1,5 +1,6 @@
-"""Quitting the app while the search index is being built leaves no builder process behind, and
-the next session goes on from the batches the builder committed."""
+"""The search index builder as the app drives it: quitting mid-build leaves no builder process
+behind and the next session goes on from the batches it committed; a damaged index is rebuilt
+with a notice."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from reader.app import ReaderApp
 from reader.core.config import Config
 from reader.core.library import Library
 from reader.core.paths import StorePaths
-from tests.factories import make_posts
+from tests.factories import make_posts, notifications
 from tests.processes import builder_pids, gone
-from tests.ui_helpers import async_test
+from tests.ui_helpers import async_test, make_site, running_app
 
 POSTS = 1200
 
@@ -42,3 +43,17 @@ async def test_quitting_mid_build_leaves_no_builder_behind(tmp_path: Path) -> No
         assert resumed[-1].finished and library.search("needle").total == POSTS
     finally:
         library.close()
+
+
+@async_test
+async def test_a_damaged_search_index_is_rebuilt_with_a_notice(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    data = tmp_path / "data"
+    library = Library.open(site, paths=StorePaths.default(data))
+    search_db = library.index_path.with_name("search.db")
+    library.close()
+    search_db.parent.mkdir(parents=True, exist_ok=True)
+    search_db.write_bytes(b"not a database " * 500)
+    async with running_app(site, data) as (app, _pilot):
+        assert any("search index rebuilt" in text for text in notifications(app))
+        assert app.library.search("post").total == 3 and app.library.search("post").complete
