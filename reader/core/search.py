@@ -33,10 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.core import search_chars, search_write
-from reader.core.convert import to_markdown
 from reader.core.model import CategoryPath
-from reader.core.parse import read_post
-from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
 from reader.core.search_lock import users_lock
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_select import (
@@ -47,6 +44,7 @@ from reader.core.search_select import (
     rank_checked,
     uses_words,
 )
+from reader.core.search_source import markdown_of_file
 from reader.core.search_text import find_all, merge_hits, plain_text, snippet_of_packed
 from reader.core.search_write import IndexEntry, IndexProgress, meta, prepare_schema
 from reader.core.store.db import (
@@ -74,20 +72,6 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = SEARCH_VERSION
-
-
-def markdown_of_file(site: Site, path: str) -> str | None:
-    """Converted Markdown of a post file, for indexing; None when the file cannot be read.
-
-    Reads and converts on the caller's thread and writes nothing (the conversion cache in
-    index.db is left to the reading pane), so indexing never contends with sync."""
-    try:
-        info = os.stat(post_file_path(site, path))
-    except OSError:
-        return None
-    ref = FileRef(path, info.st_size, info.st_mtime_ns, draft=path.startswith(DRAFTS_PREFIX))
-    parsed = read_post(site, ref)
-    return to_markdown(parsed.body, parsed.post.format).markdown
 
 
 # -- data --------------------------------------------------------------------------------------

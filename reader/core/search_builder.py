@@ -28,17 +28,15 @@ import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.core import search_write
 from reader.core.scan import Site
-from reader.core.search import markdown_of_file
 from reader.core.search_lock import build_lock, users_lock
-from reader.core.search_write import IndexEntry, prepare_schema
+from reader.core.search_source import library_entries
+from reader.core.search_write import prepare_schema
 from reader.core.store.db import connect, is_busy
-from reader.core.store.index import get_converted, readable_posts_with_hashes
-from reader.core.store.library_reads import content_hashes
 
 NICENESS = 10
 LOCK_POLL_SECONDS = 0.2
@@ -61,26 +59,6 @@ class BuildJob:
                 "parent": os.getpid(),
             }
         )
-
-
-def library_entries(
-    site: Site, connection: sqlite3.Connection
-) -> tuple[Callable[[], Iterator[IndexEntry]], Callable[[str], str | None]]:
-    """The posts of index.db as index entries (read a page at a time, each time called), and
-    their Markdown: from the conversion cache when the reading pane made it, else converted
-    from the file."""
-
-    def entries() -> Iterator[IndexEntry]:
-        for post, content_hash in readable_posts_with_hashes(connection):
-            yield IndexEntry.from_post(post, content_hash)
-
-    def markdown_for(path: str) -> str | None:
-        found = content_hashes(connection, [path])
-        content_hash = found[0][1] if found else None
-        cached = get_converted(connection, content_hash) if content_hash else None
-        return cached[0] if cached is not None else markdown_of_file(site, path)
-
-    return entries, markdown_for
 
 
 def build(

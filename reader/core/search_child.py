@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reader.core.search import SearchIndex
-from reader.core.search_builder import BuildJob, library_entries
+from reader.core.search_builder import BuildJob
+from reader.core.search_source import library_entries
 from reader.core.search_write import IndexProgress
 from reader.core.store.db import is_busy
 
