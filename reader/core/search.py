@@ -10,7 +10,7 @@ Layout (chosen by measurement on a synthetic 10k-post library, `reader.core.sear
   holding all its trigrams, and those are verified against their text, which also counts
   the occurrences for ranking;
 - terms of two characters (上市, "go") have no trigram of their own, but every occurrence
-  starts a trigram of the padded text (see `_PAD`), so a range over the index's term list
+  starts a trigram of the padded text (`search_write.PAD`), so a range over the index's term list
   (`fts_terms`, an fts5vocab table) yields exactly the posts containing them;
 - one-character terms (猫, and the first key typed) would read every occurrence that way,
   millions for a Latin letter, so `chars` keeps, per character, the posts holding it and how
@@ -27,42 +27,35 @@ import json
 import os
 import sqlite3
 import threading
-import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.core import search_chars
-from reader.core.convert import to_markdown
-from reader.core.model import CategoryPath, Post
-from reader.core.parse import read_post
-from reader.core.sanitize import sanitize_line
-from reader.core.scan import DRAFTS_PREFIX, FileRef, Site, post_file_path
+from reader.core import search_chars, search_write
+from reader.core.model import CategoryPath
+from reader.core.search_lock import users_lock
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_select import (
     CANDIDATES,
     RANKED,
-    SEP,
     checked_terms,
     matches,
     rank_checked,
     uses_words,
 )
-from reader.core.search_text import clean, find_all, merge_hits, plain_text, snippet_of_packed
+from reader.core.search_source import markdown_of_file
+from reader.core.search_text import find_all, merge_hits, plain_text, snippet_of_packed
+from reader.core.search_write import IndexEntry, IndexProgress, meta, prepare_schema
 from reader.core.store.db import (
-    check_schema,
     connect,
     is_busy,
     path_from_db,
     path_to_db,
     retry_busy,
     snapshot,
-    write,
 )
-from reader.core.store.migrations import SEARCH_VERSION, create_search_schema, search_schema
+from reader.core.store.migrations import SEARCH_VERSION
 
 __all__ = [
     "IndexEntry",
@@ -79,64 +72,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = SEARCH_VERSION
-BATCH = 200
-OPTIMIZE_AFTER = 500
-"""Merge the index into one segment after an update that changed this many posts or more."""
-MERGE_CHARS_AFTER = 64
-"""Merge the one-character postings once this many batches wrote segments since the last merge."""
-Signature = tuple[object, ...]
-
-
-def markdown_of_file(site: Site, path: str) -> str | None:
-    """Converted Markdown of a post file, for indexing; None when the file cannot be read.
-
-    Reads and converts on the caller's thread and writes nothing (the conversion cache in
-    index.db is left to the reading pane), so indexing never contends with sync."""
-    try:
-        info = os.stat(post_file_path(site, path))
-    except OSError:
-        return None
-    ref = FileRef(path, info.st_size, info.st_mtime_ns, draft=path.startswith(DRAFTS_PREFIX))
-    parsed = read_post(site, ref)
-    return to_markdown(parsed.body, parsed.post.format).markdown
 
 
 # -- data --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IndexEntry:
-    """What the index needs to know about one post besides its text."""
-
-    path: str
-    content_hash: str
-    title: str
-    date: datetime | None = None
-    categories: tuple[CategoryPath, ...] = ()
-    tags: tuple[str, ...] = ()
-    author: str | None = None
-
-    @classmethod
-    def from_post(cls, post: Post, content_hash: str) -> IndexEntry:
-        return cls(
-            path=post.path,
-            content_hash=content_hash,
-            title=post.title,
-            date=post.date,
-            categories=post.categories,
-            tags=post.tags,
-            author=post.author,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class IndexProgress:
-    """Progress of `SearchIndex.update`: `done` of `total` changed posts indexed so far."""
-
-    done: int
-    total: int
-    removed: int
-    finished: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,41 +107,7 @@ class SearchResults:
 # the bodies inline those rows spread over ten times the pages (a one-character query over 100k
 # posts took 6 s cold and 0.3 s warm in a model of the index, against 0.5 s and 0.1 s apart).
 
-_PAD = "  "
 _memory_names = itertools.count(1)
-"""Appended to the indexed text: every character then starts a trigram, so the trigrams that
-begin with a one- or two-character term find all its occurrences (whitespace is folded to
-single spaces, so two spaces never occur in a term or the text)."""
-
-
-def _epoch(value: datetime | None) -> float | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
-
-
-def _pack(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), 6)
-
-
-def _unpack(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
-
-
-def _keys(entry: IndexEntry) -> tuple[str, str, str]:
-    """Folded qualifier keys: category segments and /-joined prefixes, tags, author."""
-    names: dict[str, None] = {}
-    for path in entry.categories:
-        for segment in path:
-            names.setdefault(fold(sanitize_line(segment)), None)
-        for end in range(2, len(path) + 1):
-            names.setdefault(fold("/".join(sanitize_line(s) for s in path[:end])), None)
-    tags = (fold(sanitize_line(tag)) for tag in entry.tags)
-    catkey = SEP + SEP.join(names) + SEP
-    tagkey = SEP + SEP.join(tags) + SEP
-    return catkey, tagkey, fold(sanitize_line(entry.author or ""))
 
 
 class SearchIndex:
@@ -219,6 +123,7 @@ class SearchIndex:
         self._update_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self.notices: list[str] = []
+        self._users = users_lock(self.db_path)
         if in_memory:
             self._use_memory()
         else:
@@ -246,7 +151,8 @@ class SearchIndex:
 
     def _use_memory(self, error: BaseException | None = None) -> None:
         """Go on with an empty index in memory: its file cannot be written."""
-        self.close()
+        self._close_connections()
+        self._users.release()
         self._memory_uri = (
             f"file:reader-search-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
         )
@@ -258,53 +164,58 @@ class SearchIndex:
                 "it is kept in memory this session"
             )
 
+    @property
+    def in_memory(self) -> bool:
+        return self._memory_uri is not None
+
+    def to_memory(self, error: BaseException) -> None:
+        """Go on in memory with a notice: the file could not be written (by a builder child)."""
+        if self._memory_uri is None:
+            self._use_memory(error)
+
     def _prepare(self) -> None:
         try:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._users.acquire(shared=True, wait=True)  # this session has search.db open
             self._create()
         except OSError as error:
             self._use_memory(error)
-            return
         except sqlite3.OperationalError as error:
             if is_busy(error):
                 raise  # another session holds it: not damage, and not ours to delete
             self._use_memory(error)  # no room, a size limit, a read-only folder
-            return
         except sqlite3.DatabaseError as error:
-            # A cache: a damaged or foreign file is replaced, never repaired.
-            self.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
-            self.notices.append(f"search index rebuilt ({error})")
-            self._create()
+            self._replace_damaged(error)
+
+    def _replace_damaged(self, error: sqlite3.DatabaseError) -> None:
+        """A cache: a damaged or foreign file is replaced, never repaired; but only when no other
+        session has it open (deleting a database in use, its WAL with it, would break theirs)."""
+        self._close_connections()
+        if not self._users.acquire(shared=False):
+            self._use_memory()
+            self.notices.append(
+                f"the search index at {self.db_path} is damaged ({error}) and open in another "
+                "session; it is kept in memory this session and rebuilt once that one closes"
+            )
+            return
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+        self._users.acquire(shared=True, wait=True)
+        self.notices.append(f"search index rebuilt ({error})")
+        self._create()
 
     def _create(self) -> None:
-        connection = self._conn()
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
-            raise sqlite3.DatabaseError(f"old search index version {version}")
-        if version == SCHEMA_VERSION:  # a dropped table would be recreated empty, the rest stale
-            check_schema(connection, search_schema(), version)
-        else:
-            # Pages freed by merging the index go back to the file system at the end of
-            # an update; switching it on takes a VACUUM, instant while the file is empty.
-            connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
-            if self._memory_uri is None:
-                retry_busy(lambda: connection.execute("VACUUM"))
-        with write(connection):
-            create_search_schema(connection)
-            if version == 0:
-                # No merging while posts are added (a quarter of the indexing time): a big
-                # update ends in one `optimize`, small ones leave a few segments that FTS5
-                # merges once sixteen pile up (its 'crisismerge').
-                connection.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
-        connection.execute("SELECT count(*) FROM fts WHERE fts MATCH 'abc'").fetchone()
+        prepare_schema(self._conn(), in_memory=self._memory_uri is not None)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the file and empty it (the size of search.db is measured after)."""
         retry_busy(lambda: self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
 
     def close(self) -> None:
+        self._close_connections()
+        self._users.release()
+
+    def _close_connections(self) -> None:
         with self._lock:
             connections, self._connections = self._connections, []
         for connection in connections:
@@ -312,15 +223,11 @@ class SearchIndex:
         self._local = threading.local()
 
     # state --------------------------------------------------------------------------------------
-    def _meta(self, connection: sqlite3.Connection, key: str) -> str | None:
-        row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
     @property
     def complete(self) -> bool:
         """True when an update ran to its end and none is under way."""
         connection = self._conn()
-        return self._meta(connection, "built") == "1" and self._meta(connection, "pending") in (
+        return meta(connection, "built") == "1" and meta(connection, "pending") in (
             None,
             "0",
         )
@@ -331,172 +238,42 @@ class SearchIndex:
     # building -----------------------------------------------------------------------------------
     def update(
         self,
-        entries: Iterable[IndexEntry],
+        entries: Iterable[IndexEntry] | Callable[[], Iterable[IndexEntry]],
         markdown_for: Callable[[str], str | None],
         cancel: threading.Event | None = None,
     ) -> Iterator[IndexProgress]:
-        """Bring the index up to date with `entries`, the complete list of current posts.
+        """Bring the index up to date with `entries`, the complete list of current posts
+        (or a function giving them, called twice: see `search_write.update`).
 
         New posts and posts whose content hash or metadata changed are (re)indexed with
         `markdown_for(path)` (None: title only); posts not in `entries` are removed. Work is
         committed in batches, so a cancelled update keeps what it did; until an update
         finishes, `complete` is False. Runs on its own connection (call it from a worker).
         """
-        entries = list(entries)
+        source = entries if callable(entries) else _listed(list(entries))
         with self._update_lock:  # one update at a time in this process
             try:
-                yield from self._update_on_own_connection(entries, markdown_for, cancel)
+                yield from self._update_on_own_connection(source, markdown_for, cancel)
             except sqlite3.OperationalError as error:
                 if is_busy(error) or self._memory_uri is not None:
                     raise
                 self._use_memory(error)  # the file filled up: index again, in memory
-                yield from self._update_on_own_connection(entries, markdown_for, cancel)
+                yield from self._update_on_own_connection(source, markdown_for, cancel)
 
     def _update_on_own_connection(
         self,
-        entries: list[IndexEntry],
+        entries: Callable[[], Iterable[IndexEntry]],
         markdown_for: Callable[[str], str | None],
         cancel: threading.Event | None,
     ) -> Iterator[IndexProgress]:
         connection = self._connect()
         try:
-            yield from self._update(connection, entries, markdown_for, cancel)
+            yield from search_write.update(connection, entries, markdown_for, cancel)
         finally:
             with self._lock:
                 if connection in self._connections:
                     self._connections.remove(connection)
             connection.close()
-
-    def _update(
-        self,
-        connection: sqlite3.Connection,
-        entries: Iterable[IndexEntry],
-        markdown_for: Callable[[str], str | None],
-        cancel: threading.Event | None,
-    ) -> Iterator[IndexProgress]:
-        known: dict[str, tuple[int, Signature]] = {
-            path_from_db(row[1]): (row[0], tuple(row[2:]))
-            for row in connection.execute(
-                "SELECT id, path, hash, title, date, cats, tagkey, author FROM docs"
-            )
-        }
-        changed: list[IndexEntry] = []
-        seen: set[str] = set()
-        for entry in entries:
-            seen.add(entry.path)
-            old = known.get(entry.path)
-            if old is None or old[1] != _signature(entry):
-                changed.append(entry)
-        gone = [doc_id for path, (doc_id, _) in known.items() if path not in seen]
-        if not changed and not gone and self._meta(connection, "built") == "1":
-            # Up to date: write nothing, so readers never see the index as incomplete.
-            pending = self._meta(connection, "pending")
-            if pending in (None, "0"):
-                yield IndexProgress(done=0, total=0, removed=0, finished=True)
-                return
-        with write(connection):
-            connection.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(len(changed) + 1),)
-            )
-            for doc_id in gone:
-                self._delete(connection, doc_id)
-        total = len(changed)
-        done = 0
-        yield IndexProgress(done=0, total=total, removed=len(gone), finished=False)
-        batches = [changed[start : start + BATCH] for start in range(0, total, BATCH)]
-        stop = threading.Event()
-        # The next batch's text is made on a second thread while this one is written: SQLite
-        # lets go of the GIL while it indexes, so on two cores the two overlap.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text") as pool:
-            try:
-                if batches:
-                    ahead = pool.submit(_prepare_batch, batches[0], markdown_for, stop, cancel)
-                for number, batch in enumerate(batches):
-                    posts = ahead.result()
-                    if number + 1 < len(batches) and len(posts) == len(batch):
-                        following = batches[number + 1]
-                        ahead = pool.submit(_prepare_batch, following, markdown_for, stop, cancel)
-                    with write(connection):
-                        written = []  # (id, character counts), (id, word counts), ...
-                        for post in posts:
-                            doc_id = self._write(connection, post)
-                            written += [(doc_id, post.counts), (doc_id, post.words)]
-                        if written:
-                            search_chars.write_segment(connection, "chars", written[0::2])
-                            search_chars.write_segment(connection, "words", written[1::2])
-                            self._add(connection, "batches", 1)
-                        done += len(posts)
-                        connection.execute(
-                            "INSERT OR REPLACE INTO meta VALUES ('pending', ?)",
-                            (str(total - done + 1),),
-                        )
-                    yield IndexProgress(done=done, total=total, removed=len(gone), finished=False)
-                    if len(posts) < len(batch):
-                        return
-            finally:
-                stop.set()  # an abandoned update leaves the batch being made unfinished
-        with write(connection):
-            connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
-            connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
-        self._tidy(connection, big=total + len(gone) >= OPTIMIZE_AFTER)
-        yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
-
-    def _add(self, connection: sqlite3.Connection, key: str, by: int) -> None:
-        value = int(self._meta(connection, key) or 0) + by
-        connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, str(value)))
-
-    def _tidy(self, connection: sqlite3.Connection, *, big: bool) -> None:
-        """Merge the one-character postings when they hold many segments or many deleted
-        posts, the trigram index after a big update, and give freed pages back."""
-        stale = int(self._meta(connection, "stale") or 0)
-        batches = int(self._meta(connection, "batches") or 0)
-        live_count = int(connection.execute("SELECT count(*) FROM docs").fetchone()[0])
-        if big or batches >= MERGE_CHARS_AFTER or stale * 8 > live_count:
-            with write(connection):
-                live = {row[0] for row in connection.execute("SELECT id FROM docs")}
-                for table in search_chars.TABLES:
-                    search_chars.merge(connection, table, live if stale else None)
-                connection.execute("DELETE FROM meta WHERE key IN ('stale', 'batches')")
-        if big:
-            connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-        # executescript steps the pragma to its end (execute frees a single page).
-        retry_busy(lambda: connection.executescript("PRAGMA incremental_vacuum;"))
-
-    def _delete(self, connection: sqlite3.Connection, doc_id: int) -> None:
-        """Remove one post; its indexed text is re-derived to tell the contentless FTS table."""
-        row = connection.execute(
-            "SELECT ftitle, body FROM docs JOIN bodies USING (id) WHERE id = ?", (doc_id,)
-        ).fetchone()
-        if row is not None:
-            body = fold(_unpack(row[1]))
-            connection.execute(
-                "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                (doc_id, row[0] + _PAD, body + _PAD),
-            )
-        connection.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
-        self._add(connection, "stale", 1)  # its one-character postings go at the next merge
-        connection.execute("DELETE FROM bodies WHERE id = ?", (doc_id,))
-
-    def _write(self, connection: sqlite3.Connection, post: _Prepared) -> int:
-        """Index one post; returns its id."""
-        # Looked up again inside the write transaction: another process may have indexed it.
-        old_row = connection.execute(
-            "SELECT id FROM docs WHERE path = ?", (post.row[0],)
-        ).fetchone()
-        if old_row is not None:
-            self._delete(connection, int(old_row[0]))
-        cursor = connection.execute(
-            "INSERT INTO docs(path, hash, title, date, cats, catkey, tagkey, author, ftitle)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            post.row,
-        )
-        doc_id = int(cursor.lastrowid or 0)
-        connection.execute("INSERT INTO bodies(id, body) VALUES (?, ?)", (doc_id, post.packed))
-        connection.execute(
-            "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-            (doc_id, post.ftitle + _PAD, post.fbody + _PAD),
-        )
-        return doc_id
 
     # querying -----------------------------------------------------------------------------------
     def query(
@@ -566,75 +343,14 @@ class SearchIndex:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """One post made ready to index: the values of its rows, worked out off the writing thread."""
-
-    row: tuple[object, ...]
-    """The docs row: path, hash, title, date, cats, catkey, tagkey, author, ftitle."""
-    packed: bytes
-    ftitle: str
-    fbody: str
-    counts: Counter[str]
-    words: Counter[str]
-
-
-def _prepare(entry: IndexEntry, markdown: str | None) -> _Prepared:
-    body = plain_text(markdown or "")
-    title = clean(sanitize_line(entry.title))
-    catkey, tagkey, author = _keys(entry)
-    ftitle, fbody = fold(title), fold(body)
-    row = (
-        path_to_db(entry.path),
-        entry.content_hash,
-        title,
-        _epoch(entry.date),
-        _cats_json(entry.categories),
-        catkey,
-        tagkey,
-        author,
-        ftitle,
-    )
-    counts = search_chars.char_counts(ftitle, fbody)
-    words = search_chars.word_counts(ftitle, fbody)
-    return _Prepared(row, _pack(body), ftitle, fbody, counts, words)
-
-
-def _prepare_batch(
-    batch: list[IndexEntry],
-    markdown_for: Callable[[str], str | None],
-    stop: threading.Event,
-    cancel: threading.Event | None,
-) -> list[_Prepared]:
-    """The posts of `batch` made ready, up to the first one met after a stop or cancel."""
-    prepared = []
-    for entry in batch:
-        if stop.is_set() or (cancel is not None and cancel.is_set()):
-            break
-        prepared.append(_prepare(entry, markdown_for(entry.path)))
-    return prepared
+def _listed(entries: list[IndexEntry]) -> Callable[[], list[IndexEntry]]:
+    return lambda: entries
 
 
 def _postings(connection: sqlite3.Connection, term: str) -> list[int]:
     if len(term) == 1:
         return search_chars.read(connection, term)
     return search_chars.read_containing(connection, term)
-
-
-def _signature(entry: IndexEntry) -> Signature:
-    _, tagkey, author = _keys(entry)
-    return (
-        entry.content_hash,
-        clean(sanitize_line(entry.title)),
-        _epoch(entry.date),
-        _cats_json(entry.categories),
-        tagkey,
-        author,
-    )
-
-
-def _cats_json(categories: tuple[CategoryPath, ...]) -> str:
-    return json.dumps([[sanitize_line(s) for s in path] for path in categories], ensure_ascii=False)
 
 
 def _fill_temp(connection: sqlite3.Connection, name: str, paths: Iterable[str]) -> None:

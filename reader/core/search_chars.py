@@ -34,6 +34,7 @@ _CHAR, _DOC, _COUNT = (operator.itemgetter(n) for n in range(3))
 TABLES = ("chars", "words")
 WORD = re.compile(r"[a-z0-9]+")
 _RAW, _ZLIB = b"r", b"z"
+_MERGE_ROWS = 500
 
 
 def is_word(term: str) -> bool:
@@ -138,9 +139,13 @@ def read(connection: sqlite3.Connection, char: str) -> list[int]:
 
 def merge(connection: sqlite3.Connection, table: str, live: set[int] | None) -> None:
     """Inside the caller's write transaction: one segment per character, keeping only the ids
-    in `live` (None: every id is live, nothing was deleted, and segments are joined in C)."""
-    rows = connection.execute(f"SELECT key, seg, docs FROM {table} ORDER BY key, seg").fetchall()
-    connection.execute(f"DELETE FROM {table}")
+    in `live` (None: every id is live, nothing was deleted, and segments are joined in C).
+
+    Streams key by key through a temporary table: memory holds one key's postings at a time
+    (the whole table read at once took 50 MB at 10k posts, ten times that at 100k)."""
+    connection.execute("DROP TABLE IF EXISTS temp.merged_postings")
+    connection.execute("CREATE TEMP TABLE merged_postings(key TEXT, seg INTEGER, docs BLOB)")
+    rows = connection.execute(f"SELECT key, seg, docs FROM {table} ORDER BY key, seg")
     merged = []
     for char, group in itertools.groupby(rows, key=operator.itemgetter(0)):
         deltas, counts = array("I"), array("B")
@@ -164,4 +169,16 @@ def merge(connection: sqlite3.Connection, table: str, live: set[int] | None) -> 
             counts.extend(seg_counts)
         if deltas:
             merged.append((char, deltas[0], pack(deltas, counts)))
-    connection.executemany(f"INSERT INTO {table}(key, seg, docs) VALUES (?, ?, ?)", merged)
+        if len(merged) >= _MERGE_ROWS:
+            _keep_merged(connection, merged)
+    _keep_merged(connection, merged)
+    connection.execute(f"DELETE FROM {table}")
+    connection.execute(
+        f"INSERT INTO {table}(key, seg, docs) SELECT key, seg, docs FROM temp.merged_postings"
+    )
+    connection.execute("DROP TABLE temp.merged_postings")
+
+
+def _keep_merged(connection: sqlite3.Connection, merged: list[tuple[str, int, bytes]]) -> None:
+    connection.executemany("INSERT INTO temp.merged_postings VALUES (?, ?, ?)", merged)
+    merged.clear()

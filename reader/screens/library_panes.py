@@ -342,6 +342,8 @@ class LibraryPanes(Screen[None]):
         status = self.query_one(SyncStatus)
         status.update_indexing(event.progress)
         self._hide_status_later(3 if event.progress.finished else None)
+        if event.progress.finished:
+            self._show_new_notices()  # say, a damaged search index rebuilt
 
     @on(SyncUpdate)
     def _sync_update(self, event: SyncUpdate) -> None:

@@ -37,9 +37,7 @@ from reader.core.permalink_lookup import find_post, find_post_link
 from reader.core.scan import Site, site_at
 from reader.core.store.index import (
     IndexStore,
-    get_converted,
     is_write_fault,
-    readable_posts_with_hashes,
 )
 from reader.core.store.library_reads import post_id
 from reader.core.store.readers import ReadPool
@@ -47,6 +45,7 @@ from reader.core.store.state import StateStore
 
 if TYPE_CHECKING:
     from reader.core.search import IndexProgress, SearchIndex, SearchResults
+    from reader.core.search_child import Builders
     from reader.core.sync import SyncProgress
 
 
@@ -73,6 +72,7 @@ class Library:
         self._lib = library_id
         self._notices = notices
         self._search: SearchIndex | None = None
+        self._search_builders: Builders | None = None
         self._context = context = LibraryContext(site, state, index, library_id)
         rows = Rows(context)
         self._bookmarks = Bookmarks(context, rows)
@@ -166,6 +166,8 @@ class Library:
         return self._index.path
 
     def close(self) -> None:
+        if self._search_builders is not None:
+            self._search_builders.close()  # quitting mid-build leaves no builder behind
         with self._context.write_lock:
             self._folders.keep_snapshot()
             if self._search is not None:
@@ -227,25 +229,19 @@ class Library:
 
     @reports_errors
     def update_search(self, cancel: threading.Event | None = None) -> Iterator[IndexProgress]:
-        """Bring the full-text index up to date with the post index; yields progress. Runs on
-        its own connections, so call it from a worker (after a sync) while the UI reads."""
-        from reader.core.search import IndexEntry, markdown_of_file
+        """Bring the full-text index up to date with the post index; yields progress. Builds in
+        a child process (reader.core.search_child); call it from a worker (after a sync) while
+        the UI reads. A cancel, or closing the library, stops the build; what it wrote stays."""
+        from reader.core.search_builder import BuildJob
+        from reader.core.search_child import Builders, update_index
 
-        connection = self._index.connect_again()
-        try:
-            entries = [
-                IndexEntry.from_post(post, content_hash)
-                for post, content_hash in readable_posts_with_hashes(connection)
-            ]
-            hashes = {entry.path: entry.content_hash for entry in entries}
-
-            def markdown_for(path: str) -> str | None:
-                cached = get_converted(connection, hashes.get(path, ""))
-                return cached[0] if cached is not None else markdown_of_file(self.site, path)
-
-            yield from self._search_index().update(entries, markdown_for, cancel)
-        finally:
-            connection.close()
+        index = self._search_index()
+        with self._context.write_lock:
+            if self._search_builders is None:
+                self._search_builders = Builders()
+            builders = self._search_builders
+        job = BuildJob(self.site, self._index.path, index.db_path)
+        yield from update_index(index, job, self._index.connect_again, builders, cancel)
 
     @reports_errors
     def search(self, query: str, *, limit: int = 50) -> SearchResults:

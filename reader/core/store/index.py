@@ -12,7 +12,7 @@ import sqlite3
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -417,10 +417,23 @@ def all_posts(conn: sqlite3.Connection) -> list[Post]:
     return [post_from_row(row) for row in conn.execute(_POST_SQL)]
 
 
-def readable_posts_with_hashes(conn: sqlite3.Connection) -> list[tuple[Post, str]]:
-    """Posts that parsed without error, each with its content hash."""
-    sql = _POST_SQL.replace(" FROM posts", ", hash FROM posts WHERE error IS NULL")
-    return [(post_from_row(row), row[-1] or "") for row in conn.execute(sql)]
+def readable_posts_with_hashes(
+    conn: sqlite3.Connection, page: int = 1000
+) -> Iterator[tuple[Post, str]]:
+    """Posts that parsed without error, each with its content hash, read a page at a time: one
+    page of posts in memory, and a short read of the index per page (one read over all of them
+    would hold back its checkpoints while the search index is built)."""
+    sql = _POST_SQL.replace(
+        " FROM posts", ", hash, id FROM posts WHERE error IS NULL AND id > ? ORDER BY id LIMIT ?"
+    )
+    last = 0
+    while True:
+        rows = conn.execute(sql, (last, page)).fetchall()
+        for row in rows:
+            yield post_from_row(row), row[-2] or ""
+        if len(rows) < page:
+            return
+        last = rows[-1][-1]
 
 
 # -------------------------------------------------------------------- converted cache
