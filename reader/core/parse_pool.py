@@ -17,7 +17,9 @@ would cost more than the parse.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
@@ -77,12 +79,27 @@ def serve() -> None:
     """A worker process: parse batches until stdin closes (the sync ended or the app is gone).
     Ctrl-C in a terminal is the parent's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    while True:
+    source = sys.stdin.buffer
+    sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break the pipe
+    sys.stdout = sys.stderr
+    jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        # Batches are read as soon as they come, so the sync never blocks sending one while
+        # this worker blocks sending its rows (paths long enough fill a pipe's buffer).
         try:
-            site, refs = _receive(source)
-            _send(sink, parse_rows(site, refs))
+            while True:
+                jobs.put(_receive(source))
         except (EOFError, OSError):
+            jobs.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    while (job := jobs.get()) is not None:
+        site, refs = job
+        try:
+            _send(sink, parse_rows(site, refs))
+        except OSError:
             return
 
 

@@ -183,3 +183,19 @@ def test_no_worker_left_after_the_library_closes_mid_sync(tmp_path: Path) -> Non
     assert not _children()
     worker.join(60)
     assert finished.is_set() and not failures
+
+
+def test_batches_bigger_than_a_pipe_do_not_block(tmp_path: Path) -> None:
+    root = tmp_path / "posts"
+    long_name = "a-very-long-post-name-" * 8  # a batch of these pickles to more than a pipe holds
+    for n in range(BATCH * 3):
+        write_post(root, f"{long_name}/{long_name}{n}.md", f"{long_name} {n}")
+    site = detect_site(root)
+    workers = ParseWorkers(1, pool_from=0)
+    events: list[SyncProgress] = []
+    runner = threading.Thread(target=lambda: events.extend(_sync(site, tmp_path, workers.parse)))
+    runner.start()
+    runner.join(60)
+    workers.close()  # unblocks a sync stuck on a pipe, so a failure does not hang the run
+    runner.join(10)
+    assert events and events[-1].done and events[-1].parsed == BATCH * 3
