@@ -38,6 +38,9 @@ POOL_FROM = 1000
 """Files to parse from which a sync starts worker processes."""
 IN_FLIGHT = 2
 """Batches sent to a worker ahead of its results: it never waits for the next one."""
+NICENESS = 10
+"""Workers run at a lower priority: on a machine with few cores they would take the CPU from the
+app's event loop (the GIL is no longer the bottleneck, the cores are)."""
 _STOP_SECONDS = 1.0
 _WORKER_MAIN = (
     "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
@@ -79,6 +82,8 @@ def serve() -> None:
     """A worker process: parse batches until stdin closes (the sync ended or the app is gone).
     Ctrl-C in a terminal is the parent's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(NICENESS)  # the app's event loop comes first for the CPU
     source = sys.stdin.buffer
     sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break the pipe
