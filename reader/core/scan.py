@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
-from typing import Literal
+from stat import S_ISREG
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reader.core.errors import LibraryError
@@ -76,8 +77,9 @@ class Site:
         return self.posts_root / self.only if self.only is not None else self.posts_root
 
 
-@dataclass(frozen=True, slots=True)
-class FileRef:
+class FileRef(NamedTuple):
+    """One file the walk found (a tuple: a sync makes one per file, 100k for a big library)."""
+
     relpath: str
     """POSIX, relative to posts_root; surrogate escapes for undecodable bytes; drafts as
     `_drafts/<rel>`."""
@@ -254,6 +256,7 @@ def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
         except OSError as error:
             yield FileRef(rel.rstrip("/") or ".", 0, 0, draft, f"cannot read folder: {error}")
             continue
+        # Once per file of the library: is_post_name and _ref are inlined for regular files.
         for entry in items:
             name = entry.name
             relpath = rel + name
@@ -267,7 +270,8 @@ def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
                     if name[0] != "." and name not in SKIPPED_FOLDERS:
                         stack.append((entry.path, relpath + "/"))
                     continue
-                if not is_post_name(name):
+                dot = name.rfind(".")
+                if dot < 0 or name[dot:].lower() not in POST_SUFFIXES:
                     continue
                 info = entry.stat(follow_symlinks=False)
             except PermissionError:
@@ -276,7 +280,10 @@ def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
             except OSError as error:
                 yield FileRef(relpath, 0, 0, draft, f"cannot read: {error.strerror}")
                 continue
-            yield _ref(relpath, info, draft)
+            if S_ISREG(info.st_mode):
+                yield FileRef(relpath, info.st_size, info.st_mtime_ns, draft)
+            else:
+                yield _ref(relpath, info, draft)
 
 
 def _lone(folder: Path, name: str) -> FileRef:

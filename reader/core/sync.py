@@ -3,9 +3,10 @@
 `scandir` + `stat` every file (CORE's `scan`), compare (size, mtime_ns) with the index in one
 dict, parse only new or changed files, delete vanished ones. The walk finishes before parsing
 starts, so progress has a true total (walking 100k files is a second of a cold sync's minutes).
-Parsing stays in this process: a pool of two worker processes was measured slower
-(reader.devtools.store_figures). Batches are committed as they go, so a killed cold sync resumes
-where it stopped. Renamed files take their read mark, position and bookmarks with them when
+The files to parse go in batches to a `Parser`: the library's parses a big sync in worker
+processes (reader.core.parse_pool), so this thread, run beside the app's event loop, only walks,
+stats and writes. Batches are committed as they go, in short transactions, so a killed cold sync
+resumes where it stopped. Renamed files take their read mark, position and bookmarks with them when
 their front-matter identity, or title + date, match.
 """
 
@@ -14,25 +15,27 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.parse import ParsedPost, read_post
+from reader.core.parse_pool import parse_in_thread
 from reader.core.scan import FileRef, Site, scan
 from reader.core.store.db import chunks, connect, marks, path_from_db, write
 from reader.core.store.index import (
+    IndexRow,
     Stored,
     delete_posts,
     identities,
-    save_posts,
+    save_rows,
     stored_files,
     stored_files_of,
 )
 from reader.core.store.state import StateStore
 
 BATCH = 500  # files parsed per committed transaction
-PROGRESS_EVERY = 2000  # unchanged files between two progress events
+CHECK_EVERY = 0xFF  # the walk looks at `cancel` every 256 files (a mask: cheaper than %)
+PROGRESS_EVERY = 0x7FF  # and reports its progress every 2048 files
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +58,8 @@ class SyncProgress:
         return self.parsed + self.unchanged
 
 
-Parser = Callable[[Site, list[FileRef]], list[ParsedPost]]
-
-
-def parse_serial(site: Site, refs: list[FileRef]) -> list[ParsedPost]:
-    return [read_post(site, ref) for ref in refs]
+Parser = Callable[[Site, Sequence[Sequence[FileRef]]], Iterator[list[IndexRow]]]
+"""The rows of each batch of files, in order (reader.core.parse_pool)."""
 
 
 def sync_index(
@@ -69,7 +69,7 @@ def sync_index(
     state: StateStore | None = None,
     library_id: int | None = None,
     cancel: threading.Event | None = None,
-    parser: Parser = parse_serial,
+    parser: Parser = parse_in_thread,
     on_relink: Callable[[], None] | None = None,
     connect_index: Callable[[], sqlite3.Connection] | None = None,
 ) -> Iterator[SyncProgress]:
@@ -101,7 +101,6 @@ def _sync(
     else:
         floor = int(conn.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0])
     counts = {"seen": 0, "parsed": 0, "unchanged": 0, "errors": 0, "new": 0, "changed": 0}
-    batch: list[FileRef] = []
     walked: list[int | None] = [None]
 
     def progress(removed: int = 0, done: bool = False, relinked: int = 0) -> SyncProgress:
@@ -119,29 +118,21 @@ def _sync(
             total=walked[0],
         )
 
-    def flush() -> None:
-        if not batch:
-            return
-        parsed = parser(site, batch)
-        items = [
-            (p.post, ref.size, ref.mtime_ns, p.content_hash or None)
-            for p, ref in zip(parsed, batch, strict=True)
-        ]
+    def write_batch(batch: Sequence[FileRef], rows: list[IndexRow]) -> None:
         with write(conn):
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('new_since', ?)", (str(floor),))
             # Another reader may be syncing this library at the same time: what it saved
             # since `known` was read is updated here, not inserted a second time.
             known.update(stored_files_of(conn, [ref.relpath for ref in batch]))
-            save_posts(conn, items, known)
-        for p in parsed:
-            if p.post.path in known:
+            save_rows(conn, rows, known)
+        for row in rows:
+            if row.path in known:
                 counts["changed"] += 1
             else:
                 counts["new"] += 1
-            if p.post.error is not None:
+            if row.failed:
                 counts["errors"] += 1
         counts["parsed"] += len(batch)
-        batch.clear()
 
     # The loop runs once per file (100k for a big library): locals, no attribute lookups.
     known_get = known.get
@@ -151,30 +142,39 @@ def _sync(
     last = time.monotonic()
     to_parse: list[FileRef] = []
     for ref in scan(site):
-        if cancelled is not None and cancelled():
-            return
         seen += 1
-        if seen % PROGRESS_EVERY == 0 and time.monotonic() - last > 0.05:
-            last = time.monotonic()
-            counts["seen"], counts["unchanged"] = seen, unchanged
-            yield progress()  # still walking: no total yet
-        path = ref.relpath
+        if not seen & CHECK_EVERY:
+            if cancelled is not None and cancelled():
+                return
+            if not seen & PROGRESS_EVERY and time.monotonic() - last > 0.05:
+                last = time.monotonic()
+                counts["seen"], counts["unchanged"] = seen, unchanged
+                yield progress()  # still walking: no total yet
+        path, size, mtime_ns, _draft, error = ref
         old = known_get(path)
         if old is not None:
             discard(path)
             # Stored is (id, size, mtime_ns, error); a file that failed is parsed again
-            if old[2] == ref.mtime_ns and old[1] == ref.size and not old[3] and ref.error is None:
+            if old[2] == mtime_ns and old[1] == size and not old[3] and error is None:
                 unchanged += 1
                 continue
         to_parse.append(ref)
     counts["seen"], counts["unchanged"] = seen, unchanged
     walked[0] = seen
-    for start in range(0, len(to_parse), BATCH):
-        if cancelled is not None and cancelled():
-            return
-        batch.extend(to_parse[start : start + BATCH])
-        flush()
-        yield progress()
+    batches = [to_parse[start : start + BATCH] for start in range(0, len(to_parse), BATCH)]
+    parsed = parser(site, batches)
+    try:
+        for batch, rows in zip(batches, parsed, strict=False):
+            if cancelled is not None and cancelled():
+                return
+            write_batch(batch, rows)
+            yield progress()
+    finally:
+        close = getattr(parsed, "close", None)
+        if close is not None:
+            close()  # stops the workers now, whether the loop ended, was cancelled or failed
+    if counts["parsed"] < len(to_parse):
+        return  # the parser stopped early: its library is closing
     if cancelled is not None and cancelled():
         return
     vanished = {path: known[path] for path in remaining}

@@ -3,8 +3,8 @@
     python -m reader.devtools.store_figures [--library-dir DIR] [--repeats N]
 
 - cold sync of the small library (default 10k posts) vs reading every file and parsing its
-  YAML header with the C loader (goal <= 1.5x); the library's serial parsing, and a pool of
-  two worker processes (the alternative that was measured and not chosen);
+  YAML header with the C loader (goal <= 1.5x): what the library chooses, parsing in the sync's
+  thread, and in one or two worker processes (reader.core.parse_pool);
 - no-change resync of the large library (default 100k) vs `scandir` + `stat` of its tree;
 - index.db size per 1k posts (after a cold sync, before any article was converted);
 - windowed access: rows(0, 50) vs rows(N - 50, 50) of the All folder of the large library.
@@ -24,46 +24,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from multiprocessing import get_context
-from multiprocessing.pool import Pool
 from pathlib import Path
 
 from reader.core.library import Folder, Library
-from reader.core.parse import ParsedPost, read_post
+from reader.core.parse_pool import ParseWorkers, parse_in_thread
 from reader.core.paths import StorePaths
-from reader.core.scan import FileRef, Site
-from reader.core.sync import Parser, parse_serial, sync_index
+from reader.core.sync import Parser, sync_index
 from reader.devtools.bench import floor_read_and_parse, floor_scandir_stat
 from reader.devtools.synthetic import build_library
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
-
-def _parse_light(job: tuple[Site, FileRef]) -> ParsedPost:
-    """Runs in a worker process: the body is not sent back (sync stores metadata only)."""
-    parsed = read_post(*job)
-    return ParsedPost(parsed.post, "", parsed.content_hash)
-
-
-class PoolParser:
-    """Parses each batch in a pool of worker processes (spawned: the caller may have threads).
-
-    Not used by the library: kept here only to re-measure the choice of serial parsing."""
-
-    def __init__(self, processes: int) -> None:
-        self._processes = processes
-        self._pool: Pool | None = None
-
-    def __call__(self, site: Site, refs: list[FileRef]) -> list[ParsedPost]:
-        if self._pool is None:
-            self._pool = get_context("spawn").Pool(self._processes)
-        chunk = max(1, len(refs) // (self._processes * 4))
-        return self._pool.map(_parse_light, [(site, ref) for ref in refs], chunksize=chunk)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool = None
 
 
 def timed_sync(site: Path, data_dir: Path, parser: Parser | None = None) -> float:
@@ -116,23 +86,26 @@ def figures(library_dir: Path, small: int, large: int, repeats: int) -> dict[str
 
             return run
 
-        pool = PoolParser(2)
+        one, two = ParseWorkers(1, pool_from=0), ParseWorkers(2, pool_from=0)
         try:
             medians = alternate(
                 {
                     "floor": lambda: floor_read_and_parse(small_site),
                     "library": cold(None),
-                    "serial": cold(parse_serial),
-                    "parallel": cold(pool),
+                    "serial": cold(parse_in_thread),
+                    "workers1": cold(one.parse),
+                    "workers2": cold(two.parse),
                 },
                 repeats,
             )
         finally:
-            pool.close()
+            one.close()
+            two.close()
         out["cold_floor_s"] = medians["floor"]
         out["cold_library_s"] = medians["library"]
         out["cold_serial_s"] = medians["serial"]
-        out["cold_parallel2_s"] = medians["parallel"]
+        out["cold_workers1_s"] = medians["workers1"]
+        out["cold_workers2_s"] = medians["workers2"]
 
         small_dir = work / "warm-small"
         timed_sync(small_site, small_dir)
@@ -191,10 +164,12 @@ def report(values: dict[str, float], small: int, large: int) -> str:
             f"cold sync {small}: floor (read + CSafeLoader) {ms('cold_floor_s')}",
             f"  Library.sync              {ms('cold_library_s')}  "
             f"{ratio('cold_library_s', 'cold_floor_s')}",
-            f"  serial parser             {ms('cold_serial_s')}  "
+            f"  parsed in the sync thread {ms('cold_serial_s')}  "
             f"{ratio('cold_serial_s', 'cold_floor_s')}",
-            f"  pool of 2 processes       {ms('cold_parallel2_s')}  "
-            f"{ratio('cold_parallel2_s', 'cold_floor_s')}",
+            f"  1 worker process          {ms('cold_workers1_s')}  "
+            f"{ratio('cold_workers1_s', 'cold_floor_s')}",
+            f"  2 worker processes        {ms('cold_workers2_s')}  "
+            f"{ratio('cold_workers2_s', 'cold_floor_s')}",
             f"cold sync {large} (once)    {ms('cold_large_s')}",
             f"no-change resync {large}: floor (scandir + stat) {ms('resync_floor_s')}",
             f"  Library.sync              {ms('resync_s')}  {ratio('resync_s', 'resync_floor_s')}",

@@ -31,6 +31,7 @@ from reader.core.library.model import (
 )
 from reader.core.library.post_lists import PostList, PostLists
 from reader.core.library.rows import Rows
+from reader.core.parse_pool import ParseWorkers
 from reader.core.paths import StorePaths
 from reader.core.permalink import SiteLinks
 from reader.core.permalink_lookup import find_post, find_post_link
@@ -73,6 +74,7 @@ class Library:
         self._notices = notices
         self._search: SearchIndex | None = None
         self._search_builders: Builders | None = None
+        self._parse_workers = ParseWorkers()
         self._context = context = LibraryContext(site, state, index, library_id)
         rows = Rows(context)
         self._bookmarks = Bookmarks(context, rows)
@@ -168,6 +170,7 @@ class Library:
     def close(self) -> None:
         if self._search_builders is not None:
             self._search_builders.close()  # quitting mid-build leaves no builder behind
+        self._parse_workers.close()  # a sync still running stops: no worker outlives us
         with self._context.write_lock:
             self._folders.keep_snapshot()
             if self._search is not None:
@@ -197,6 +200,7 @@ class Library:
                     state=self._state,
                     library_id=self._lib,
                     cancel=cancel,
+                    parser=self._parse_workers.parse,
                     on_relink=self._context.state_written,
                     connect_index=self._index.connect_again,
                 )

@@ -293,9 +293,23 @@ def stored_files_of(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str,
     return result
 
 
-def _post_values(post: Post, size: int, mtime_ns: int, content_hash: str | None) -> tuple[Any, ...]:
+class IndexRow(NamedTuple):
+    """One parsed post as the index stores it: plain values only, so a worker process makes it
+    and the app's sync thread just unpickles and writes it."""
+
+    path: str
+    values: tuple[Any, ...]
+    """The `_COLUMNS`, in order."""
+    prefixes: tuple[str, ...]
+    """Every category prefix of the post (`prefix_key`), for the category folders."""
+    tags: tuple[str, ...]
+    failed: bool
+    """The post has an error (it is still listed)."""
+
+
+def post_row(post: Post, size: int, mtime_ns: int, content_hash: str | None) -> IndexRow:
     date = ts(post.date)
-    return (
+    values = (
         size,
         mtime_ns,
         content_hash,
@@ -315,6 +329,10 @@ def _post_values(post: Post, size: int, mtime_ns: int, content_hash: str | None)
         post.error,
         json.dumps(list(post.identity), ensure_ascii=False),
     )
+    prefixes = {prefix_key(c[:n]) for c in post.categories for n in range(1, len(c) + 1)}
+    return IndexRow(
+        post.path, values, tuple(prefixes), tuple(set(post.tags)), post.error is not None
+    )
 
 
 _COLUMNS = (
@@ -330,6 +348,13 @@ def save_posts(
 ) -> list[int]:
     """Insert or update parsed posts (post, size, mtime_ns, hash) inside the caller's write
     transaction; ids of existing paths are kept. Returns the ids written, in order."""
+    return save_rows(conn, [post_row(*item) for item in items], known)
+
+
+def save_rows(
+    conn: sqlite3.Connection, rows: Iterable[IndexRow], known: dict[str, Stored]
+) -> list[int]:
+    """`save_posts` for posts already made into rows (by a parsing worker process)."""
     names = _COLUMNS.split(", ")
     next_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]) + 1
     ids: list[int] = []
@@ -337,20 +362,18 @@ def save_posts(
     updates: list[tuple[Any, ...]] = []
     categories: list[tuple[str, int]] = []
     tags: list[tuple[str, int]] = []
-    for post, size, mtime_ns, content_hash in items:
-        values = _post_values(post, size, mtime_ns, content_hash)
-        old = known.get(post.path)
+    for path, values, prefixes, post_tags, _failed in rows:
+        old = known.get(path)
         if old is not None:
             post_id = old.id
             updates.append((*values, post_id))
         else:
             post_id = next_id
             next_id += 1
-            inserts.append((post_id, path_to_db(post.path), *values))
+            inserts.append((post_id, path_to_db(path), *values))
         ids.append(post_id)
-        prefixes = {prefix_key(c[:n]) for c in post.categories for n in range(1, len(c) + 1)}
         categories.extend((p, post_id) for p in prefixes)
-        tags.extend((t, post_id) for t in set(post.tags))
+        tags.extend((t, post_id) for t in post_tags)
     if updates:
         changed = [(u[-1],) for u in updates]
         conn.executemany("DELETE FROM post_categories WHERE post_id=?", changed)
