@@ -45,6 +45,7 @@ EXPECTED_MEASURES = (
         )
     ),
     "peak RSS 50",
+    "peak RSS first sync+indexing, with children 50",
     "RSS after opening 49 posts 50",
 )
 REPORTED_ONLY = {
