@@ -105,7 +105,7 @@ class MainScreen(LibraryPanes):
         """Show the All folder, unfiltered, with the cursor on `keep`."""
         if self.filter_input.value:
             self.filter_input.value = ""
-            self.filter_input.remove_class("-open")
+            self.filter_input.display = False
         self.folder = ALL
         self.folders.select_folder(ALL)
         self.reload_posts(keep=keep)
