@@ -7,6 +7,7 @@ latency then went from ~30 ms to ~150 ms. Once the library is shown and synced, 
 will live as long as the screen does, so it is frozen (`gc.freeze`): later full passes walk
 only what was made since. Frozen objects are still freed by reference counting; only cycles
 among them wait until `thaw` (the screen closing: another library, or the app ending).
+A headless app (tests, scripts) lives short and has no keys to keep fast: it does not freeze.
 """
 
 from __future__ import annotations

@@ -376,11 +376,11 @@ class LibraryPanes(Screen[None]):
         if event.progress.done:
             self._hide_status_later(4)
             self._open_pending_post(synced=True)
-            if not long_lived.holds(self):  # the library shown and current: start-up is over
+            if not (self.app.is_headless or long_lived.holds(self)):  # start-up is over
                 self.call_after_refresh(self._freeze_start_up)
 
     def _freeze_start_up(self) -> None:
-        if self.is_attached and not long_lived.holds(self):  # not closed (and thawed) meanwhile
+        if self.is_attached and not long_lived.holds(self):  # not closed (thawed) meanwhile
             long_lived.freeze(self)
 
     def _hide_status_later(self, seconds: float | None) -> None:
