@@ -55,7 +55,10 @@ class MainScreen(LibraryPanes):
     @on(ArticleView.Opened)
     def _article_opened(self, event: ArticleView.Opened) -> None:
         self.posts.select_path(event.path)
-        self.refresh_marks()
+        # Rows repainted; opening changes no count (its read mark recounts when it comes),
+        # and counting all folders of a large library on a worker slowed the post's paint.
+        self.posts.invalidate()
+        self._show_new_notices()
 
     @on(ArticleView.Closed)
     def _article_closed(self) -> None:
