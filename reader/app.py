@@ -29,12 +29,14 @@ from reader.worker_wait import wait_until_ended
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
+    from textual.driver import Driver
 
 HANG_UP_GRACE = 5
 """Seconds the exit after SIGHUP may take (saving and restoring take milliseconds)."""
 HANG_UP_CODE = 128 + signal.SIGHUP
 KEYBOARD_FD = 0
 """Textual reads keys from file descriptor 0 (`reader -` puts /dev/tty there)."""
+LINUX_DRIVER_MODULE = "textual.drivers.linux_driver"
 TERMINAL_CHECK = 1.0
 """Seconds between two checks that the terminal is still there (one ioctl each)."""
 
@@ -99,6 +101,15 @@ class ReaderApp(App[int]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self._initial_theme()
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if (driver.__module__, driver.__qualname__) == (LINUX_DRIVER_MODULE, "LinuxDriver"):
+            # Escape without Textual's extra 100 ms (terminal_input.py)
+            from reader.terminal_input import ReaderDriver
+
+            return ReaderDriver
+        return driver
 
     def _initial_theme(self) -> str:
         return theme_name(self.config.theme, self.colour_system)

@@ -80,6 +80,14 @@ def row_titles(screen: MainScreen) -> list[str]:
     return [row.title for i in range(len(posts)) if (row := posts.row(i)) is not None]
 
 
+NARROW = (100, 30)
+"""The apps' default size: one pane at a time, as most checks need. Each paint costs less than
+at WIDE, and nothing loads behind the test's back (a wide screen previews the post under the
+cursor once it rests)."""
+WIDE = (160, 48)
+"""Both panes side by side, for checks of the list while a post is read, or of the preview."""
+
+
 def open_library(site: Path, data_dir: Path) -> Library:
     return Library.open(site, paths=StorePaths.default(data_dir))
 
@@ -89,7 +97,7 @@ async def running_app(
     site: Path,
     data_dir: Path,
     *,
-    size: tuple[int, int] = (160, 48),
+    size: tuple[int, int] = NARROW,
     config: Config | None = None,
 ) -> AsyncIterator[tuple[ReaderApp, Pilot[int]]]:
     """Run the app on `site` with its store in `data_dir`, synced; yields (app, pilot)."""
@@ -109,7 +117,7 @@ async def running_main(
     site: Path,
     data_dir: Path,
     *,
-    size: tuple[int, int] = (160, 48),
+    size: tuple[int, int] = NARROW,
     config: Config | None = None,
 ) -> AsyncIterator[tuple[ReaderApp, Pilot[int], MainScreen]]:
     """`running_app`, and its main screen: yields (app, pilot, main screen)."""

@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader import safe
+from reader import long_lived, safe
 from reader.core.library import Folder, FolderNode, Library
 from reader.core.words import counted
 from reader.widgets.article_view import ArticleView
@@ -86,6 +86,7 @@ class LibraryPanes(Screen[None]):
         self._preview_timer: Timer | None = None
         self._folders_asked = 0  # generation of the newest folder count asked for
         self._folders_shown = 0  # generation of the count the tree shows
+        self._reading = False
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -120,7 +121,7 @@ class LibraryPanes(Screen[None]):
     @property
     def reading(self) -> bool:
         """The article pane is the one shown (narrow) or focused (wide)."""
-        return self.article.has_class("-reading")
+        return self._reading
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -139,10 +140,12 @@ class LibraryPanes(Screen[None]):
 
     def on_unmount(self) -> None:
         self._sync_cancel.set()
+        long_lived.thaw(self)
 
     def on_resize(self, event: Resize) -> None:
         was_wide = self.has_class("-wide")
         self._apply_layout(event.size.width)
+        self._show_panes()
         current = self.posts.current
         if not was_wide and self.has_class("-wide") and current is not None:
             self._schedule_preview(current.path)  # the reading pane just appeared
@@ -161,8 +164,15 @@ class LibraryPanes(Screen[None]):
         self.posts.focus()
 
     def _set_reading(self, reading: bool) -> None:
-        for pane in (self.query_one("#library-pane"), self.article):
-            pane.set_class(reading, "-reading")
+        self._reading = reading
+        self._show_panes()
+
+    def _show_panes(self) -> None:
+        """Narrow: the one pane read; wide: both. Set on each pane itself (its `display`): a
+        class would restyle the pane and every widget in it on each post opened and closed."""
+        narrow = not self.has_class("-wide")
+        self.query_one("#library-pane").display = not (narrow and self._reading)
+        self.article.display = not narrow or self._reading
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -235,7 +245,7 @@ class LibraryPanes(Screen[None]):
     @on(PostListView.FilterRequested)
     @on(FolderTree.FilterRequested)
     def open_filter(self) -> None:
-        self.filter_input.add_class("-open")
+        self.filter_input.display = True  # not a class: that restyles the box (see app.tcss)
         # Selected, so typing replaces the last filter (Tab back into the box keeps it as is:
         # the box does not select on focus).
         self.filter_input.select_all()
@@ -246,7 +256,7 @@ class LibraryPanes(Screen[None]):
             self.filter_input.value = ""
             self.reload_posts()
         if not self.filter_input.value:
-            self.filter_input.remove_class("-open")
+            self.filter_input.display = False
         self.posts.focus()
 
     @on(Input.Changed, "#filter")
@@ -368,6 +378,12 @@ class LibraryPanes(Screen[None]):
         if event.progress.done:
             self._hide_status_later(4)
             self._open_pending_post(synced=True)
+            if not (self.app.is_headless or long_lived.holds(self)):  # start-up is over
+                self.call_after_refresh(self._freeze_start_up)
+
+    def _freeze_start_up(self) -> None:
+        if self.is_attached and not long_lived.holds(self):  # not closed (thawed) meanwhile
+            long_lived.freeze(self)
 
     def _hide_status_later(self, seconds: float | None) -> None:
         """Hide the status line after `seconds`; None keeps it (a newer report came in)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 
 from reader import safe
 from reader.core.words import counted
@@ -16,6 +16,8 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.folder_tree import ALL
 
 if TYPE_CHECKING:
+    from reader.core.config import Config
+    from reader.core.library import Library
     from reader.screens.search import SearchResult
 
 
@@ -23,6 +25,21 @@ class MainScreen(LibraryPanes):
     """Library pane + reading pane."""
 
     BINDINGS: ClassVar = bindings("main")
+    AUTO_FOCUS = "#posts"
+    """Not Textual's first focusable widget (the folder tree): focusing it, then the list,
+    restyled the tree twice, its many component styles too, on every start."""
+
+    def __init__(self, library: Library, config: Config, *, open_path: str | None = None) -> None:
+        super().__init__(library, config, open_path=open_path)
+        self._shown_once = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first time the screen shows, every widget was styled as it mounted: Textual's
+        restyle of the whole screen on resume would do it all again (dialogs closing and
+        theme changes still restyle)."""
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False
 
     # -- opening, searching, stepping ----------------------------------------------------------
 
@@ -38,7 +55,10 @@ class MainScreen(LibraryPanes):
     @on(ArticleView.Opened)
     def _article_opened(self, event: ArticleView.Opened) -> None:
         self.posts.select_path(event.path)
-        self.refresh_marks()
+        # Rows repainted; opening changes no count (its read mark recounts when it comes),
+        # and counting all folders of a large library on a worker slowed the post's paint.
+        self.posts.invalidate()
+        self._show_new_notices()
 
     @on(ArticleView.Closed)
     def _article_closed(self) -> None:
@@ -105,7 +125,7 @@ class MainScreen(LibraryPanes):
         """Show the All folder, unfiltered, with the cursor on `keep`."""
         if self.filter_input.value:
             self.filter_input.value = ""
-            self.filter_input.remove_class("-open")
+            self.filter_input.display = False
         self.folder = ALL
         self.folders.select_folder(ALL)
         self.reload_posts(keep=keep)

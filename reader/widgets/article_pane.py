@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.syntax import SyntaxTheme
 from rich.text import Text
 from textual import events, work
@@ -82,6 +83,8 @@ class ArticlePane(ScrollView, can_focus=True):
         self._error: str | None = None
         self._loading_path: str | None = None
         self._cache: dict[int, Strip] = {}
+        """Painted lines by index; lines added later leave them as they are."""
+        self._cache_for: tuple[int, Style] | None = None
         self._trim: threading.Thread | None = None
         """The last memory trim started (after a long post was closed)."""
         self.finder = FindState()
@@ -129,14 +132,6 @@ class ArticlePane(ScrollView, can_focus=True):
         self._reveal_first_hit = self.finder.active
         self._restore_line = None if find else self._marks.position(path)
         self._open(self._request(path))
-
-    def clear(self) -> None:
-        """Show nothing (e.g. the selected post vanished)."""
-        self.save_position()
-        self._generation += 1
-        self._set_document(None)
-        self.virtual_size = Size(0, 0)
-        self.refresh()
 
     @property
     def _hidden(self) -> bool:
@@ -273,9 +268,9 @@ class ArticlePane(ScrollView, can_focus=True):
             return
         first = not doc.lines
         doc.add(chunk, done)
-        if self.finder.active:
+        if self.finder.active:  # new hits may fall on lines painted already
             self.finder.refind(doc.lines)
-        self._cache.clear()
+            self._cache.clear()
         self.virtual_size = Size(doc.width, len(doc.lines))
         if self._reveal_first_hit and self.finder.hits:
             self._reveal_first_hit = False
@@ -358,6 +353,9 @@ class ArticlePane(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or self.size.width
         doc = self._doc
         base = self.rich_style
+        if (width, base) != self._cache_for:  # painted lines hold both (focus tints the base)
+            self._cache.clear()
+            self._cache_for = (width, base)
         if doc is None or index >= len(doc.lines):
             if doc is None and self._error and index == 0:
                 text = Text(self._error, style=base)

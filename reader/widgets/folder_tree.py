@@ -58,8 +58,8 @@ class FolderTree(Tree[Folder]):
 
     def _restyle(self) -> None:
         """Labels carry resolved styles: rebuild them for a new theme."""
-        self._shape = []
-        self.set_folders(self._folders)
+        folders, self._folders, self._shape = self._folders, [], []
+        self.set_folders(folders)
 
     @property
     def folder(self) -> Folder:
@@ -68,14 +68,18 @@ class FolderTree(Tree[Folder]):
         return node.data if node is not None and node.data is not None else ALL
 
     def set_folders(self, folders: list[FolderNode]) -> None:
-        """Show `folders`; keep expansion and the cursor when the shape did not change."""
+        """Show `folders`; keep expansion and the cursor when the shape did not change, and
+        relabel only the folders whose counts did (each relabel redraws the tree)."""
+        if folders == self._folders:  # a recount that changed nothing (each start's first)
+            return
+        shown = {node.folder: _counts(node) for node, _depth in _walk_nodes(self._folders)}
         self._folders = folders
         self._count_styles.clear()
         shape = list(_walk(folders))
         if shape == self._shape:
             for node, _depth in _walk_nodes(folders):
                 tree_node = self._folder_nodes.get(node.folder)
-                if tree_node is not None:
+                if tree_node is not None and shown.get(node.folder) != _counts(node):
                     tree_node.set_label(self._label(node))
             return
         current = self.folder
@@ -176,3 +180,8 @@ def _walk_nodes(folders: Iterable[FolderNode], depth: int = 0) -> Iterable[tuple
     for node in folders:
         yield node, depth
         yield from _walk_nodes(node.children, depth + 1)
+
+
+def _counts(node: FolderNode) -> tuple[str, int, int]:
+    """What a folder's label shows."""
+    return node.label, node.total, node.unread

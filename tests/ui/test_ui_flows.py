@@ -20,6 +20,7 @@ from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
 from tests.conftest import sweep
 from tests.ui_helpers import (
+    WIDE,
     PostSpec,
     async_test,
     main_screen,
@@ -182,7 +183,7 @@ async def test_mark_read_on_end_from_the_config_file(site: Path, data_dir: Path)
 async def test_bookmark_shows_in_the_list_and_the_folder_and_undo_removes_it(
     site: Path, data_dir: Path
 ) -> None:
-    async with running_main(site, data_dir) as (app, pilot, screen):
+    async with running_main(site, data_dir, size=WIDE) as (app, pilot, screen):
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("b", *"later", "enter")

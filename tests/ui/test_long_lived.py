@@ -1,0 +1,22 @@
+"""What start-up made is frozen for the collector while a screen holds it, then given back."""
+
+from __future__ import annotations
+
+import gc
+
+from reader import long_lived
+
+
+def test_freeze_until_the_last_holder_closes() -> None:
+    first, second = object(), object()
+    try:
+        long_lived.freeze(first)
+        assert long_lived.holds(first) and gc.get_freeze_count() > 0
+        long_lived.freeze(second)
+        long_lived.thaw(first)
+        assert not long_lived.holds(first) and gc.get_freeze_count() > 0  # second holds it
+        long_lived.thaw(second)
+        assert gc.get_freeze_count() == 0
+    finally:
+        long_lived.thaw(first)
+        long_lived.thaw(second)
