@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.core.packed_refs import PackedRefs
 from reader.core.parse_pool import parse_in_thread
 from reader.core.scan import FileRef, Site, scan
 from reader.core.store.db import chunks, connect, marks, path_from_db, write
@@ -140,7 +141,7 @@ def _sync(
     cancelled = cancel.is_set if cancel is not None else None
     seen = unchanged = 0
     last = time.monotonic()
-    to_parse: list[FileRef] = []
+    to_parse = PackedRefs()  # 100k files on a cold sync: packed, not 100k tuples
     for ref in scan(site):
         seen += 1
         if not seen & CHECK_EVERY:
@@ -161,7 +162,7 @@ def _sync(
         to_parse.append(ref)
     counts["seen"], counts["unchanged"] = seen, unchanged
     walked[0] = seen
-    batches = [to_parse[start : start + BATCH] for start in range(0, len(to_parse), BATCH)]
+    batches = to_parse.batches(BATCH)
     parsed = parser(site, batches)
     try:
         for batch, rows in zip(batches, parsed, strict=False):
