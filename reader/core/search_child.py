@@ -34,6 +34,8 @@ STOP_GRACE_SECONDS = 5.0
 """How long a stopped child may take to finish the batch it writes before it is killed (a
 kill loses nothing committed: the batch being written is rolled back)."""
 _ERROR_TAIL = 2000
+MMAP_THRESHOLD = 128 * 1024
+"""glibc's default starting threshold, fixed (see `child_environment`)."""
 
 
 class Builders:
@@ -115,8 +117,19 @@ def _progress(line: dict[str, object]) -> IndexProgress:
     )
 
 
-def _spawn(job: BuildJob) -> subprocess.Popen[bytes]:
+def child_environment() -> dict[str, str]:
+    """The environment of a builder child: the parent's, with glibc's malloc told to give
+    every block of 128 KiB or more its own mapping, unmapped when freed. By default the
+    threshold rises to the biggest block freed, so after one long post (a 1 MB post's texts
+    are several MB each) its copies are carved from the heap and stay resident: the builder
+    kept 15 MB more for the rest of the build. Other platforms ignore the variable."""
     env = dict(os.environ)
+    env.setdefault("MALLOC_MMAP_THRESHOLD_", str(MMAP_THRESHOLD))
+    return env
+
+
+def _spawn(job: BuildJob) -> subprocess.Popen[bytes]:
+    env = child_environment()
     # The child imports this package from where the parent did, installed or not.
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))

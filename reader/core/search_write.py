@@ -21,7 +21,14 @@ from reader.core.sanitize import sanitize_line
 from reader.core.search_query import fold
 from reader.core.search_select import SEP
 from reader.core.search_text import clean, plain_text
-from reader.core.store.db import check_schema, path_to_db, retry_busy, write
+from reader.core.store.db import (
+    MAX_VARIABLES,
+    check_schema,
+    marks,
+    path_to_db,
+    retry_busy,
+    write,
+)
 from reader.core.store.migrations import SEARCH_VERSION, create_search_schema, search_schema
 
 BATCH = 200
@@ -147,15 +154,13 @@ def update(
             yield IndexProgress(done=0, total=0, removed=0, finished=True)
             return
     with write(connection):
-        connection.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(len(changed) + 1),)
-        )
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', ?)", (str(changed + 1),))
         for doc_id in gone:
             _delete(connection, doc_id)
-    total = len(changed)
+    total = changed
     done = 0
     yield IndexProgress(done=0, total=total, removed=len(gone), finished=False)
-    batches = _batches(entries(), changed)
+    batches = _batches(connection, entries())
     stop = threading.Event()
     # The next batch's text is made on a second thread while this one is written: SQLite
     # lets go of the GIL while it indexes, so on two cores the two overlap.
@@ -192,27 +197,32 @@ def update(
     with write(connection):
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
+    connection.execute("DELETE FROM temp.changed_paths")
     _tidy(connection, big=total + len(gone) >= OPTIMIZE_AFTER)
     yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
 
 
 def _changes(
     connection: sqlite3.Connection, entries: Iterable[IndexEntry]
-) -> tuple[set[str], list[int]]:
-    """(paths of the new and changed posts, ids of the posts no longer there). The posts seen
-    go to a temporary table rather than memory; each is looked up in `docs` by its path."""
+) -> tuple[int, list[int]]:
+    """(how many posts are new or changed, ids of the posts no longer there). The posts seen,
+    and the paths of those changed, go to temporary tables rather than memory (100k paths held
+    as a set took 19 MB); each post is looked up in `docs` by its path."""
     connection.execute("CREATE TEMP TABLE IF NOT EXISTS seen_paths(path PRIMARY KEY)")
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS changed_paths(path PRIMARY KEY)")
     connection.execute("DELETE FROM temp.seen_paths")
-    changed: set[str] = set()
+    connection.execute("DELETE FROM temp.changed_paths")
     for chunk in _chunks(entries, 1000):
         paths = [(path_to_db(entry.path),) for entry in chunk]
         connection.executemany("INSERT OR IGNORE INTO temp.seen_paths VALUES (?)", paths)
+        different = []
         for entry, path in zip(chunk, paths, strict=True):
             row = connection.execute(
                 "SELECT hash, title, date, cats, tagkey, author FROM docs WHERE path = ?", path
             ).fetchone()
             if row is None or tuple(row) != _signature(entry):
-                changed.add(entry.path)
+                different.append(path)
+        connection.executemany("INSERT OR IGNORE INTO temp.changed_paths VALUES (?)", different)
     gone = [
         int(row[0])
         for row in connection.execute(
@@ -220,7 +230,8 @@ def _changes(
         )
     ]
     connection.execute("DELETE FROM temp.seen_paths")
-    return changed, gone
+    changed = connection.execute("SELECT count(*) FROM temp.changed_paths").fetchone()[0]
+    return int(changed), gone
 
 
 def _chunks(entries: Iterable[IndexEntry], size: int) -> Iterator[list[IndexEntry]]:
@@ -229,15 +240,25 @@ def _chunks(entries: Iterable[IndexEntry], size: int) -> Iterator[list[IndexEntr
         yield chunk
 
 
-def _batches(entries: Iterable[IndexEntry], changed: set[str]) -> Iterator[list[IndexEntry]]:
-    """The entries whose paths are in `changed`, `BATCH` at a time."""
+def _batches(
+    connection: sqlite3.Connection, entries: Iterable[IndexEntry]
+) -> Iterator[list[IndexEntry]]:
+    """The entries whose paths `_changes` found changed, `BATCH` at a time."""
     batch: list[IndexEntry] = []
-    for entry in entries:
-        if entry.path in changed:
-            batch.append(entry)
-            if len(batch) == BATCH:
-                yield batch
-                batch = []
+    for chunk in _chunks(entries, MAX_VARIABLES):
+        paths = [path_to_db(entry.path) for entry in chunk]
+        changed = {
+            row[0]
+            for row in connection.execute(
+                f"SELECT path FROM temp.changed_paths WHERE path IN ({marks(len(paths))})", paths
+            )
+        }
+        for entry, path in zip(chunk, paths, strict=True):
+            if path in changed:
+                batch.append(entry)
+                if len(batch) == BATCH:
+                    yield batch
+                    batch = []
     if batch:
         yield batch
 

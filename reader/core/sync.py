@@ -1,7 +1,8 @@
 """Incremental sync of a library's index with its files.
 
-`scandir` + `stat` every file (CORE's `scan`), compare (size, mtime_ns) with the index in one
-dict, parse only new or changed files, delete vanished ones. The walk finishes before parsing
+`scandir` + `stat` every file (CORE's `scan`), compare (size, mtime_ns) with the index (looked
+up a chunk of files at a time: a map of every indexed file took 30 MB at 100k), parse only new
+or changed files, delete vanished ones. The walk finishes before parsing
 starts, so progress has a true total (walking 100k files is a second of a cold sync's minutes).
 The files to parse go in batches to a `Parser`: the library's parses a big sync in worker
 processes (reader.core.parse_pool), so this thread, run beside the app's event loop, only walks,
@@ -19,16 +20,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.core.packed_refs import PackedRefs
 from reader.core.parse_pool import parse_in_thread
 from reader.core.scan import FileRef, Site, scan
-from reader.core.store.db import chunks, connect, marks, path_from_db, write
+from reader.core.store.db import MAX_VARIABLES, chunks, connect, marks, path_from_db, write
 from reader.core.store.index import (
     IndexRow,
     Stored,
     delete_posts,
     identities,
+    indexed_files,
     save_rows,
-    stored_files,
+    stored_files_by_id,
     stored_files_of,
 )
 from reader.core.store.state import StateStore
@@ -91,15 +94,17 @@ def _sync(
     parser: Parser,
     on_relink: Callable[[], None] | None,
 ) -> Iterator[SyncProgress]:
-    known: dict[str, Stored] = stored_files(conn)
-    remaining = set(known)  # indexed paths not seen yet: what is left at the end vanished
+    # Files are looked up in the index a chunk at a time as the walk finds them, not in a map
+    # of every indexed file (100k paths: 30 MB of the app's memory while the app starts).
+    # Posts up to `last_id` are those indexed when the sync started; `seen_ids` marks those
+    # the walk found: the others vanished.
+    last_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0])
+    indexed = int(conn.execute("SELECT count(*) FROM posts").fetchone()[0])
+    seen_ids = bytearray(last_id + 1)
     # Posts with an id above `floor` were added since the last complete sync (this one, or
     # one that was cancelled or killed): the candidates for relinking a vanished file.
     pending = conn.execute("SELECT value FROM meta WHERE key = 'new_since'").fetchone()
-    if pending:
-        floor = int(pending[0])
-    else:
-        floor = int(conn.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0])
+    floor = int(pending[0]) if pending else last_id
     counts = {"seen": 0, "parsed": 0, "unchanged": 0, "errors": 0, "new": 0, "changed": 0}
     walked: list[int | None] = [None]
 
@@ -110,7 +115,7 @@ def _sync(
             unchanged=counts["unchanged"],
             removed=removed,
             errors=counts["errors"],
-            estimated_total=max(len(known), counts["seen"]),
+            estimated_total=max(indexed, counts["seen"]),
             done=done,
             new=counts["new"],
             changed=counts["changed"],
@@ -121,9 +126,9 @@ def _sync(
     def write_batch(batch: Sequence[FileRef], rows: list[IndexRow]) -> None:
         with write(conn):
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('new_since', ?)", (str(floor),))
-            # Another reader may be syncing this library at the same time: what it saved
-            # since `known` was read is updated here, not inserted a second time.
-            known.update(stored_files_of(conn, [ref.relpath for ref in batch]))
+            # Looked up inside the write transaction: another reader may be syncing this
+            # library at the same time, and what it saved is updated, not inserted again.
+            known = stored_files_of(conn, [ref.relpath for ref in batch])
             save_rows(conn, rows, known)
         for row in rows:
             if row.path in known:
@@ -134,15 +139,38 @@ def _sync(
                 counts["errors"] += 1
         counts["parsed"] += len(batch)
 
+    to_parse = PackedRefs()  # 100k files on a cold sync: packed, not 100k tuples
+
+    failed = {row[0] for row in conn.execute("SELECT id FROM posts WHERE error IS NOT NULL")}
+
+    def sort_out(found: list[FileRef]) -> int:
+        """Put the files of `found` that changed in `to_parse`; returns how many did not."""
+        stored = indexed_files(conn, [ref.relpath for ref in found])
+        same = 0
+        for ref in found:
+            old = stored.get(ref.relpath)
+            if old is not None:
+                _, post_id, size, mtime_ns = old
+                if post_id <= last_id:
+                    seen_ids[post_id] = 1
+                same_file = mtime_ns == ref.mtime_ns and size == ref.size
+                if same_file and ref.error is None and post_id not in failed:  # failed: again
+                    same += 1
+                    continue
+            to_parse.append(ref)
+        found.clear()
+        return same
+
     # The loop runs once per file (100k for a big library): locals, no attribute lookups.
-    known_get = known.get
-    discard = remaining.discard
     cancelled = cancel.is_set if cancel is not None else None
     seen = unchanged = 0
     last = time.monotonic()
-    to_parse: list[FileRef] = []
+    found: list[FileRef] = []
     for ref in scan(site):
         seen += 1
+        found.append(ref)
+        if len(found) == MAX_VARIABLES:
+            unchanged += sort_out(found)
         if not seen & CHECK_EVERY:
             if cancelled is not None and cancelled():
                 return
@@ -150,18 +178,10 @@ def _sync(
                 last = time.monotonic()
                 counts["seen"], counts["unchanged"] = seen, unchanged
                 yield progress()  # still walking: no total yet
-        path, size, mtime_ns, _draft, error = ref
-        old = known_get(path)
-        if old is not None:
-            discard(path)
-            # Stored is (id, size, mtime_ns, error); a file that failed is parsed again
-            if old[2] == mtime_ns and old[1] == size and not old[3] and error is None:
-                unchanged += 1
-                continue
-        to_parse.append(ref)
+    unchanged += sort_out(found)
     counts["seen"], counts["unchanged"] = seen, unchanged
     walked[0] = seen
-    batches = [to_parse[start : start + BATCH] for start in range(0, len(to_parse), BATCH)]
+    batches = to_parse.batches(BATCH)
     parsed = parser(site, batches)
     try:
         for batch, rows in zip(batches, parsed, strict=False):
@@ -177,7 +197,7 @@ def _sync(
         return  # the parser stopped early: its library is closing
     if cancelled is not None and cancelled():
         return
-    vanished = {path: known[path] for path in remaining}
+    vanished = _vanished(conn, seen_ids, indexed)
     relinked = 0
     if vanished and state is not None and library_id is not None:
         new_ids = [r[0] for r in conn.execute("SELECT id FROM posts WHERE id > ?", (floor,))]
@@ -190,6 +210,15 @@ def _sync(
             delete_posts(conn, [s.id for s in vanished.values()])
             conn.execute("DELETE FROM meta WHERE key = 'new_since'")
     yield progress(removed=len(vanished), done=True, relinked=relinked)
+
+
+def _vanished(conn: sqlite3.Connection, seen_ids: bytearray, indexed: int) -> dict[str, Stored]:
+    """The posts indexed when the sync started (`indexed` of them, ids below `len(seen_ids)`)
+    that the walk did not find."""
+    if seen_ids.count(1) == indexed:
+        return {}  # every post indexed at the start was found
+    ids = conn.execute("SELECT id FROM posts WHERE id < ?", (len(seen_ids),))
+    return stored_files_by_id(conn, [post_id for (post_id,) in ids if not seen_ids[post_id]])
 
 
 def _relink(

@@ -294,6 +294,27 @@ def test_incremental_update_and_removal(tmp_path: Path) -> None:
     assert list(index.update(entries, markdown_for))[-1].total == 0  # nothing to do
 
 
+def test_an_update_indexes_exactly_the_changed_posts_of_a_big_library(tmp_path: Path) -> None:
+    """Changed posts are looked up chunk by chunk: those on both sides of a chunk's end count."""
+    posts = _entries((f"title {n}", f"body {n}") for n in range(2000))
+    index = _build(tmp_path, posts)
+    picked = {0, 899, 900, 901, 1799, 1999}
+    asked: list[str] = []
+
+    def markdown_for(path: str) -> str:
+        asked.append(path)
+        return "quokka"
+
+    entries = [
+        IndexEntry(e.path, "new", e.title, e.date) if n in picked else e
+        for n, (e, _) in enumerate(posts)
+    ]
+    progress = list(index.update(entries, markdown_for))
+    assert sorted(asked) == sorted(posts[n][0].path for n in picked)
+    assert progress[-1].total == progress[-1].done == len(picked)
+    assert _paths(index, "quokka") == {posts[n][0].path for n in picked}
+
+
 def test_update_with_nothing_to_do_keeps_the_index_complete(tmp_path: Path) -> None:
     """A reader querying while an idle update runs never sees the index as incomplete."""
     posts = _entries(HANDMADE)

@@ -216,3 +216,17 @@ def test_a_cancelled_build_stops_its_child(tmp_path: Path) -> None:
         assert not library.search("needle").complete
     finally:
         library.close()
+
+
+def test_a_builder_child_gives_big_blocks_back_to_the_system() -> None:
+    from reader.core.search_child import MMAP_THRESHOLD, child_environment
+
+    assert child_environment()["MALLOC_MMAP_THRESHOLD_"] == str(MMAP_THRESHOLD)
+    assert child_environment()["PATH"] == os.environ["PATH"]
+
+
+def test_a_malloc_setting_of_the_user_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.core.search_child import child_environment
+
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    assert child_environment()["MALLOC_MMAP_THRESHOLD_"] == "65536"

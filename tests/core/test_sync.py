@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.paths import StorePaths
-from reader.core.scan import Site, detect_site
+from reader.core.scan import Site, detect_site, scan
 from reader.core.store.index import IndexStore, stored_files
 from reader.core.store.state import StateStore
 from reader.core.sync import BATCH, SyncProgress, sync_index
@@ -67,6 +67,32 @@ def test_changed_added_removed(site: Site, tmp_path: Path) -> None:
     files = indexed(site, paths)
     assert "Cat1/Sub/post1.md" not in files and "New/post-new.md" in files
     assert files["Cat0/Sub/post0.md"][1] == 1_000_000_000
+
+
+def test_a_resync_of_many_files_finds_each_change_once(tmp_path: Path) -> None:
+    """Files are looked up in the index a chunk at a time: changes on both sides of a chunk's
+    end, and files gone from anywhere, are all found."""
+    root = tmp_path / "many"
+    total = 2000  # more than two lookup chunks
+    for n in range(total):
+        write_post(root, f"d{n % 3}/p{n}.md", f"P{n}")
+    site = detect_site(root)
+    paths = StorePaths.default(tmp_path / "data")
+    run(site, paths)
+    walked = [ref.relpath for ref in scan(site)]
+    touched = [walked[n] for n in (0, 898, 899, 900, 1799, 1999)]
+    for n, rel in enumerate(touched):
+        os.utime(root / rel, ns=(1, 1_000_000_000 + n))
+    removed = [walked[n] for n in (1, 901, 1500)]
+    for rel in removed:
+        (root / rel).unlink()
+    write_post(root, "d0/new.md", "New")
+    result = run(site, paths)
+    assert (result.parsed, result.changed, result.new, result.removed) == (7, 6, 1, 3)
+    assert result.unchanged == total - len(touched) - len(removed)
+    files = indexed(site, paths)
+    assert set(files) == set(walked) - set(removed) | {"d0/new.md"}
+    assert [files[rel][1] for rel in touched] == [1_000_000_000 + n for n in range(6)]
 
 
 def test_errors_are_listed_and_retried(site: Site, tmp_path: Path) -> None:

@@ -293,6 +293,39 @@ def stored_files_of(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str,
     return result
 
 
+def indexed_files(
+    conn: sqlite3.Connection, paths: Sequence[str]
+) -> dict[str, tuple[str, int, int, int]]:
+    """path -> (path as stored, id, size, mtime_ns) for those of `paths` that are indexed: what
+    a sync compares each file it finds with, a chunk at a time (see `stored_files` on `error`).
+    The rows are kept as SQLite gives them: 100k files per sync."""
+    result: dict[str, tuple[str, int, int, int]] = {}
+    escaped = False
+    for part in chunks([p if p.isascii() else path_to_db(p) for p in paths]):
+        rows = conn.execute(
+            f"SELECT path, id, size, mtime_ns FROM posts WHERE path IN ({marks(len(part))})", part
+        )
+        for row in rows:
+            result[row[0]] = row
+            escaped = escaped or row[0][:1] == "\0"
+    if escaped:
+        result = {path_from_db(p): row for p, row in result.items()}
+    return result
+
+
+def stored_files_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[str, Stored]:
+    """path -> Stored for the posts of `ids` that are indexed."""
+    result: dict[str, Stored] = {}
+    for part in chunks(ids):
+        rows = conn.execute(
+            "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts "
+            f"WHERE id IN ({marks(len(part))})",
+            part,
+        )
+        result.update((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
+    return result
+
+
 class IndexRow(NamedTuple):
     """One parsed post as the index stores it: plain values only, so a worker process makes it
     and the app's sync thread just unpickles and writes it."""
