@@ -59,3 +59,17 @@ def test_an_empty_list_makes_an_empty_window(tmp_path: Path) -> None:
         assert len(window) == 0 and window.rows(0, 10) == []
     finally:
         library.close()
+
+
+def test_the_last_rows_of_all_read_before_the_id_list_match_it(tmp_path: Path) -> None:
+    library = synced_library(tmp_path, 600)
+    try:
+        for text in ("", "post"):
+            fresh = library.posts(Folder("all"), filter_text=text)  # no id list read yet
+            tail = [r.path for r in fresh.rows(590, 20)]
+            middle = [r.path for r in fresh.rows(400, 128)]
+            every = [r.path for r in fresh.rows(0, 600)]  # reads the id list
+            assert len(every) == 600
+            assert (tail, middle) == (every[590:], every[400:528])
+    finally:
+        library.close()
