@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader.core.search import SearchIndex
-from reader.core.store.db import connect
+from reader.core.store.db import BUSY_TIMEOUT_MS, connect, write_unless_busy
 
 
 @contextmanager
@@ -52,3 +52,22 @@ def test_a_search_index_locked_by_another_session_is_waited_for_not_thrown_away(
     assert check.execute("SELECT x FROM t").fetchall() == [(1,)]  # the other session's write
     check.close()
     index.close()
+
+
+def test_a_skippable_write_is_skipped_while_another_connection_writes(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    conn = connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    other = connect(path)
+    other.execute("BEGIN IMMEDIATE")
+    with write_unless_busy(conn) as writing:
+        assert not writing
+    assert not conn.in_transaction
+    other.execute("COMMIT")
+    with write_unless_busy(conn) as writing:
+        assert writing
+        conn.execute("INSERT INTO t VALUES (1)")
+    assert other.execute("SELECT x FROM t").fetchall() == [(1,)]
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+    conn.close()
+    other.close()

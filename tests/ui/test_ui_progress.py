@@ -11,7 +11,7 @@ from textual.widgets import Label, ProgressBar, Static
 
 from reader.core.search import IndexProgress
 from reader.core.sync import SyncProgress
-from reader.screens.library_panes import SyncUpdate
+from reader.screens.library_messages import SyncUpdate
 from reader.screens.search import SearchScreen
 from reader.widgets.sync_status import SyncStatus
 from tests.ui_helpers import (

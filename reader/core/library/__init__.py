@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from reader.core.library.facade import Library
+from reader.core.library.list_window import ListWindow
 from reader.core.library.locate import (
     current_posts,
     known_libraries,
@@ -48,6 +49,7 @@ __all__ = [
     "FolderMarked",
     "FolderNode",
     "Library",
+    "ListWindow",
     "PostList",
     "PostRow",
     "Sort",

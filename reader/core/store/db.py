@@ -101,6 +101,32 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
+@contextmanager
+def write_unless_busy(conn: sqlite3.Connection) -> Iterator[bool]:
+    """A short write transaction if the write lock is free now, else none (yields False): for
+    writes that may be skipped (a cache) rather than wait for another writer (a sync's batch)."""
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        began = True
+    except sqlite3.OperationalError as error:
+        if not is_busy(error):
+            raise
+        began = False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if not began:
+        yield False
+        return
+    try:
+        yield True
+        retry_busy(lambda: conn.execute("COMMIT"))
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def chunks(items: Sequence[Any], size: int = MAX_VARIABLES) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -28,6 +28,7 @@ from reader.core.store.db import (
     path_to_db,
     remove_db_files,
     write,
+    write_unless_busy,
 )
 from reader.core.store.migrations import INDEX_VERSION, create_index_schema, index_schema
 
@@ -513,7 +514,11 @@ def get_converted(conn: sqlite3.Connection, content_hash: str) -> tuple[str, str
 def put_converted(
     conn: sqlite3.Connection, content_hash: str, markdown: str, notice: str | None
 ) -> None:
-    with write(conn):
+    """Cache a conversion; skipped when another connection is writing (a sync's batch): a
+    reader opening a post does not wait for it, and the next opening converts again."""
+    with write_unless_busy(conn) as writing:
+        if not writing:
+            return
         conn.execute(
             "INSERT OR REPLACE INTO converted VALUES (?,?,?,?)",
             (_converted_key(content_hash), markdown, notice, time.time()),

@@ -175,6 +175,21 @@ def ids_by_date(
     return [r[0] for r in rows]
 
 
+def ids_by_date_from_end(
+    conn: sqlite3.Connection, start: int, count: int, total: int, words: Sequence[str] = ()
+) -> list[int]:
+    """`ids_by_date` for positions near the end of a list of `total` posts: the index read
+    from its other end, so the cost grows with the distance to the end, not to the start."""
+    stop = min(start + max(0, count), total)
+    if stop <= start:
+        return []
+    rows = conn.execute(
+        f"SELECT id FROM posts WHERE {_having(words)} ORDER BY date_key, id LIMIT ? OFFSET ?",
+        [*words, stop - start, total - stop],
+    )
+    return [r[0] for r in rows][::-1]
+
+
 def post_count(conn: sqlite3.Connection, words: Sequence[str] = ()) -> int:
     """How many posts there are, or how many have titles holding every one of `words`."""
     sql = f"SELECT count(*) FROM posts WHERE {_having(words)}"
