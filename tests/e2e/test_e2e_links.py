@@ -57,10 +57,20 @@ def _quit(app: TmuxApp) -> None:
 
 
 def _children(pid: int) -> set[int]:
+    """The app's child processes other than its own workers (the search builder, parse
+    workers: `python -m reader.core...`), which run beside a browser by design."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
         found.update(int(p) for p in (task / "children").read_text().split())
-    return found
+    return {child for child in found if not _is_reader_worker(child)}
+
+
+def _is_reader_worker(pid: int) -> bool:
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return True  # gone already: not a browser left behind
+    return any(argument.startswith(b"reader.core.") for argument in arguments)
 
 
 def test_a_terminal_browser_takes_the_terminal_and_gives_it_back(tmp_path: Path) -> None:
