@@ -208,7 +208,7 @@ async def headless_app(
 
     paths = StorePaths.default(data)
     library = Library.open(site, paths=paths)
-    app = ReaderApp(library, Config(), paths=paths)
+    app = ReaderApp(library, Config(search_index="on_search"), paths=paths)
     try:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()

@@ -88,6 +88,12 @@ WIDE = (160, 48)
 """Both panes side by side, for checks of the list while a post is read, or of the preview."""
 
 
+TEST_CONFIG = Config(search_index="on_search")
+"""The apps' default config: the search index is built when a test searches, not after every
+start (a builder process per app start was most of a UI test's CPU). Tests of background
+indexing pass their own config."""
+
+
 def open_library(site: Path, data_dir: Path) -> Library:
     return Library.open(site, paths=StorePaths.default(data_dir))
 
@@ -103,7 +109,7 @@ async def running_app(
     """Run the app on `site` with its store in `data_dir`, synced; yields (app, pilot)."""
     paths = StorePaths.default(data_dir)
     library = Library.open(site, paths=paths)
-    app = ReaderApp(library, config or Config(), paths=paths)
+    app = ReaderApp(library, config or TEST_CONFIG, paths=paths)
     try:
         async with app.run_test(size=size) as pilot:
             await settle(app, pilot)

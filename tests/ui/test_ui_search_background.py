@@ -30,7 +30,7 @@ def _indexed(app: object) -> tuple[bool, int]:
 @async_test
 async def test_sync_is_followed_by_search_indexing(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data") as (app, pilot):
+    async with running_app(site, tmp_path / "data", config=Config()) as (app, pilot):
         await settle(app, pilot)
         assert _indexed(app) == (True, 2)
         label = app.screen.query_one("#sync-label")

@@ -54,6 +54,6 @@ async def test_a_damaged_search_index_is_rebuilt_with_a_notice(tmp_path: Path) -
     library.close()
     search_db.parent.mkdir(parents=True, exist_ok=True)
     search_db.write_bytes(b"not a database " * 500)
-    async with running_app(site, data) as (app, _pilot):
+    async with running_app(site, data, config=Config()) as (app, _pilot):
         assert any("search index rebuilt" in text for text in notifications(app))
         assert app.library.search("post").total == 3 and app.library.search("post").complete

@@ -92,13 +92,8 @@ def retry_busy(step: Callable[[], T]) -> T:
 def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A short write transaction; COMMIT on success, ROLLBACK on error."""
     retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
-    try:
+    with _committed(conn):
         yield conn
-        retry_busy(lambda: conn.execute("COMMIT"))
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 @contextmanager
@@ -118,8 +113,15 @@ def write_unless_busy(conn: sqlite3.Connection) -> Iterator[bool]:
     if not began:
         yield False
         return
-    try:
+    with _committed(conn):
         yield True
+
+
+@contextmanager
+def _committed(conn: sqlite3.Connection) -> Iterator[None]:
+    """The end of a transaction begun by the caller: COMMIT on success, ROLLBACK on error."""
+    try:
+        yield
         retry_busy(lambda: conn.execute("COMMIT"))
     except BaseException:
         if conn.in_transaction:

@@ -283,15 +283,7 @@ def stored_files(conn: sqlite3.Connection, only: str | None = None) -> dict[str,
 
 def stored_files_of(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str, Stored]:
     """path -> Stored for those of `paths` that are indexed."""
-    result: dict[str, Stored] = {}
-    for part in chunks([path_to_db(p) for p in paths]):
-        rows = conn.execute(
-            "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts "
-            f"WHERE path IN ({marks(len(part))})",
-            part,
-        )
-        result.update((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
-    return result
+    return _stored_where(conn, "path", [path_to_db(p) for p in paths])
 
 
 def indexed_files(
@@ -316,11 +308,17 @@ def indexed_files(
 
 def stored_files_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[str, Stored]:
     """path -> Stored for the posts of `ids` that are indexed."""
+    return _stored_where(conn, "id", ids)
+
+
+def _stored_where(
+    conn: sqlite3.Connection, column: str, values: Sequence[str] | Sequence[int]
+) -> dict[str, Stored]:
     result: dict[str, Stored] = {}
-    for part in chunks(ids):
+    for part in chunks(values):
         rows = conn.execute(
             "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts "
-            f"WHERE id IN ({marks(len(part))})",
+            f"WHERE {column} IN ({marks(len(part))})",
             part,
         )
         result.update((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
