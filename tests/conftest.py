@@ -49,6 +49,21 @@ def _share_parsed_css() -> None:
 _share_parsed_css()
 
 
+def _temp_files_in_memory() -> None:
+    """Put the tests' files (pytest's temp root) on tmpfs where the machine has one.
+
+    The store fsyncs its commits and atomic writes, some twenty per app start, and each fsync
+    waits for the disk (~5 ms here): most of a fast UI test's wall time beside its CPU. On tmpfs
+    the same calls return at once; files, SQLite, locks and permissions behave as on disk. An
+    explicit PYTEST_DEBUG_TEMPROOT or --basetemp still wins."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(shm))
+
+
+_temp_files_in_memory()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that drive a real terminal (tmux) run one at a time, all on one xdist worker
     (`--dist loadgroup`): several tmux servers at once starve each other on a small machine."""

@@ -10,7 +10,7 @@ after incremental updates, and end to end through `Library` over real post files
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -272,23 +272,30 @@ def _open(site: Path, data: Path) -> Library:
     return library
 
 
-@pytest.mark.parametrize("query", LIBRARY_QUERIES)
-def test_library_search_equals_a_scan_of_the_files(tmp_path: Path, query: str) -> None:
-    """The bodies are plain text, so a scan of what was written is the reference."""
-    library = _open(_write_site(tmp_path / "site"), tmp_path / "data")
+@pytest.fixture(scope="module")
+def searched_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    """One indexed library for every query below (the queries only read it)."""
+    root = tmp_path_factory.mktemp("searched")
+    library = _open(_write_site(root / "site"), root / "data")
     try:
-        terms = parse_query(query).terms
-        expected = {
-            name
-            for name, (title, body) in FILES.items()
-            if all(term in fold(title) or term in fold(body) for term in terms)
-        }
-        results = library.search(query, limit=100)
-        assert {hit.path for hit in results.hits} == expected
-        assert results.total == len(expected)
-        assert results.complete
+        yield library
     finally:
         library.close()
+
+
+@pytest.mark.parametrize("query", LIBRARY_QUERIES)
+def test_library_search_equals_a_scan_of_the_files(searched_library: Library, query: str) -> None:
+    """The bodies are plain text, so a scan of what was written is the reference."""
+    terms = parse_query(query).terms
+    expected = {
+        name
+        for name, (title, body) in FILES.items()
+        if all(term in fold(title) or term in fold(body) for term in terms)
+    }
+    results = searched_library.search(query, limit=100)
+    assert {hit.path for hit in results.hits} == expected
+    assert results.total == len(expected)
+    assert results.complete
 
 
 def test_library_search_follows_file_changes(tmp_path: Path) -> None:

@@ -71,6 +71,7 @@ def _until_progress(lines: Iterator[dict[str, object]]) -> dict[str, object]:
     raise AssertionError("the builder ended without reporting progress")
 
 
+@pytest.mark.slow  # builder processes
 def test_a_killed_build_resumes_and_ends_with_the_same_index(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     whole = open_synced(site, tmp_path / "whole")
@@ -99,6 +100,7 @@ def test_a_killed_build_resumes_and_ends_with_the_same_index(tmp_path: Path) -> 
         killed.close()
 
 
+@pytest.mark.slow  # builder processes
 def test_closing_the_library_mid_build_stops_the_builder(tmp_path: Path) -> None:
     library = open_synced(_site(tmp_path / "site"), tmp_path / "data")
     started, pids, reports = threading.Event(), [], []
@@ -132,6 +134,7 @@ for progress in library.update_search():
 """
 
 
+@pytest.mark.slow  # builder processes
 def test_a_builder_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     open_synced(site, tmp_path / "data").close()
@@ -160,6 +163,7 @@ def test_a_builder_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
         library.close()
 
 
+@pytest.mark.slow  # builder processes
 def test_a_second_builder_waits_for_the_first(tmp_path: Path) -> None:
     library = open_synced(_site(tmp_path / "site"), tmp_path / "data")
     first, second = Builders(), Builders()
@@ -185,6 +189,7 @@ def test_a_second_builder_waits_for_the_first(tmp_path: Path) -> None:
         library.close()
 
 
+@pytest.mark.slow  # builder processes
 def test_a_builder_waits_while_another_session_builds(tmp_path: Path) -> None:
     library = open_synced(_site(tmp_path / "site", 30), tmp_path / "data")
     other = build_lock(_job(library).search_db)
@@ -201,6 +206,7 @@ def test_a_builder_waits_while_another_session_builds(tmp_path: Path) -> None:
         library.close()
 
 
+@pytest.mark.slow  # builder processes
 def test_a_cancelled_build_stops_its_child(tmp_path: Path) -> None:
     library = open_synced(_site(tmp_path / "site"), tmp_path / "data")
     cancel = threading.Event()

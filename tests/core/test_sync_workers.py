@@ -20,6 +20,8 @@ from reader.core.store.index import IndexStore
 from reader.core.sync import BATCH, Parser, SyncProgress, sync_index
 from tests.factories import write_post
 
+pytestmark = pytest.mark.slow  # worker processes
+
 BROKEN = "Broken/bad-yaml.md"
 NOT_TEXT = "Broken/binary.md"
 

@@ -122,7 +122,7 @@ class Thing(Base):  # a comment
 async def test_every_markdown_element_has_aa_contrast(theme: str, tmp_path: Path) -> None:
     """Rich's default Markdown styles (cyan table headers, magenta headings…) must never show."""
     site = make_site(tmp_path / "site", [PostSpec("all.md", "All", "2024-01-01", body=MARKDOWN)])
-    config = Config(theme=theme)
+    config = Config(theme=theme, search_index="on_search")
     async with running_app(site, tmp_path / "data", size=(100, 80), config=config) as (app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
@@ -136,7 +136,10 @@ async def test_every_markdown_element_has_aa_contrast(theme: str, tmp_path: Path
 @pytest.mark.parametrize("theme", ["dark", "light"])
 @async_test
 async def test_notifications_have_aa_contrast(theme: str, tmp_path: Path) -> None:
-    app = make_app(Scene("toasts", (100, 30), config=Config(theme=theme)), tmp_path / "data")
+    app = make_app(
+        Scene("toasts", (100, 30), config=Config(theme=theme, search_index="on_search")),
+        tmp_path / "data",
+    )
     try:
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await play(pilot, ())  # settled, with the start-up notices cleared

@@ -129,7 +129,7 @@ async def test_a_remapped_key_closes_its_screen(
     binding_id: str, opening: tuple[str, ...], screen: str, tmp_path: Path
 ) -> None:
     site = make_site(tmp_path / "site", LINKED)
-    config = Config(keys={binding_id: FREE_KEY})
+    config = Config(keys={binding_id: FREE_KEY}, search_index="on_search")
     async with running_app(site, tmp_path / "data", config=config) as (app, pilot):
         for key in opening:
             await pilot.press(key)
@@ -165,7 +165,7 @@ async def test_a_dialog_that_names_its_keys_names_the_remapped_ones(tmp_path: Pa
     from reader.screens.copy_link import CopyLinkScreen
 
     site = make_site(tmp_path / "site", LINKED)
-    config = Config(keys={"reader.copy_link": "ctrl+y"})
+    config = Config(keys={"reader.copy_link": "ctrl+y"}, search_index="on_search")
     async with running_app(site, tmp_path / "data", config=config) as (app, pilot):
         app.push_screen(CopyLinkScreen("https://a.test"))
         await settle(app, pilot)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from reader.app import ReaderApp
 from reader.core.config import Config
 from reader.core.library import Library
@@ -14,6 +16,8 @@ from reader.core.paths import StorePaths
 from tests.factories import make_posts, notifications
 from tests.processes import builder_pids, gone
 from tests.ui_helpers import async_test, make_site, running_app
+
+pytestmark = pytest.mark.slow  # builder processes
 
 POSTS = 1200
 
