@@ -46,7 +46,13 @@ from reader.core.search_select import (
 )
 from reader.core.search_source import markdown_of_file
 from reader.core.search_text import find_all, merge_hits, plain_text, snippet_of_packed
-from reader.core.search_write import IndexEntry, IndexProgress, meta, prepare_schema
+from reader.core.search_write import (
+    IndexEntry,
+    IndexProgress,
+    meta,
+    prepare_schema,
+    up_to_date_with,
+)
 from reader.core.store.db import (
     connect,
     is_busy,
@@ -231,6 +237,11 @@ class SearchIndex:
             None,
             "0",
         )
+
+    def up_to_date_with(self, source: str | None) -> bool:
+        """Whether the last finished update read the posts `source` stamps (see
+        `store.index.posts_stamp`): then an update would find nothing to do."""
+        return up_to_date_with(self._conn(), source)
 
     def __len__(self) -> int:
         return int(self._conn().execute("SELECT count(*) FROM docs").fetchone()[0])

@@ -37,6 +37,7 @@ from reader.core.search_lock import build_lock, users_lock
 from reader.core.search_source import library_entries
 from reader.core.search_write import prepare_schema
 from reader.core.store.db import connect, is_busy
+from reader.core.store.index import posts_stamp
 
 NICENESS = 10
 LOCK_POLL_SECONDS = 0.2
@@ -87,8 +88,9 @@ def _update(
     search = connect(job.search_db, synchronous="NORMAL")
     try:
         prepare_schema(search)  # raises for a damaged file: the sessions replace those
+        source = posts_stamp(posts)  # read first: a change made meanwhile counts after it
         entries, markdown_for = library_entries(job.site, posts)
-        for progress in search_write.update(search, entries, markdown_for, cancel):
+        for progress in search_write.update(search, entries, markdown_for, cancel, source):
             report(dataclasses.asdict(progress))
     finally:
         search.close()

@@ -27,6 +27,7 @@ from reader.core.search_builder import BuildJob
 from reader.core.search_source import library_entries
 from reader.core.search_write import IndexProgress
 from reader.core.store.db import is_busy
+from reader.core.store.index import posts_stamp
 
 POLL_SECONDS = 0.1
 """How often a cancel is looked at while the child works."""
@@ -91,6 +92,10 @@ def update_index(
     """Bring `index` up to date with the posts of index.db (see `SearchIndex.update`): in a
     child process, or here when the index is in memory or its file turns out unwritable."""
     if not index.in_memory:
+        if index.up_to_date_with(_posts_stamp(connect_index)):
+            # Nothing to do: no child (a fresh interpreter costs a quarter second of CPU).
+            yield IndexProgress(done=0, total=0, removed=0, finished=True)
+            return
         try:
             for line in builders.run(job, cancel):
                 if "done" in line:
@@ -104,6 +109,14 @@ def update_index(
     try:
         entries, markdown_for = library_entries(job.site, connection)
         yield from index.update(entries, markdown_for, cancel)
+    finally:
+        connection.close()
+
+
+def _posts_stamp(connect_index: Callable[[], sqlite3.Connection]) -> str | None:
+    connection = connect_index()
+    try:
+        return posts_stamp(connection)
     finally:
         connection.close()
 

@@ -142,15 +142,18 @@ def update(
     entries: Callable[[], Iterable[IndexEntry]],
     markdown_for: Callable[[str], str | None],
     cancel: threading.Event | None,
+    source: str | None = None,
 ) -> Iterator[IndexProgress]:
     """Bring the index on `connection` up to date with the posts `entries()` yields (called
     twice: once to find the changes, once to index them, so that only a batch of posts is in
-    memory at a time, never the library)."""
+    memory at a time, never the library). `source`: the stamp of those posts, kept once the
+    update ends (see `up_to_date_with`)."""
     changed, gone = _changes(connection, entries())
     if not changed and not gone and meta(connection, "built") == "1":
         # Up to date: write nothing, so readers never see the index as incomplete.
         pending = meta(connection, "pending")
         if pending in (None, "0"):
+            _built_from(connection, source)
             yield IndexProgress(done=0, total=0, removed=0, finished=True)
             return
     with write(connection):
@@ -197,9 +200,27 @@ def update(
     with write(connection):
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('pending', '0')")
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
+    _built_from(connection, source)
     connection.execute("DELETE FROM temp.changed_paths")
     _tidy(connection, big=total + len(gone) >= OPTIMIZE_AFTER)
     yield IndexProgress(done=done, total=total, removed=len(gone), finished=True)
+
+
+def up_to_date_with(connection: sqlite3.Connection, source: str | None) -> bool:
+    """Whether the last update that ran to its end read the posts `source` stamps (see
+    `store.index.posts_stamp`), and none is under way since."""
+    return (
+        source is not None
+        and meta(connection, "source") == source
+        and meta(connection, "built") == "1"
+        and meta(connection, "pending") in (None, "0")
+    )
+
+
+def _built_from(connection: sqlite3.Connection, source: str | None) -> None:
+    if source is not None and meta(connection, "source") != source:
+        with write(connection):
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('source', ?)", (source,))
 
 
 def _changes(

@@ -258,6 +258,15 @@ def _why_rebuild(conn: sqlite3.Connection, key: str) -> str | None:
     return None
 
 
+def posts_stamp(conn: sqlite3.Connection) -> str | None:
+    """Which index.db, and how many changes its posts have seen: equal stamps mean the same
+    posts, so a search index built from one needs no update."""
+    rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('instance', 'changes')"))
+    if "instance" not in rows or "changes" not in rows:
+        return None
+    return f"{rows['instance']}:{rows['changes']}"
+
+
 # -------------------------------------------------------------------- sync side
 def stored_files(conn: sqlite3.Connection, only: str | None = None) -> dict[str, Stored]:
     """path -> Stored for every indexed file (or just `only`). Reads the columns at the start
