@@ -427,6 +427,8 @@ def save_rows(
     )
     conn.executemany("INSERT OR IGNORE INTO post_categories VALUES (?, ?)", categories)
     conn.executemany("INSERT OR IGNORE INTO post_tags VALUES (?, ?)", tags)
+    if ids:
+        _posts_changed(conn)
     return ids
 
 
@@ -436,6 +438,19 @@ def delete_posts(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
         conn.execute(f"DELETE FROM post_categories WHERE post_id IN ({q})", part)
         conn.execute(f"DELETE FROM post_tags WHERE post_id IN ({q})", part)
         conn.execute(f"DELETE FROM posts WHERE id IN ({q})", part)
+    if ids:
+        _posts_changed(conn)
+
+
+def _posts_changed(conn: sqlite3.Connection) -> None:
+    """Count a change to `posts` (every writer of the table calls this; a trigger per row
+    cost a cold sync of 100k posts ~0.7 s). The id tells this index.db from a rebuilt one,
+    whose count starts again."""
+    conn.execute("INSERT OR IGNORE INTO meta VALUES ('instance', lower(hex(randomblob(8))))")
+    conn.execute(
+        "INSERT INTO meta VALUES ('changes', 1) "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
 
 
 def identities(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:

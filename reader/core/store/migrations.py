@@ -108,10 +108,9 @@ def migrate_state(conn: sqlite3.Connection) -> int:
 
 
 # index.db: any other version is rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 2
 # Version 2: `posts_date` carries `title_fold`, so the title filter reads All's order from the
-# index alone (no lookup in the posts table per post). Version 3: every change to `posts` counts
-# in meta 'changes' (see `index.posts_stamp`).
+# index alone (no lookup in the posts table per post).
 INDEX_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE posts (
@@ -157,25 +156,11 @@ CREATE TABLE converted (
     notice TEXT,
     used REAL NOT NULL
 );
-CREATE TRIGGER posts_added AFTER INSERT ON posts
-BEGIN UPDATE meta SET value = value + 1 WHERE key = 'changes'; END;
-CREATE TRIGGER posts_changed AFTER UPDATE ON posts
-BEGIN UPDATE meta SET value = value + 1 WHERE key = 'changes'; END;
-CREATE TRIGGER posts_removed AFTER DELETE ON posts
-BEGIN UPDATE meta SET value = value + 1 WHERE key = 'changes'; END;
 """
 
 
 def _statements(script: str) -> list[str]:
-    """The statements of `script` (a trigger's body has semicolons of its own)."""
-    statements, pending = [], ""
-    for piece in script.split(";"):
-        pending += piece + ";"
-        if sqlite3.complete_statement(pending):
-            if pending.strip(" \n;"):
-                statements.append(pending.strip())
-            pending = ""
-    return statements
+    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 @cache
@@ -197,9 +182,6 @@ def create_index_schema(conn: sqlite3.Connection, root: str) -> None:
     for statement in _statements(INDEX_SCHEMA):
         conn.execute(statement)
     conn.execute("INSERT INTO meta VALUES ('root', ?)", (root,))
-    # Which index.db this is: a rebuilt one counts its changes from 0 again.
-    conn.execute("INSERT INTO meta VALUES ('instance', lower(hex(randomblob(8))))")
-    conn.execute("INSERT INTO meta VALUES ('changes', 0)")
     conn.execute(f"PRAGMA user_version={INDEX_VERSION}")
 
 
