@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,21 +26,24 @@ def site(tmp_path: Path) -> Path:
 
 
 class FrameCounter:
-    """Counts the screen's paints, a paint and those in the same run of the loop as one."""
+    """Counts the screen's updates that paint something (what would be written to the
+    terminal), those in the same run of the loop as one."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.frames = 0
         self._in_frame = False
-        paint = screen._compositor_refresh
+        compositor = screen._compositor
+        render_update = compositor.render_update
 
-        def counted() -> None:
-            if not self._in_frame:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            update = render_update(*args, **kwargs)
+            if update is not None and not self._in_frame:
                 self.frames += 1
                 self._in_frame = True
                 asyncio.get_running_loop().call_soon(self._end_frame)
-            paint()
+            return update
 
-        screen._compositor_refresh = counted  # type: ignore[method-assign]
+        compositor.render_update = counted  # type: ignore[method-assign]
 
     def _end_frame(self) -> None:
         self._in_frame = False
@@ -53,7 +57,7 @@ async def test_filter_and_post_open_and_close_each_paint_one_frame(
         await settle(app, pilot)
         counter = FrameCounter(screen)
         footer = screen.query_one(ReaderFooter)
-        for key, shown in (("slash", "Clear filter"), ("escape", "Filter"), ("enter", "Back")):
+        for key, shown in (("slash", "Clear filter"), ("escape", "Filter"), ("enter", "Close")):
             counter.frames = 0
             await pilot.press(key)
             await settle(app, pilot)
