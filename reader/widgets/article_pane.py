@@ -37,6 +37,7 @@ from reader.widgets.article_marks import ReadingMarks
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.component_style import solid_style
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
+from reader.widgets.scroll_growth import grow_below
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Library
@@ -140,13 +141,8 @@ class ArticlePane(ScrollView, can_focus=True):
 
     def save_position(self) -> None:
         doc = self._doc
-        if (
-            doc is None
-            or not doc.lines
-            or self._hidden
-            or self._restore_line is not None
-            or self._preview
-        ):
+        restoring = self._restore_line is not None
+        if doc is None or not doc.lines or self._hidden or restoring or self._preview:
             # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
             # either way the position saved before is still the right one.
             return
@@ -266,12 +262,16 @@ class ArticlePane(ScrollView, can_focus=True):
         doc = self._doc
         if doc is None:
             return
-        first = not doc.lines
+        first, before = not doc.lines, len(doc.lines)
         doc.add(chunk, done)
         if self.finder.active:  # new hits may fall on lines painted already
             self.finder.refind(doc.lines)
             self._cache.clear()
-        self.virtual_size = Size(doc.width, len(doc.lines))
+        below = not (first or self._hidden) and before >= self.scroll_y + self.size.height
+        if below:  # nothing on screen changes but the scrollbar
+            grow_below(self, Size(doc.width, len(doc.lines)))
+        else:
+            self.virtual_size = Size(doc.width, len(doc.lines))
         if self._reveal_first_hit and self.finder.hits:
             self._reveal_first_hit = False
             self.finder.select(0)
@@ -286,7 +286,8 @@ class ArticlePane(ScrollView, can_focus=True):
         if self._follow_end:
             self._follow_end = not done
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
-        self.refresh()
+        if not below or self.finder.active:
+            self.refresh()
         if first and not self._preview:
             self.post_message(messages.Opened(doc.path))
             if getattr(self._config(), "mark_read_on", "open") != "end":
