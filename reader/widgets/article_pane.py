@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import SyntaxTheme
 from rich.text import Text
 from textual import events, work
 from textual.geometry import Size
@@ -28,6 +27,7 @@ from reader.widgets.article_find import FindState, highlight
 from reader.widgets.article_loader import (
     FIRST_SCREEN_HERE_CHARS,
     STYLE_CLASSES,
+    Colours,
     RenderRequest,
     column_width,
     render_chunks,
@@ -93,8 +93,8 @@ class ArticlePane(ScrollView, can_focus=True):
         """Scroll to the first hit as soon as one is rendered (opened from search)."""
         self._follow_end = False
         """G was pressed before the post was all rendered: keep going to the end as it grows."""
-        self._code_themes: dict[str, SyntaxTheme] = {}
-        """Syntax colours by app theme name (made from the theme's variables)."""
+        self._colours = Colours()
+        """Syntax colours and text styles by app theme (made from the theme's variables)."""
 
     @property
     def path(self) -> str | None:
@@ -170,7 +170,7 @@ class ArticlePane(ScrollView, can_focus=True):
     def _request(self, path: str) -> RenderRequest:
         """Render `path` now, as the view is now (width, colours), superseding any before."""
         width = self._content_width()
-        return render_request(self, path, self._generation, width, self._code_themes)
+        return render_request(self, path, self._generation, width, self._colours)
 
     def _wanted(self, request: RenderRequest) -> bool:
         """Not superseded: no other post, width or theme asked for since."""
