@@ -36,6 +36,7 @@ from reader.widgets.article_loader import (
 from reader.widgets.article_marks import ReadingMarks
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.component_style import solid_style
+from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 from reader.widgets.scroll_growth import grow_below
 
@@ -52,7 +53,7 @@ class _Config(Protocol):
     mark_read_on: str
 
 
-class ArticlePane(ScrollView, can_focus=True):
+class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
     """Shows one post: loads and paints it, keeps its position and read mark."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

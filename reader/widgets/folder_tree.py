@@ -17,11 +17,12 @@ from reader import safe
 from reader.core.library import Folder, FolderNode
 from reader.keys import bindings
 from reader.widgets.component_style import solid_style
+from reader.widgets.focus_styles import FocusStyleCache
 
 ALL = Folder("all")
 
 
-class FolderTree(Tree[Folder]):
+class FolderTree(Tree[Folder], FocusStyleCache):
     """Library folders with unread/total counts; highlighting one shows its posts."""
 
     BINDINGS: ClassVar = bindings("tree")

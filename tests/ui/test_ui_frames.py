@@ -70,3 +70,38 @@ async def test_filter_and_post_open_and_close_each_paint_one_frame(
         assert counter.frames == 1
         assert not screen.reading and screen.posts.has_focus
         assert screen.posts.vertical_scrollbar.window_size == screen.posts.size.height
+
+
+def focus_look(screen: MainScreen) -> tuple[object, ...]:
+    """What focus changes in the list's and tree's looks: tint and cursor colours."""
+    posts, tree = screen.posts, screen.folders
+    return (
+        posts.styles.background_tint,
+        posts.get_component_styles("post-list--cursor").background,
+        tree.styles.background_tint,
+        tree.get_component_styles("tree--cursor").background,
+    )
+
+
+@async_test
+async def test_focus_styles_kept_per_state_are_those_textual_works_out(
+    site: Path, tmp_path: Path
+) -> None:
+    """Styles put back on a focus change (FocusStyleCache) equal a fresh restyle's, also after
+    the theme changed."""
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
+        await settle(app, pilot)
+        looks = []
+        dark = [name for name in ("nord", "dracula") if name in app.available_themes]
+        for theme in (app.theme, *dark):  # all dark: the app's pseudo-classes stay the same
+            app.theme = theme
+            for _ in range(2):  # the second time round, from the styles kept
+                for widget in (screen.folders, screen.posts):
+                    widget.focus()
+                    await settle(app, pilot)
+                    kept = focus_look(screen)
+                    app.update_styles(screen.posts)
+                    app.update_styles(screen.folders)
+                    assert focus_look(screen) == kept, (theme, widget)
+                    looks.append(kept)
+        assert len(set(looks)) >= 6  # focus and theme both change the look
