@@ -13,6 +13,7 @@ the same burst of output.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import TypeVar
 
 from textual import messages
@@ -60,17 +61,22 @@ class OneFrameScreen(Screen[ResultType]):
                 self._dirty_widgets.add(widget)
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        before = _scrollbars(self._compositor.full_map)
         super()._refresh_layout(size, scroll)
         if not self.is_current or self.app._batch_count:
             return
+        shown = _scrollbars(self._compositor.full_map)
         resized: set[Widget] = set()
-        for widget in self._compositor.full_map:
-            if isinstance(widget, ScrollBar) and (
-                widget._layout_required or widget._repaint_required
-            ):
-                widget._layout_required = False
-                widget._repaint_required = False
-                resized.add(widget)
+        for bar in shown | before:  # those the layout hid need nothing more either
+            if bar._layout_required or bar._repaint_required:
+                bar._layout_required = False
+                bar._repaint_required = False
+                if bar in shown:
+                    resized.add(bar)
         if resized:
             self._compositor.update_widgets(resized)
             self._compositor_refresh()
+
+
+def _scrollbars(widgets: Iterable[Widget]) -> set[ScrollBar]:
+    return {widget for widget in widgets if isinstance(widget, ScrollBar)}
