@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -26,6 +25,7 @@ from reader.core.library import Folder, Library, PostList
 from reader.core.words import counted
 from reader.screens.library_messages import FoldersCounted, SearchIndexUpdate, SyncUpdate
 from reader.screens.list_stream import ListRead, ListStream
+from reader.screens.one_frame import OneFrameScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.filter_input import FilterInput
 from reader.widgets.folder_tree import ALL, FolderTree
@@ -43,7 +43,7 @@ _STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts
 _RECOUNT_EVERY = 3.0  # seconds between folder recounts while a sync streams posts in
 
 
-class LibraryPanes(Screen[None]):
+class LibraryPanes(OneFrameScreen[None]):
     """Library pane + reading pane, and the sync that keeps the library current."""
 
     def __init__(self, library: Library, config: Config, *, open_path: str | None = None) -> None:

@@ -7,7 +7,7 @@ only `render_request` (on the UI thread) reads the widget.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -86,15 +86,28 @@ def column_width(widget: Widget, measure: int) -> int:
     return max(10, min(int(measure), available - 2))
 
 
+@dataclass
+class Colours:
+    """The colours a rendering is made with, kept per app theme (and, for the text styles,
+    per background: focus tints it), so opening a post does not work them all out again."""
+
+    code_themes: dict[str, SyntaxTheme] = field(default_factory=dict)
+    text_styles: dict[tuple[str, object], dict[str, Style]] = field(default_factory=dict)
+
+
 def render_request(
-    widget: Widget, path: str, generation: int, width: int, code_themes: dict[str, SyntaxTheme]
+    widget: Widget, path: str, generation: int, width: int, colours: Colours
 ) -> RenderRequest:
-    """Render `path` in `widget`'s colours as they are now (`code_themes` caches the syntax
-    colours made for each app theme)."""
+    """Render `path` in `widget`'s colours as they are now."""
     theme = widget.app.theme
+    code_themes = colours.code_themes
     if theme not in code_themes:
         code_themes[theme] = code_theme(lambda name: solid_style(widget, name))
-    styles = {style: solid_style(widget, name) for style, name in STYLE_CLASSES.items()}
+    key = (theme, widget.background_colors)
+    styles = colours.text_styles.get(key)
+    if styles is None:
+        styles = {style: solid_style(widget, name) for style, name in STYLE_CLASSES.items()}
+        colours.text_styles[key] = styles
     first_screen = max(widget.size.height, 24) + 10
     return RenderRequest(path, generation, width, styles, code_themes[theme], first_screen)
 

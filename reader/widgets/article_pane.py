@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import SyntaxTheme
 from rich.text import Text
 from textual import events, work
 from textual.geometry import Size
@@ -28,6 +27,7 @@ from reader.widgets.article_find import FindState, highlight
 from reader.widgets.article_loader import (
     FIRST_SCREEN_HERE_CHARS,
     STYLE_CLASSES,
+    Colours,
     RenderRequest,
     column_width,
     render_chunks,
@@ -36,7 +36,9 @@ from reader.widgets.article_loader import (
 from reader.widgets.article_marks import ReadingMarks
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.component_style import solid_style
+from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
+from reader.widgets.scroll_growth import grow_below
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Library
@@ -51,7 +53,7 @@ class _Config(Protocol):
     mark_read_on: str
 
 
-class ArticlePane(ScrollView, can_focus=True):
+class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
     """Shows one post: loads and paints it, keeps its position and read mark."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -92,8 +94,8 @@ class ArticlePane(ScrollView, can_focus=True):
         """Scroll to the first hit as soon as one is rendered (opened from search)."""
         self._follow_end = False
         """G was pressed before the post was all rendered: keep going to the end as it grows."""
-        self._code_themes: dict[str, SyntaxTheme] = {}
-        """Syntax colours by app theme name (made from the theme's variables)."""
+        self._colours = Colours()
+        """Syntax colours and text styles by app theme (made from the theme's variables)."""
 
     @property
     def path(self) -> str | None:
@@ -140,13 +142,8 @@ class ArticlePane(ScrollView, can_focus=True):
 
     def save_position(self) -> None:
         doc = self._doc
-        if (
-            doc is None
-            or not doc.lines
-            or self._hidden
-            or self._restore_line is not None
-            or self._preview
-        ):
+        restoring = self._restore_line is not None
+        if doc is None or not doc.lines or self._hidden or restoring or self._preview:
             # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
             # either way the position saved before is still the right one.
             return
@@ -174,7 +171,7 @@ class ArticlePane(ScrollView, can_focus=True):
     def _request(self, path: str) -> RenderRequest:
         """Render `path` now, as the view is now (width, colours), superseding any before."""
         width = self._content_width()
-        return render_request(self, path, self._generation, width, self._code_themes)
+        return render_request(self, path, self._generation, width, self._colours)
 
     def _wanted(self, request: RenderRequest) -> bool:
         """Not superseded: no other post, width or theme asked for since."""
@@ -266,12 +263,16 @@ class ArticlePane(ScrollView, can_focus=True):
         doc = self._doc
         if doc is None:
             return
-        first = not doc.lines
+        first, before = not doc.lines, len(doc.lines)
         doc.add(chunk, done)
         if self.finder.active:  # new hits may fall on lines painted already
             self.finder.refind(doc.lines)
             self._cache.clear()
-        self.virtual_size = Size(doc.width, len(doc.lines))
+        below = not (first or self._hidden) and before >= self.scroll_y + self.size.height
+        if below:  # nothing on screen changes but the scrollbar
+            grow_below(self, Size(doc.width, len(doc.lines)))
+        else:
+            self.virtual_size = Size(doc.width, len(doc.lines))
         if self._reveal_first_hit and self.finder.hits:
             self._reveal_first_hit = False
             self.finder.select(0)
@@ -286,7 +287,8 @@ class ArticlePane(ScrollView, can_focus=True):
         if self._follow_end:
             self._follow_end = not done
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
-        self.refresh()
+        if not below or self.finder.active:
+            self.refresh()
         if first and not self._preview:
             self.post_message(messages.Opened(doc.path))
             if getattr(self._config(), "mark_read_on", "open") != "end":

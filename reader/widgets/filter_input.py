@@ -8,9 +8,10 @@ from textual.message import Message
 from textual.widgets import Input
 
 from reader.keys import bindings
+from reader.widgets.focus_styles import FocusStyleCache
 
 
-class FilterInput(Input):
+class FilterInput(Input, FocusStyleCache):
     """The `/` filter box above the list; Esc asks its screen to clear and close it."""
 
     BINDINGS: ClassVar = bindings("filter")

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -16,11 +17,12 @@ from reader import safe
 from reader.core.library import Folder, FolderNode
 from reader.keys import bindings
 from reader.widgets.component_style import solid_style
+from reader.widgets.focus_styles import FocusStyleCache
 
 ALL = Folder("all")
 
 
-class FolderTree(Tree[Folder]):
+class FolderTree(Tree[Folder], FocusStyleCache):
     """Library folders with unread/total counts; highlighting one shows its posts."""
 
     BINDINGS: ClassVar = bindings("tree")
@@ -55,6 +57,20 @@ class FolderTree(Tree[Folder]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._restyle, init=False)
+
+    # Tree lays itself out again on every restyle (each focus change) and every resize (shown
+    # again when a post closes at 80 columns); its lines do not wrap, so their number and
+    # width depend on neither. A restyle needs a repaint; a resize not even that (the layout
+    # paints a resized widget, and the painted lines are cached by width).
+
+    def notify_style_update(self) -> None:
+        super(Tree, self).notify_style_update()
+        self._clear_line_cache()
+        self.refresh()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        event.prevent_default()  # not Tree's own
+        self._line_cache.grow(event.size.height)
 
     def _restyle(self) -> None:
         """Labels carry resolved styles: rebuild them for a new theme."""

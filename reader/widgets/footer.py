@@ -57,25 +57,47 @@ class ReaderFooter(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.hints: tuple[Hint, ...] = ()
-        """The keys shown, left to right."""
-        self.palette: Hint | None = None
-        """The command palette's key, when it fits at the right."""
+        self._hints: tuple[Hint, ...] = ()
+        self._palette: Hint | None = None
         self._spans: list[tuple[int, int, str]] = []
 
+    @property
+    def hints(self) -> tuple[Hint, ...]:
+        """The keys shown, left to right."""
+        return self._hints
+
+    @property
+    def palette(self) -> Hint | None:
+        """The command palette's key, when it fits at the right."""
+        return self._palette
+
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._update()
+        # Told at once, not in a callback after the screen's next frame: the footer is then
+        # repainted in the same frame as the focus change that changed the keys (a frame of
+        # its own came 20-30 ms later, and ended every pane switch).
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed, immediate=True)
+        self._changed()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[Any]) -> None:
         if screen is self.screen:
-            self._update()
+            self._changed()
 
     def on_resize(self) -> None:
-        self._update()
+        self._hints, self._palette = self._work_out()  # the palette's key may fit now, or not
+        self.refresh()
+
+    def _changed(self) -> None:
+        """Repainted only when the keys shown change: Textual tells of bindings again after
+        each focus change's frame, which then cost a frame of its own for the same keys."""
+        if not self.is_attached:
+            return
+        shown = self._work_out()
+        if shown != (self._hints, self._palette):
+            self._hints, self._palette = shown
+            self.refresh()
 
     def _shown(self) -> tuple[tuple[Hint, ...], Hint | None]:
         hints: list[Hint] = []
@@ -92,26 +114,25 @@ class ReaderFooter(Widget):
 
     def keys_width(self) -> int:
         """Cells the shown keys take ("key description" and a gap after each)."""
-        return sum(cells(h.display) + 1 + cells(h.description) + 1 for h in self.hints)
+        return _keys_width(self.hints)
 
-    def _update(self) -> None:
+    def _work_out(self) -> tuple[tuple[Hint, ...], Hint | None]:
+        """The keys to show, and the palette's key if it fits beside them."""
         hints, palette = self._shown()
         available = self.size.width or self.app.size.width
-        self.hints = hints
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             needed = cells(_EDGE) + cells(palette.display) + 1 + cells(PALETTE_HINT) + 1
-            palette = palette if self.keys_width() + needed <= available else None
+            palette = palette if _keys_width(hints) + needed <= available else None
         else:
             palette = None
-        self.palette = palette
-        self.refresh()
+        return hints, palette
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("footer--key")
         description_style = self.get_component_rich_style("footer--description")
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str]] = []
-        for hint in self.hints:
+        for hint in self._hints:
             start = line.cell_len
             line.append(hint.display, key_style if hint.enabled else key_style + DIM)
             if hint.description:
@@ -137,3 +158,7 @@ class ReaderFooter(Widget):
             if start <= event.x < end:
                 self.app.simulate_key(key)
                 return
+
+
+def _keys_width(hints: tuple[Hint, ...]) -> int:
+    return sum(cells(h.display) + 1 + cells(h.description) + 1 for h in hints)

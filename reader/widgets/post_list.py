@@ -22,11 +22,12 @@ from textual.strip import Strip
 from reader import safe
 from reader.core.library import PostList, PostRow
 from reader.keys import bindings
+from reader.widgets.focus_styles import FocusStyleCache
 
 _PAGE = 128
 
 
-class PostListView(ScrollView, can_focus=True):
+class PostListView(ScrollView, FocusStyleCache, can_focus=True):
     """A cursor over a `PostList`, rendering only the visible rows."""
 
     BINDINGS: ClassVar = bindings("list")

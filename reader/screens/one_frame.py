@@ -1,0 +1,82 @@
+"""A screen that paints what a key changed in one frame, not in three.
+
+Textual paints at most once per tick of the screen's update timer (60 a second), and after a
+paint the next tick is 17-33 ms away. A key that shows or hides something (the filter box, the
+reading pane) took three ticks: the layout; then the widgets that asked for a repaint meanwhile
+(their requests reach the screen as messages on their next idle, after the tick) and the
+scrollbars the layout resized, which ask for a layout of their own (a scrollbar has nothing to
+lay out); then those scrollbars again, repainted on their own request. Here the tick takes the
+repaints already asked for, and the scrollbars a layout touched are painted right after it, in
+the same burst of output.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import TypeVar
+
+from textual import messages
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
+
+ResultType = TypeVar("ResultType")
+
+
+class OneFrameScreen(Screen[ResultType]):
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's, without its repaint of the whole screen on every focus change: the widgets
+    that gain and lose focus repaint themselves."""
+
+    def post_message(self, message: Message) -> bool:
+        """A widget's repaint request counts at once, not when the screen's queue gets to it:
+        a frame painted meanwhile would miss it, and the widget would get a frame of its own."""
+        if (
+            type(message) is messages.Update
+            and self._thread_id == threading.get_ident()
+            and self.is_running
+            and not self._closing
+        ):
+            if self in self._compositor:
+                self._dirty_widgets.add(message.widget)
+                self.check_idle()
+            return True
+        return super().post_message(message)
+
+    def _on_timer_update(self) -> None:
+        if self.is_current and not self.app._batch_count:
+            self._take_asked_repaints()
+        super()._on_timer_update()
+
+    def _take_asked_repaints(self) -> None:
+        """Widgets on screen that asked for a repaint whose message has not come yet: painted
+        in this frame (their flag cleared, so the message is never sent)."""
+        for widget in self._compositor.full_map:
+            if widget._repaint_required and widget.display and not widget._closing:
+                widget._repaint_required = False
+                self._dirty_widgets.add(widget)
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        before = _scrollbars(self._compositor.full_map)
+        super()._refresh_layout(size, scroll)
+        if not self.is_current or self.app._batch_count:
+            return
+        shown = _scrollbars(self._compositor.full_map)
+        resized: set[Widget] = set()
+        for bar in shown | before:  # those the layout hid need nothing more either
+            if bar._layout_required or bar._repaint_required:
+                bar._layout_required = False
+                bar._repaint_required = False
+                if bar in shown:
+                    resized.add(bar)
+        if resized:
+            self._compositor.update_widgets(resized)
+            self._compositor_refresh()
+
+
+def _scrollbars(widgets: Iterable[Widget]) -> set[ScrollBar]:
+    return {widget for widget in widgets if isinstance(widget, ScrollBar)}

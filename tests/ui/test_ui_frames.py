@@ -1,0 +1,107 @@
+"""A key that shows or hides a box or a pane is painted in one frame (one update of the screen),
+its scrollbars and footer included, not in a train of frames that each wait a timer tick."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.screens.main import MainScreen
+from reader.widgets.footer import ReaderFooter
+from tests.ui_helpers import PostSpec, async_test, make_site, running_main, settle
+
+POSTS = tuple(
+    PostSpec(f"p{i:02d}.md", f"Post number {i}", f"2024-01-{i % 28 + 1:02d} 10:00:00", ["Tech"])
+    for i in range(60)
+)
+"""More posts than the list has rows: its scrollbar shows, and resizes with the list."""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site", POSTS)
+
+
+class FrameCounter:
+    """Counts the screen's updates that paint something (what would be written to the
+    terminal), those in the same run of the loop as one."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.frames = 0
+        self._in_frame = False
+        compositor = screen._compositor
+        render_update = compositor.render_update
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            update = render_update(*args, **kwargs)
+            if update is not None and not self._in_frame:
+                self.frames += 1
+                self._in_frame = True
+                asyncio.get_running_loop().call_soon(self._end_frame)
+            return update
+
+        compositor.render_update = counted  # type: ignore[method-assign]
+
+    def _end_frame(self) -> None:
+        self._in_frame = False
+
+
+@async_test
+async def test_filter_and_post_open_and_close_each_paint_one_frame(
+    site: Path, tmp_path: Path
+) -> None:
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
+        await settle(app, pilot)
+        counter = FrameCounter(screen)
+        footer = screen.query_one(ReaderFooter)
+        for key, shown in (("slash", "Clear filter"), ("escape", "Filter"), ("enter", "Close")):
+            counter.frames = 0
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert counter.frames == 1, key
+            assert shown in [hint.description for hint in footer.hints], key
+        assert screen.reading and screen.article.display
+        counter.frames = 0
+        await pilot.press("q")
+        await settle(app, pilot)
+        assert counter.frames == 1
+        assert not screen.reading and screen.posts.has_focus
+        assert screen.posts.vertical_scrollbar.window_size == screen.posts.size.height
+
+
+def focus_look(screen: MainScreen) -> tuple[object, ...]:
+    """What focus changes in the list's and tree's looks: tint and cursor colours."""
+    posts, tree = screen.posts, screen.folders
+    return (
+        posts.styles.background_tint,
+        posts.get_component_styles("post-list--cursor").background,
+        tree.styles.background_tint,
+        tree.get_component_styles("tree--cursor").background,
+    )
+
+
+@async_test
+async def test_focus_styles_kept_per_state_are_those_textual_works_out(
+    site: Path, tmp_path: Path
+) -> None:
+    """Styles put back on a focus change (FocusStyleCache) equal a fresh restyle's, also after
+    the theme changed."""
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
+        await settle(app, pilot)
+        looks = []
+        dark = [name for name in ("nord", "dracula") if name in app.available_themes]
+        for theme in (app.theme, *dark):  # all dark: the app's pseudo-classes stay the same
+            app.theme = theme
+            for _ in range(2):  # the second time round, from the styles kept
+                for widget in (screen.folders, screen.posts):
+                    widget.focus()
+                    await settle(app, pilot)
+                    kept = focus_look(screen)
+                    app.update_styles(screen.posts)
+                    app.update_styles(screen.folders)
+                    assert focus_look(screen) == kept, (theme, widget)
+                    looks.append(kept)
+        assert len(set(looks)) >= 6  # focus and theme both change the look
