@@ -38,6 +38,7 @@ from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.component_style import solid_style
 from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
+from reader.widgets.pending_place import PendingPlace
 from reader.widgets.scroll_growth import grow_below
 
 if TYPE_CHECKING:
@@ -76,8 +77,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self._doc: Document | None = None
         self._generation = 0
         """Counts the renderings started: a worker's stale chunks are told by theirs."""
-        self._restore_line: int | None = None
-        """Markdown line to scroll to once it is rendered."""
+        self._restore = PendingPlace()
         self._preview = False
         self._read_marked = False
         self._marks = ReadingMarks(library, self)
@@ -132,7 +132,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self._repaint_hits()
         self.refresh_bindings()
         self._reveal_first_hit = self.finder.active
-        self._restore_line = None if find else self._marks.position(path)
+        self._restore.start(None if find else self._marks.position(path))
         self._open(self._request(path))
 
     @property
@@ -142,7 +142,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
 
     def save_position(self) -> None:
         doc = self._doc
-        restoring = self._restore_line is not None
+        restoring = self._restore.line(self.scroll_y) is not None
         if doc is None or not doc.lines or self._hidden or restoring or self._preview:
             # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
             # either way the position saved before is still the right one.
@@ -277,13 +277,13 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self._reveal_first_hit = False
             self.finder.select(0)
             self._reveal_hit()
-        if self._restore_line is not None:
-            target = doc.line_for_source(self._restore_line)
+        if (restore := self._restore.line(self.scroll_y)) is not None:
+            target = doc.line_for_source(restore)
             if target is not None:
-                # Not laid out yet (a new session at 80 columns) any line looks reachable.
-                if done or (target <= self.max_scroll_y and not self._hidden):
-                    self._restore_line = None
                 self.scroll_to(y=target, animate=False, immediate=True, force=True)
+                # Not laid out yet (a new session at 80 columns) any line looks reachable.
+                arrived = done or (target <= self.max_scroll_y and not self._hidden)
+                self._restore.put(self.scroll_y, arrived=arrived)
         if self._follow_end:
             self._follow_end = not done
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
@@ -334,12 +334,12 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         if doc is None:
             return
         self.save_position()
-        if self._restore_line is not None:
+        if self._restore.line(self.scroll_y) is not None:
             pass  # still on its way to the saved line: keep going there
         elif self._hidden:
-            self._restore_line = self._marks.position(doc.path)
+            self._restore.start(self._marks.position(doc.path))
         else:
-            self._restore_line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0
+            self._restore.start(doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0)
         self._generation += 1
         self._load(self._request(doc.path))
 

@@ -168,7 +168,7 @@ class ArticleView(ArticlePane):
             if heading.anchor == anchor:
                 line = doc.line_for_source(heading.line)
                 if line is None:
-                    self._restore_line = heading.line
+                    self._restore.start(heading.line)
                     return True
                 self.scroll_to(y=line, animate=False, immediate=True, force=True)
                 self._jump = (anchor, min(line, round(self.max_scroll_y)))
@@ -195,13 +195,13 @@ class ArticleView(ArticlePane):
 
     def action_scroll_home(self) -> None:
         """g: the top of the post at once, as G jumps to the end (Textual's own animates)."""
-        self._restore_line = None
+        self._restore.stop()
         self._follow_end = False
         self.scroll_to(y=0, animate=False, immediate=True, force=True)
 
     def action_scroll_end(self) -> None:
         """G: the end of the post, even while the rest of it is still being rendered."""
-        self._restore_line = None
+        self._restore.stop()
         self._follow_end = self._doc is not None and not self._doc.complete
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
