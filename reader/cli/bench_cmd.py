@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--corpus", metavar="DIR", help="real posts to draw bodies from")
     parser.add_argument(
+        "--only",
+        metavar="NAMES",
+        help="comma-separated measures to run (sync, lists, search, first_paint, open, keys, "
+        "memory, memory_walk; default all)",
+    )
+    parser.add_argument(
         "--work-dir",
         metavar="DIR",
         help="where synthetic libraries are cached (default: cache dir)",
@@ -53,8 +60,20 @@ def _sizes(args: argparse.Namespace) -> tuple[int, ...]:
     return QUICK_SIZES if args.quick else DEFAULT_SIZES
 
 
+def _only(args: argparse.Namespace, known: Iterable[str]) -> tuple[str, ...]:
+    if not args.only:
+        return ()
+    names = tuple(name.strip() for name in args.only.split(",") if name.strip())
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise UsageError(f"--only takes some of: {', '.join(known)}")
+    return names
+
+
 def run(args: argparse.Namespace) -> int:
     from reader.devtools import bench
+
+    only = _only(args, bench.MEASURE_NAMES)
 
     corpus = Path(args.corpus) if args.corpus else CORPUS_BESIDE_CHECKOUT
     if args.corpus and not corpus.is_dir():
@@ -73,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             corpus=corpus if corpus.is_dir() else None,
             work_dir=Path(scratch),
             library_dir=work_dir,
+            only=only,
         )
         print(bench.HEADER, flush=True)
         results = bench.run(settings, sys.stdout)

@@ -61,6 +61,8 @@ class Settings:
     """Scratch space for stores; removed after the run."""
     library_dir: Path
     """Where synthetic libraries are built once and kept between runs."""
+    only: tuple[str, ...] = ()
+    """Names of the measures to run (see `MEASURE_NAMES`); empty: all of them."""
 
 
 def ratio_result(
@@ -604,6 +606,16 @@ MEASURES = (
 )
 
 
+MEASURE_NAMES = {measure.__name__.removeprefix("measure_"): measure for measure in MEASURES}
+"""`--only` names: sync, lists, search, first_paint, open, keys, memory, memory_walk."""
+
+
+def _measures(settings: Settings) -> tuple[Callable[[Path, int, Settings], Iterator[Result]], ...]:
+    if not settings.only:
+        return MEASURES
+    return tuple(MEASURE_NAMES[name] for name in settings.only)
+
+
 def measure_convert(settings: Settings) -> Iterator[Result]:
     """Converting one real post to Markdown, alone: median over the corpus."""
     from reader.devtools.bench_convert import convert_seconds, corpus_bodies
@@ -618,12 +630,12 @@ def measure_convert(settings: Settings) -> Iterator[Result]:
 
 def run(settings: Settings, out: TextIO = sys.stdout) -> list[Result]:
     results: list[Result] = []
-    for result in measure_convert(settings):
+    for result in measure_convert(settings) if not settings.only else ():
         results.append(result)
         print(format_row(result), file=out, flush=True)
     for size in settings.sizes:
         site = build_library(settings.library_dir / f"library-{size}", size, settings.corpus)
-        for measure in MEASURES:
+        for measure in _measures(settings):
             for result in measure(site, size, settings):
                 results.append(result)
                 print(format_row(result), file=out, flush=True)

@@ -97,3 +97,20 @@ def test_bench_rejects_bad_sizes() -> None:
     assert result.returncode == 2
     assert "--sizes" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_bench_rejects_an_unknown_measure() -> None:
+    result = run_reader("bench", "--only", "sync,speed")
+    assert result.returncode == 2
+    assert "--only" in result.stderr and "search" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_bench_only_runs_the_measures_named(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    args = ("--sizes", "30", "--repeats", "1", "--work-dir", str(tmp_path / "work"))
+    result = run_reader("bench", *args, "--only", "search", "--out", str(out), timeout=300)
+    assert result.returncode == 0, result.stderr
+    names = [row["measure"] for row in json.loads(out.read_text())]
+    assert names and all("search" in name for name in names)
