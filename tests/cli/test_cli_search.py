@@ -50,7 +50,19 @@ POSTS = {
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = tmp_path / "blog"
+    return _write_site(tmp_path / "blog")
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(data dir, site) searched once already: indexed for the tests that only read it."""
+    root = tmp_path_factory.mktemp("indexed")
+    data, site = root / "data", _write_site(root / "blog")
+    assert search(data, site, "x")[0] == 0
+    return data, site
+
+
+def _write_site(root: Path) -> Path:
     (root / "source" / "_posts").mkdir(parents=True)
     (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
     for name, (title, date, cats, tags, author, body) in POSTS.items():
@@ -68,8 +80,8 @@ def json_lines(out: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in out.splitlines()]
 
 
-def test_json_lines_carry_path_title_date_snippet_highlights(site: Path, tmp_path: Path) -> None:
-    code, out, err = search(tmp_path / "data", site, "上市", "--json")
+def test_json_lines_carry_path_title_date_snippet_highlights(indexed: tuple[Path, Path]) -> None:
+    code, out, err = search(*indexed, "上市", "--json")
     assert code == 0, err
     assert "Traceback" not in err
     assert not UNSAFE.search(out)
@@ -86,8 +98,8 @@ def test_json_lines_carry_path_title_date_snippet_highlights(site: Path, tmp_pat
     assert [snippet[start:end] for start, end in highlights] == ["上市"]
 
 
-def test_json_highlights_are_offsets_in_the_snippet(site: Path, tmp_path: Path) -> None:
-    code, out, err = search(tmp_path / "data", site, "apple", '"open source"', "--json")
+def test_json_highlights_are_offsets_in_the_snippet(indexed: tuple[Path, Path]) -> None:
+    code, out, err = search(*indexed, "apple", '"open source"', "--json")
     assert code == 0, err
     [hit] = json_lines(out)
     assert hit["path"] == "apple.md"
@@ -99,8 +111,8 @@ def test_json_highlights_are_offsets_in_the_snippet(site: Path, tmp_path: Path) 
     assert "*" not in snippet
 
 
-def test_text_output_one_line_per_result(site: Path, tmp_path: Path) -> None:
-    code, out, err = search(tmp_path / "data", site, "猫")
+def test_text_output_one_line_per_result(indexed: tuple[Path, Path]) -> None:
+    code, out, err = search(*indexed, "猫")
     assert code == 0, err
     lines = out.splitlines()
     assert len(lines) == 1
@@ -110,15 +122,14 @@ def test_text_output_one_line_per_result(site: Path, tmp_path: Path) -> None:
     assert "\x1b" not in err  # stderr is not a terminal: no progress line
 
 
-def test_several_results_best_first_and_limit(site: Path, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    code, out, _ = search(data, site, "tag:ipo", "--json")
+def test_several_results_best_first_and_limit(indexed: tuple[Path, Path]) -> None:
+    code, out, _ = search(*indexed, "tag:ipo", "--json")
     assert code == 0
     assert [h["path"] for h in json_lines(out)] == ["news/ipo.md", "apple.md"]  # newest first
-    code, out, _ = search(data, site, "tag:ipo", "--json", "--limit", "1")
+    code, out, _ = search(*indexed, "tag:ipo", "--json", "--limit", "1")
     assert code == 0
     assert [h["path"] for h in json_lines(out)] == ["news/ipo.md"]
-    code, out, _ = search(data, site, "zzz-nowhere")
+    code, out, _ = search(*indexed, "zzz-nowhere")
     assert code == 0 and out == ""
 
 
@@ -137,9 +148,9 @@ def test_several_results_best_first_and_limit(site: Path, tmp_path: Path) -> Non
     ],
 )
 def test_qualifiers_on_the_command_line(
-    site: Path, tmp_path: Path, query: str, expected: set[str]
+    indexed: tuple[Path, Path], query: str, expected: set[str]
 ) -> None:
-    code, out, err = search(tmp_path / "data", site, query, "--json")
+    code, out, err = search(*indexed, query, "--json")
     assert code == 0, err
     assert {h["path"] for h in json_lines(out)} == expected
 
@@ -175,9 +186,9 @@ def test_is_unread_and_is_bookmarked_use_the_saved_state(site: Path, tmp_path: P
     ],
 )
 def test_bad_query_short_message_exit_2(
-    site: Path, tmp_path: Path, args: list[str], message: str
+    indexed: tuple[Path, Path], args: list[str], message: str
 ) -> None:
-    code, out, err = search(tmp_path / "data", site, *args)
+    code, out, err = search(*indexed, *args)
     assert code == 2
     assert out == ""
     assert "Traceback" not in err
