@@ -65,6 +65,7 @@ class LibraryPanes(Screen[None]):
         self._folders_asked = 0  # generation of the newest folder count asked for
         self._folders_shown = 0  # generation of the count the tree shows
         self._reading = False
+        self._synced_once = False
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -114,7 +115,11 @@ class LibraryPanes(Screen[None]):
         self.posts.focus()
         self._show_new_notices()
         self._open_pending_post()
-        self.call_after_refresh(self.start_sync)  # the first screen before the resync
+        # The first screen, then its objects frozen, then the resync: frozen before the sync,
+        # the full collections its allocations set off (one every ~4 s) skip them (at 100k
+        # posts: 70-185 ms each, holding the GIL the keys wait for).
+        self.call_after_refresh(self._freeze_long_lived)
+        self.call_after_refresh(self.start_sync)
 
     def on_unmount(self) -> None:
         self._sync_cancel.set()
@@ -367,11 +372,12 @@ class LibraryPanes(Screen[None]):
         if event.progress.done:
             self._hide_status_later(4)
             self._open_pending_post(synced=True)
-            if not (self.app.is_headless or long_lived.holds(self)):  # start-up is over
-                self.call_after_refresh(self._freeze_start_up)
+            if not self._synced_once:  # start-up is over: what it read stays
+                self._synced_once = True
+                self.call_after_refresh(self._freeze_long_lived)
 
-    def _freeze_start_up(self) -> None:
-        if self.is_attached and not long_lived.holds(self):  # not closed (thawed) meanwhile
+    def _freeze_long_lived(self) -> None:
+        if self.is_attached and not self.app.is_headless:  # not closed (thawed) meanwhile
             long_lived.freeze(self)
 
     def _hide_status_later(self, seconds: float | None) -> None:
