@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.core.give_way import give_way
 from reader.core.packed_refs import PackedRefs
 from reader.core.parse_pool import parse_in_thread
 from reader.core.scan import FileRef, Site, scan
@@ -36,7 +37,10 @@ from reader.core.store.index import (
 )
 from reader.core.store.state import StateStore
 
-BATCH = 500  # files parsed per committed transaction
+BATCH = 500  # files sent to a parse worker at a time
+WRITE_EVERY = 100
+"""Files per committed transaction: a unit of work short enough (a few ms of Python at 100k)
+that waiting for `may_run` between two lets a key be answered at once."""
 CHECK_EVERY = 0xFF  # the walk looks at `cancel` every 256 files (a mask: cheaper than %)
 PROGRESS_EVERY = 0x7FF  # and reports its progress every 2048 files
 
@@ -75,12 +79,14 @@ def sync_index(
     parser: Parser = parse_in_thread,
     on_relink: Callable[[], None] | None = None,
     connect_index: Callable[[], sqlite3.Connection] | None = None,
+    may_run: threading.Event | None = None,
 ) -> Iterator[SyncProgress]:
     """Bring the index at `index_path` (or the one `connect_index` reaches: an index kept in
-    memory) up to date with the files of `site`."""
+    memory) up to date with the files of `site`. Between small units of work the sync waits
+    (briefly) while `may_run` is clear: a key is being answered (reader.core.give_way)."""
     conn = connect_index() if connect_index else connect(index_path, synchronous="NORMAL")
     try:
-        yield from _sync(conn, site, state, library_id, cancel, parser, on_relink)
+        yield from _sync(conn, site, state, library_id, cancel, parser, on_relink, may_run)
     finally:
         conn.close()
 
@@ -93,6 +99,7 @@ def _sync(
     cancel: threading.Event | None,
     parser: Parser,
     on_relink: Callable[[], None] | None,
+    may_run: threading.Event | None,
 ) -> Iterator[SyncProgress]:
     # Files are looked up in the index a chunk at a time as the walk finds them, not in a map
     # of every indexed file (100k paths: 30 MB of the app's memory while the app starts).
@@ -172,6 +179,7 @@ def _sync(
         if len(found) == MAX_VARIABLES:
             unchanged += sort_out(found)
         if not seen & CHECK_EVERY:
+            give_way(may_run)
             if cancelled is not None and cancelled():
                 return
             if not seen & PROGRESS_EVERY and time.monotonic() - last > 0.05:
@@ -185,9 +193,12 @@ def _sync(
     parsed = parser(site, batches)
     try:
         for batch, rows in zip(batches, parsed, strict=False):
-            if cancelled is not None and cancelled():
-                return
-            write_batch(batch, rows)
+            for start in range(0, len(rows), WRITE_EVERY):
+                give_way(may_run)
+                if cancelled is not None and cancelled():
+                    return
+                stop = start + WRITE_EVERY
+                write_batch(batch[start:stop], rows[start:stop])
             yield progress()
     finally:
         close = getattr(parsed, "close", None)

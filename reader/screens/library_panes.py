@@ -22,8 +22,10 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import long_lived, safe
+from reader.core.give_way import give_way
 from reader.core.library import Folder, Library, PostList
 from reader.core.words import counted
+from reader.foreground import may_run_of
 from reader.screens.library_messages import FoldersCounted, SearchIndexUpdate, SyncUpdate
 from reader.screens.list_stream import ListRead, ListStream
 from reader.widgets.article_view import ArticleView
@@ -204,6 +206,7 @@ class LibraryPanes(Screen[None]):
 
     @work(thread=True, exclusive=True, group="folders", exit_on_error=False)
     def _count_folders(self, generation: int) -> None:
+        give_way(may_run_of(self.app))
         folders = self.library.folders()
         if not get_current_worker().is_cancelled:
             self.post_message(FoldersCounted(generation, folders))
@@ -321,7 +324,7 @@ class LibraryPanes(Screen[None]):
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _run_sync(self, cancel: threading.Event) -> None:
         last = 0.0
-        for progress in self.library.sync(cancel):
+        for progress in self.library.sync(cancel, may_run_of(self.app)):
             now = time.monotonic()
             if progress.done or now - last >= 0.05:
                 last = now

@@ -12,7 +12,7 @@ from reader.core.paths import StorePaths
 from reader.core.scan import Site, detect_site, scan
 from reader.core.store.index import IndexStore, stored_files
 from reader.core.store.state import StateStore
-from reader.core.sync import BATCH, SyncProgress, sync_index
+from reader.core.sync import BATCH, WRITE_EVERY, SyncProgress, sync_index
 from tests.factories import write_post
 
 
@@ -153,3 +153,37 @@ def test_undecodable_file_name_is_indexed(tmp_path: Path) -> None:
     paths = StorePaths.default(tmp_path / "data")
     assert run(site, paths).new == 1
     assert run(site, paths).unchanged == 1
+
+
+class KeyBeingAnswered(threading.Event):
+    """Never set (a key is always being answered); counts the waits, with what was indexed by
+    then."""
+
+    def __init__(self, index_path: Path) -> None:
+        super().__init__()
+        self.index_path = index_path
+        self.indexed_at_waits: list[int] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        index = IndexStore.open(self.index_path, "", [])
+        try:
+            self.indexed_at_waits.append(len(stored_files(index.conn)))
+        finally:
+            index.close()
+        return False
+
+
+def test_a_sync_gives_way_between_small_writes_and_still_ends(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    total = WRITE_EVERY * 3 + 10
+    for n in range(total):
+        write_post(root, f"d{n % 7}/p{n}.md", f"P{n}")
+    site = detect_site(root)
+    paths = StorePaths.default(tmp_path / "data")
+    index = IndexStore.open(paths.index_db(str(site.posts_root)), str(site.posts_root), [])
+    index.close()
+    may_run = KeyBeingAnswered(index.path)
+    last = list(sync_index(site, index.path, may_run=may_run))[-1]
+    assert last.done and last.parsed == total  # a sync never stops for keys
+    # It waited before each write of at most WRITE_EVERY files (and during the walk).
+    assert sorted(set(may_run.indexed_at_waits)) == [n * WRITE_EVERY for n in range(4)]
