@@ -20,6 +20,7 @@ from reader.core.errors import LibraryError
 from reader.core.library import Library, known_libraries, post_location
 from reader.core.names import library_name
 from reader.core.paths import StorePaths
+from reader.foreground import Foreground
 from reader.key_gate import KeyGate
 from reader.keys import bindings
 from reader.screens.main import MainScreen
@@ -97,6 +98,9 @@ class ReaderApp(App[int]):
         self.colour_system = colour_system or self.console.color_system
         """Rich's name of the terminal's colours ("truecolor", "256", "standard"...)."""
         self.key_gate = KeyGate(self, lambda key: super(ReaderApp, self).on_event(key))
+        self.foreground = Foreground()
+        """Tells the app's background threads when a key is being answered (its driver marks
+        input and frames)."""
         self.set_keymap(dict(self.config.keys))
         for theme in THEMES:
             self.register_theme(theme)
@@ -158,6 +162,8 @@ class ReaderApp(App[int]):
         ):
             return
         await super().on_event(event)
+        if isinstance(event, events.Key):
+            self.foreground.key_dispatched()
 
     async def _on_key(self, event: events.Key) -> None:
         # Textual calls App._on_key after this one unless the default is prevented.

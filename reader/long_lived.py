@@ -20,7 +20,8 @@ _holders: set[int] = set()
 
 def freeze(holder: object) -> None:
     """Collect start-up's garbage, then freeze what is left (call when idle: the collection
-    is the one full pass the freeze saves the keys from)."""
+    is the one full pass the freeze saves the keys from). Again later, it adds what was made
+    since (the first screen, then what the first sync read)."""
     gc.collect()
     gc.freeze()
     _holders.add(id(holder))

@@ -19,6 +19,8 @@ from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
+from reader.foreground import Foreground
+
 IDLE_POLL = 0.1
 """Seconds between two checks for the app's exit while no key comes (Textual's)."""
 
@@ -33,6 +35,16 @@ def select_timeout(parser: XTermParser, now: float) -> float:
 
 
 class ReaderDriver(LinuxDriver):
+    def write(self, data: str) -> None:
+        super().write(data)
+        foreground = self._foreground()
+        if foreground is not None:
+            foreground.frame_written()
+
+    def _foreground(self) -> Foreground | None:
+        foreground = getattr(self._app, "foreground", None)
+        return foreground if isinstance(foreground, Foreground) else None
+
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events (Textual's loop, see the module's docstring)."""
         selector = selectors.SelectSelector()
@@ -40,6 +52,7 @@ class ReaderDriver(LinuxDriver):
         fileno = self.fileno
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")().decode
+        foreground = self._foreground()
 
         def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
             for index, (_key, mask) in enumerate(ready):
@@ -48,6 +61,8 @@ class ReaderDriver(LinuxDriver):
                     data = decode(os.read(fileno, 1024 * 4), final=final and last)
                     if not data:  # stdin is a pipe that closed
                         break
+                    if foreground is not None:  # background threads wait for its answer
+                        foreground.input_arrived()
                     for event in parser.feed(data):
                         self.process_message(event)
             for event in parser.tick():

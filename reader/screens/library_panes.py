@@ -21,8 +21,10 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import long_lived, safe
+from reader.core.give_way import give_way
 from reader.core.library import Folder, Library, PostList
 from reader.core.words import counted
+from reader.foreground import may_run_of
 from reader.screens.library_messages import FoldersCounted, SearchIndexUpdate, SyncUpdate
 from reader.screens.list_stream import ListRead, ListStream
 from reader.screens.one_frame import OneFrameScreen
@@ -65,6 +67,7 @@ class LibraryPanes(OneFrameScreen[None]):
         self._folders_asked = 0  # generation of the newest folder count asked for
         self._folders_shown = 0  # generation of the count the tree shows
         self._reading = False
+        self._synced_once = False
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -114,7 +117,11 @@ class LibraryPanes(OneFrameScreen[None]):
         self.posts.focus()
         self._show_new_notices()
         self._open_pending_post()
-        self.call_after_refresh(self.start_sync)  # the first screen before the resync
+        # The first screen, then its objects frozen, then the resync: frozen before the sync,
+        # the full collections its allocations set off (one every ~4 s) skip them (at 100k
+        # posts: 70-185 ms each, holding the GIL the keys wait for).
+        self.call_after_refresh(self._freeze_long_lived)
+        self.call_after_refresh(self.start_sync)
 
     def on_unmount(self) -> None:
         self._sync_cancel.set()
@@ -199,6 +206,7 @@ class LibraryPanes(OneFrameScreen[None]):
 
     @work(thread=True, exclusive=True, group="folders", exit_on_error=False)
     def _count_folders(self, generation: int) -> None:
+        give_way(may_run_of(self.app))
         folders = self.library.folders()
         if not get_current_worker().is_cancelled:
             self.post_message(FoldersCounted(generation, folders))
@@ -316,7 +324,7 @@ class LibraryPanes(OneFrameScreen[None]):
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _run_sync(self, cancel: threading.Event) -> None:
         last = 0.0
-        for progress in self.library.sync(cancel):
+        for progress in self.library.sync(cancel, may_run_of(self.app)):
             now = time.monotonic()
             if progress.done or now - last >= 0.05:
                 last = now
@@ -367,11 +375,12 @@ class LibraryPanes(OneFrameScreen[None]):
         if event.progress.done:
             self._hide_status_later(4)
             self._open_pending_post(synced=True)
-            if not (self.app.is_headless or long_lived.holds(self)):  # start-up is over
-                self.call_after_refresh(self._freeze_start_up)
+            if not self._synced_once:  # start-up is over: what it read stays
+                self._synced_once = True
+                self.call_after_refresh(self._freeze_long_lived)
 
-    def _freeze_start_up(self) -> None:
-        if self.is_attached and not long_lived.holds(self):  # not closed (thawed) meanwhile
+    def _freeze_long_lived(self) -> None:
+        if self.is_attached and not self.app.is_headless:  # not closed (thawed) meanwhile
             long_lived.freeze(self)
 
     def _hide_status_later(self, seconds: float | None) -> None:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from reader.core.give_way import give_way
 from reader.core.library import Folder, ListWindow, PostList, Sort
+from reader.foreground import may_run_of
 
 if TYPE_CHECKING:
     from reader.screens.library_panes import LibraryPanes
@@ -63,8 +65,11 @@ class ListStream:
         self, asked: int, folder: Folder, sort: Sort, text: str, keep: str | None, cursor: int
     ) -> None:
         library = self._screen.library
+        may_run = may_run_of(self._screen.app)
+        give_way(may_run)  # keys first: this read takes 50-300 ms of Python at 100k posts
         generation = library.index_generation()
         selection = library.posts(folder, sort=sort, filter_text=text)
+        give_way(may_run)
         window = ListWindow(selection, keep, cursor)
         if not get_current_worker().is_cancelled:
             self._screen.post_message(ListRead(asked, generation, keep, window))

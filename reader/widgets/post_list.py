@@ -84,9 +84,21 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
         self._posts = posts
         self._length = len(posts)
         self._pages.clear()
-        self.virtual_size = Size(self.size.width, self._length)
+        self._set_length(Size(self.size.width, self._length))
         index = posts.index_of(keep) if keep is not None else None
         self.cursor = self._clamp(index if index is not None else min(self.cursor, self._length))
+        self.refresh()
+
+    def _set_length(self, size: Size) -> None:
+        """The list's virtual size, without Textual's layout of the whole screen (which setting
+        `virtual_size` asks for): only the scrollbar depends on it, and showing or hiding the
+        scrollbar lays out on its own. A sync streaming posts in changes the length twice a
+        second; a layout each time held the UI thread 15 ms (CPU) at 80x24, more while busy."""
+        if not self.size or size == self.virtual_size:
+            self.virtual_size = size  # not laid out yet: the first layout places it
+            return
+        self.set_reactive(PostListView.virtual_size, size)
+        self._scroll_update(size)  # Textual's own path for a size known not to need a layout
         self.refresh()
 
     def invalidate(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
@@ -38,32 +39,37 @@ class SyncStatus(Horizontal):
     def update_progress(self, progress: SyncProgress) -> None:
         """Show one progress report (called on the UI thread)."""
         self.last = progress
-        label = self.query_one("#sync-label", Label)
         bar = self.query_one("#sync-bar", ProgressBar)
         if progress.done:
-            label.update(_summary(progress))
+            self._say(_summary(progress))
             bar.display = False
             return
         self.remove_class("-idle")
         bar.display = True
         if progress.total is None:  # still walking: a count and a bar that knows no end
-            label.update(f"Reading the library… {counted(progress.seen, 'file')} found")
+            self._say(f"Reading the library… {counted(progress.seen, 'file')} found")
             bar.update(total=None)
             return
-        label.update(f"Syncing {progress.handled:,}/{progress.total:,}")
+        self._say(f"Syncing {progress.handled:,}/{progress.total:,}")
         bar.update(total=max(progress.total, 1), progress=progress.handled)
+
+    def _say(self, text: str) -> None:
+        """Show `text` in the label. The screen is laid out again only when the label's width
+        changes: a layout of the whole screen for every report (a few a second while a big
+        library syncs) took the UI thread from the keys."""
+        label = self.query_one("#sync-label", Label)
+        label.update(text, layout=cell_len(text) != cell_len(str(label.content)))
 
     def update_indexing(self, progress: IndexProgress) -> None:
         """Show search indexing progress (called on the UI thread)."""
-        label = self.query_one("#sync-label", Label)
         bar = self.query_one("#sync-bar", ProgressBar)
         if progress.finished:
-            label.update(f"Search index up to date ({counted(progress.done, 'post')} indexed)")
+            self._say(f"Search index up to date ({counted(progress.done, 'post')} indexed)")
             bar.display = False
             return
         self.remove_class("-idle")
         bar.display = True
-        label.update(f"Indexing for search {progress.done:,}/{progress.total:,}")
+        self._say(f"Indexing for search {progress.done:,}/{progress.total:,}")
         bar.update(total=max(progress.total, 1), progress=progress.done)
 
     def hide(self) -> None:

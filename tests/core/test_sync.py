@@ -12,7 +12,7 @@ from reader.core.paths import StorePaths
 from reader.core.scan import Site, detect_site, scan
 from reader.core.store.index import IndexStore, stored_files
 from reader.core.store.state import StateStore
-from reader.core.sync import BATCH, SyncProgress, sync_index
+from reader.core.sync import BATCH, GIVE_WAY_EVERY, SyncProgress, sync_index
 from tests.factories import write_post
 
 
@@ -153,3 +153,28 @@ def test_undecodable_file_name_is_indexed(tmp_path: Path) -> None:
     paths = StorePaths.default(tmp_path / "data")
     assert run(site, paths).new == 1
     assert run(site, paths).unchanged == 1
+
+
+class KeyBeingAnswered(threading.Event):
+    """Never set: a key is always being answered. Counts the waits."""
+
+    waits = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits += 1
+        return False
+
+
+def test_a_sync_gives_way_between_small_writes_and_still_ends(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    total = GIVE_WAY_EVERY * 3 + 10  # one batch: a walk of 256+ files, four parts to save
+    for n in range(total):
+        write_post(root, f"d{n % 7}/p{n}.md", f"P{n}")
+    site = detect_site(root)
+    paths = StorePaths.default(tmp_path / "data")
+    may_run = KeyBeingAnswered()
+    last = run(site, paths, may_run=may_run)
+    assert last.done and last.parsed == total  # a sync never stops for keys
+    assert len(indexed(site, paths)) == total
+    # Once in the walk, once before the batch, and between its four parts.
+    assert may_run.waits == 1 + 1 + 3

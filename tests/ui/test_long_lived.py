@@ -20,3 +20,17 @@ def test_freeze_until_the_last_holder_closes() -> None:
     finally:
         long_lived.thaw(first)
         long_lived.thaw(second)
+
+
+def test_freezing_again_adds_what_was_made_since() -> None:
+    holder = object()
+    try:
+        long_lived.freeze(holder)  # the first screen
+        frozen = gc.get_freeze_count()
+        made_since = [[n] for n in range(1000)]  # what the first sync read
+        long_lived.freeze(holder)
+        assert gc.get_freeze_count() >= frozen + len(made_since)
+        long_lived.thaw(holder)
+        assert gc.get_freeze_count() == 0
+    finally:
+        long_lived.thaw(holder)

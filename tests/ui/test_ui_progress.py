@@ -52,6 +52,30 @@ async def test_the_sync_bar_is_indeterminate_until_the_files_are_counted(tmp_pat
 
 
 @async_test
+async def test_the_sync_label_fits_each_report_whether_or_not_its_width_changed(
+    tmp_path: Path,
+) -> None:
+    async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
+        app,
+        pilot,
+    ):
+        status = main_screen(app).query_one(SyncStatus)
+        label = status.query_one("#sync-label", Label)
+        bar = status.query_one(ProgressBar)
+        # Same width (no layout), then wider, then the same width again, then narrower.
+        for handled, total in ((500, 6500), (1000, 6500), (10_000, 65_000), (20_000, 65_000)):
+            status.update_progress(progress(handled, handled, total))
+            await pilot.pause()
+            text = f"Syncing {handled:,}/{total:,}"
+            assert str(label.content) == text
+            assert label.region.width == cell_len(text) + 2  # its padding
+            assert bar.region.x == label.region.right  # the bar right after it
+        status.update_progress(replace(progress(9, 9, 9), done=True))
+        await pilot.pause()
+        assert label.region.width == cell_len(str(label.content)) + 2
+
+
+@async_test
 async def test_an_empty_list_during_a_sync_says_the_library_is_being_read(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", posts=())
     async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):

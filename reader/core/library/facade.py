@@ -186,10 +186,13 @@ class Library:
 
     # ---------------------------------------------------------------- sync
     @reports_errors
-    def sync(self, cancel: threading.Event | None = None) -> Iterator[SyncProgress]:
+    def sync(
+        self, cancel: threading.Event | None = None, may_run: threading.Event | None = None
+    ) -> Iterator[SyncProgress]:
         """Update the index from the files; yields progress. Runs on its own connection, so
-        call it from a worker thread while the UI keeps reading. When the index cannot be
-        written (no room, a size limit), it goes on in memory with a notice."""
+        call it from a worker thread while the UI keeps reading; it gives way to the keys
+        while `may_run` is clear (reader.core.give_way). When the index cannot be written (no
+        room, a size limit), it goes on in memory with a notice."""
         from reader.core.sync import sync_index
 
         for attempt in range(2):
@@ -203,6 +206,7 @@ class Library:
                     parser=self._parse_workers.parse,
                     on_relink=self._context.state_written,
                     connect_index=self._index.connect_again,
+                    may_run=may_run,
                 )
                 return
             except sqlite3.OperationalError as error:

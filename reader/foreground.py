@@ -1,0 +1,44 @@
+"""Keys first: the app's own background threads give way while a key is being answered.
+
+Python runs one thread of a process at a time (the GIL). While a big library syncs, the sync
+thread and the list-reading workers take the interpreter in turns with the UI thread (every
+5 ms), so a key's screen update took 2-4x its idle time. Here the input thread marks input as
+it arrives, and the first frame written once the app has dispatched the key marks it answered;
+background work in the app's process waits for `may_run` between small units of work (never
+for long: a key whose answer paints nothing, or keys typed without pause, slow it, never stop
+it: reader.core.give_way).
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class Foreground:
+    """Whether a key is being answered; `may_run` is set when not."""
+
+    def __init__(self) -> None:
+        self.may_run = threading.Event()
+        self.may_run.set()
+        self._dispatched = False
+
+    def input_arrived(self) -> None:
+        """From the input thread: bytes came from the terminal."""
+        self._dispatched = False
+        self.may_run.clear()
+
+    def key_dispatched(self) -> None:
+        """On the UI thread: the key went to its widget; its answer is the next frame."""
+        self._dispatched = True
+
+    def frame_written(self) -> None:
+        """On the UI thread: a frame went to the terminal."""
+        if self._dispatched:
+            self._dispatched = False
+            self.may_run.set()
+
+
+def may_run_of(app: object) -> threading.Event | None:
+    """The event background work of `app` waits for (None: an app that does not keep one)."""
+    foreground = getattr(app, "foreground", None)
+    return foreground.may_run if isinstance(foreground, Foreground) else None
