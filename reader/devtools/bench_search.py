@@ -99,7 +99,7 @@ def measure_search(site: Path, size: int, settings: Settings) -> Iterator[Result
     paths = StorePaths.default(settings.work_dir / f"warm-{size}")
     library = Library.open(site, paths=paths)
     try:
-        for _progress in library.sync():  # a no-change resync after measure_sync; else all
+        for _synced in library.sync():  # a no-change resync after measure_sync; else all
             pass
         search_db = library.index_path.with_name("search.db")
         for suffix in ("", "-wal", "-shm"):
