@@ -39,9 +39,9 @@ from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_select import (
     CANDIDATES,
     RANKED,
+    checked_page,
     checked_terms,
     matches,
-    rank_checked,
     uses_words,
 )
 from reader.core.search_source import markdown_of_file
@@ -99,6 +99,9 @@ class SearchResults:
     complete: bool
     """False while the index is being built or was never finished: results may be missing."""
     query: Query
+    total_exact: bool = True
+    """False: `total` is an estimate (a term of four or more characters had too many candidate
+    posts to check them all; see search_select.COUNT_LIMIT). `hits` are exact either way."""
 
 
 # -- the index ---------------------------------------------------------------------------------
@@ -312,17 +315,20 @@ class SearchIndex:
                 if len(term) == 1 or uses_words(term)
             }
             sql, params = matches(parsed, postings)
+            exact = True
             if checked_terms(parsed.terms):
-                rows = connection.execute(sql + CANDIDATES, params).fetchall()
-                ranked = rank_checked(rows, parsed.terms)
-                total, ids = len(ranked), ranked[: max(0, limit)]
+                candidates = connection.execute(sql + CANDIDATES, params).fetchall()
+                page = checked_page(connection, candidates, parsed.terms, max(0, limit))
+                total, ids, exact = page.total, page.ids, page.exact
             else:
                 cursor = connection.execute(sql + RANKED + " LIMIT ?", (*params, max(0, limit)))
                 ranked_rows = cursor.fetchall()
                 total = int(ranked_rows[0][1]) if ranked_rows else 0
                 ids = [int(row[0]) for row in ranked_rows]
         hits = [self._hit(connection, doc_id, parsed.terms) for doc_id in ids]
-        return SearchResults(hits=hits, total=total, complete=complete, query=parsed)
+        return SearchResults(
+            hits=hits, total=total, complete=complete, query=parsed, total_exact=exact
+        )
 
     def _hit(
         self, connection: sqlite3.Connection, doc_id: int, terms: tuple[str, ...]
