@@ -38,6 +38,7 @@ from reader.core.search_lock import users_lock
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_select import (
     CANDIDATES,
+    COUNT,
     RANKED,
     checked_page,
     checked_terms,
@@ -310,7 +311,7 @@ class SearchIndex:
             if parsed.bookmarked and bookmarked is not None:
                 _fill_temp(connection, "sel_marked", bookmarked())
             postings = {
-                term: "[" + ",".join(map(str, _postings(connection, term))) + "]"
+                term: str(_postings(connection, term))  # a list of ints prints as JSON
                 for term in parsed.terms
                 if len(term) == 1 or uses_words(term)
             }
@@ -321,10 +322,12 @@ class SearchIndex:
                 page = checked_page(connection, candidates, parsed.terms, max(0, limit))
                 total, ids, exact = page.total, page.ids, page.exact
             else:
-                cursor = connection.execute(sql + RANKED + " LIMIT ?", (*params, max(0, limit)))
-                ranked_rows = cursor.fetchall()
-                total = int(ranked_rows[0][1]) if ranked_rows else 0
-                ids = [int(row[0]) for row in ranked_rows]
+                ranked = connection.execute(sql + RANKED + " LIMIT ?", (*params, max(0, limit)))
+                ids = [int(row[0]) for row in ranked]
+                if len(ids) < limit:
+                    total = len(ids)
+                else:  # apart: a count over the page's sort made SQLite sort every row
+                    total = int(connection.execute(sql + COUNT, params).fetchone()[0])
         hits = [self._hit(connection, doc_id, parsed.terms) for doc_id in ids]
         return SearchResults(
             hits=hits, total=total, complete=complete, query=parsed, total_exact=exact

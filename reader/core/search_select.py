@@ -124,8 +124,10 @@ def matches(query: Query, postings: dict[str, str]) -> tuple[str, list[object]]:
     return f"WITH {', '.join(ctes)}", [*cte_params, *query.terms, *params]
 
 
-RANKED = " SELECT id, count(*) OVER () FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
-"""Appended to `matches`: (id, total) rows in result order, when no candidate needs a check."""
+RANKED = " SELECT id FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
+"""Appended to `matches` (and a LIMIT): ids in result order, when no candidate needs a check."""
+COUNT = " SELECT count(*) FROM m"
+"""Appended to `matches`: how many posts match, when no candidate needs a check."""
 CANDIDATES = " SELECT id, t, r, date FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
 """Appended to `matches`: the candidates' (id, title hits, relevance, date) in result order as
 far as SQLite knows it (the occurrences in the text, when counted, come on top)."""
