@@ -310,12 +310,13 @@ class SearchIndex:
                 _fill_temp(connection, "sel_read", read())
             if parsed.bookmarked and bookmarked is not None:
                 _fill_temp(connection, "sel_marked", bookmarked())
-            postings = {
-                term: str(_postings(connection, term))  # a list of ints prints as JSON
+            lists = {
+                term: _postings(connection, term)
                 for term in parsed.terms
                 if len(term) == 1 or uses_words(term)
             }
-            sql, params = matches(parsed, postings)
+            # A list of ints prints as JSON, which SQLite reads with json_each.
+            sql, params = matches(parsed, {term: str(found) for term, found in lists.items()})
             exact = True
             if checked_terms(parsed.terms):
                 candidates = connection.execute(sql + CANDIDATES, params).fetchall()
@@ -326,6 +327,8 @@ class SearchIndex:
                 ids = [int(row[0]) for row in ranked]
                 if len(ids) < limit:
                     total = len(ids)
+                elif (known := _postings_total(connection, parsed, lists)) is not None:
+                    total = known
                 else:  # apart: a count over the page's sort made SQLite sort every row
                     total = int(connection.execute(sql + COUNT, params).fetchone()[0])
         hits = [self._hit(connection, doc_id, parsed.terms) for doc_id in ids]
@@ -360,6 +363,19 @@ def _postings(connection: sqlite3.Connection, term: str) -> list[int]:
     if len(term) == 1:
         return search_chars.read(connection, term)
     return search_chars.read_containing(connection, term)
+
+
+def _postings_total(
+    connection: sqlite3.Connection, query: Query, lists: dict[str, list[int]]
+) -> int | None:
+    """How many posts match, when the query is one term found through postings and no deleted
+    post left its ids in them (see search_chars.merge): counting the rows instead took 29 ms
+    for 的 at 100k posts."""
+    if len(query.terms) != 1 or query.has_filters or query.terms[0] not in lists:
+        return None
+    if meta(connection, "stale") not in (None, "0"):
+        return None
+    return len(lists[query.terms[0]])
 
 
 def _fill_temp(connection: sqlite3.Connection, name: str, paths: Iterable[str]) -> None:

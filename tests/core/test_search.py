@@ -546,8 +546,9 @@ def test_parse_query() -> None:
     assert str(query.after) == "2020-01-02"
 
 
+@pytest.mark.parametrize("bound", ["COUNT_LIMIT", "COUNT_BYTES"])
 def test_past_the_count_limit_a_page_is_checked_and_the_total_estimated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bound: str
 ) -> None:
     """Many candidates: only enough are checked to fill the page, which is still exactly the
     first page of the full answer; asking for every result checks every candidate."""
@@ -563,9 +564,25 @@ def test_past_the_count_limit_a_page_is_checked_and_the_total_estimated(
     assert everything.total_exact and everything.total == len(everything.hits)
     expected = {e.path for e, body in posts if "上市融资" in body or "上市融资" in e.title}
     assert {h.path for h in everything.hits} == expected
-    monkeypatch.setattr(search_select, "COUNT_LIMIT", 5)  # now ranked by title hits, newest
+    monkeypatch.setattr(search_select, bound, 5)  # now ranked by title hits, then newest
     whole = index.query('"上市融资"', limit=1000)
     assert whole.total_exact and {h.path for h in whole.hits} == expected
     page = index.query('"上市融资"', limit=4)
     assert [h.path for h in page.hits] == [h.path for h in whole.hits[:4]]
     assert not page.total_exact and len(page.hits) <= page.total <= len(posts)
+
+
+def test_a_page_counts_only_the_posts_still_indexed(tmp_path: Path) -> None:
+    """A removed post's ids stay in the postings until they are merged: the total of a page
+    must not count them."""
+    posts = [(IndexEntry(f"p{n:02d}.md", str(n), f"title {n}"), "猫 and a word") for n in range(20)]
+    index = _build(tmp_path, posts)
+    assert index.query("猫", limit=2).total == 20
+    assert index.query("word", limit=2).total == 20
+    bodies = {entry.path: body for entry, body in posts}
+    list(index.update([entry for entry, _ in posts[1:]], bodies.get))  # too few to merge
+    assert index.query("猫", limit=2).total == 19
+    assert index.query("word", limit=2).total == 19
+    list(index.update([entry for entry, _ in posts[10:]], bodies.get))  # merged
+    assert index.query("猫", limit=2).total == 10
+    assert index.query("word", limit=2).total == 10
