@@ -157,13 +157,10 @@ def checked_page(
     """The first `limit` of the `CANDIDATES` rows whose title or text holds every checked term
     (see `COUNT_BYTES`): every candidate is checked when they are few and short or `limit` is
     not reached before the end, else only as many as the page takes."""
-    texts: dict[int, tuple[str, bytes]] = {}
-    if len(candidates) <= COUNT_LIMIT:
-        texts = _texts(connection, candidates)
-        if sum(len(packed) for _, packed in texts.values()) <= COUNT_BYTES:
-            rows = [(*row, *texts[int(str(row[0]))]) for row in candidates]
-            ranked = rank_checked(rows, terms)
-            return CheckedPage(ranked[:limit], len(ranked), exact=True)
+    if len(candidates) <= COUNT_LIMIT and (texts := _texts(connection, candidates, COUNT_BYTES)):
+        rows = [(*row, *texts[int(str(row[0]))]) for row in candidates]
+        ranked = rank_checked(rows, terms)
+        return CheckedPage(ranked[:limit], len(ranked), exact=True)
     checked = checked_terms(terms)
     raw = all(caseless(term) for term in checked)
     kept: list[int] = []
@@ -172,10 +169,10 @@ def checked_page(
     while done < len(candidates) and len(kept) < limit:
         chunk = candidates[done : done + step]
         done += len(chunk)
-        chunk_texts = texts or _texts(connection, chunk)
+        texts = _texts(connection, chunk)
         for row in chunk:
             doc = int(str(row[0]))
-            title, packed = chunk_texts[doc]
+            title, packed = texts[doc]
             held = (
                 _raw_check(packed, title, checked, ()) is not None
                 if raw
@@ -190,10 +187,19 @@ def checked_page(
     return CheckedPage(kept[:limit], max(estimate, len(kept)), exact=False)
 
 
-def _texts(connection: sqlite3.Connection, rows: Sequence[Row]) -> dict[int, tuple[str, bytes]]:
-    """The folded title and packed text of the posts of `rows`, by id."""
-    ids = json.dumps([row[0] for row in rows])
-    return {int(doc): (title, body) for doc, title, body in connection.execute(_TEXTS, (ids,))}
+def _texts(
+    connection: sqlite3.Connection, rows: Sequence[Row], most: int | None = None
+) -> dict[int, tuple[str, bytes]]:
+    """The folded title and packed text of the posts of `rows`, by id; none once their packed
+    texts exceed `most` bytes (reading stops there)."""
+    texts: dict[int, tuple[str, bytes]] = {}
+    size = 0
+    for doc, title, body in connection.execute(_TEXTS, (json.dumps([row[0] for row in rows]),)):
+        texts[int(doc)] = (title, body)
+        size += len(body)
+        if most is not None and size > most:
+            return {}
+    return texts
 
 
 def caseless(term: str) -> bool:
