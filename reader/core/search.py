@@ -38,11 +38,10 @@ from reader.core.search_lock import users_lock
 from reader.core.search_query import Query, QueryError, fold, parse_query
 from reader.core.search_select import (
     CANDIDATES,
-    COUNT,
-    RANKED,
     checked_page,
     checked_terms,
     matches,
+    ranked_page,
     uses_words,
 )
 from reader.core.search_source import markdown_of_file
@@ -323,14 +322,8 @@ class SearchIndex:
                 page = checked_page(connection, candidates, parsed.terms, max(0, limit))
                 total, ids, exact = page.total, page.ids, page.exact
             else:
-                ranked = connection.execute(sql + RANKED + " LIMIT ?", (*params, max(0, limit)))
-                ids = [int(row[0]) for row in ranked]
-                if len(ids) < limit:
-                    total = len(ids)
-                elif (known := _postings_total(connection, parsed, lists)) is not None:
-                    total = known
-                else:  # apart: a count over the page's sort made SQLite sort every row
-                    total = int(connection.execute(sql + COUNT, params).fetchone()[0])
+                known = _postings_total(connection, parsed, lists)
+                ids, total = ranked_page(connection, sql, params, parsed.terms, limit, known)
         hits = [self._hit(connection, doc_id, parsed.terms) for doc_id in ids]
         return SearchResults(
             hits=hits, total=total, complete=complete, query=parsed, total_exact=exact

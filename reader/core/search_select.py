@@ -126,10 +126,37 @@ def matches(query: Query, postings: dict[str, str]) -> tuple[str, list[object]]:
     return f"WITH {', '.join(ctes)}", [*cte_params, *query.terms, *params]
 
 
-RANKED = " SELECT id FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
-"""Appended to `matches` (and a LIMIT): ids in result order, when no candidate needs a check."""
-COUNT = " SELECT count(*) FROM m"
-"""Appended to `matches`: how many posts match, when no candidate needs a check."""
+_ORDER = " ORDER BY t DESC, r, date DESC NULLS LAST, id LIMIT ?"
+_RANKED = " SELECT id FROM m" + _ORDER
+_COUNT = " SELECT count(*) FROM m"
+_RANKED_COUNTED = " SELECT id, count(*) OVER () FROM m" + _ORDER
+
+
+def ranked_page(
+    connection: sqlite3.Connection,
+    sql: str,
+    params: Sequence[object],
+    terms: Sequence[str],
+    limit: int,
+    known_total: int | None,
+) -> tuple[list[int], int]:
+    """The ids of the first `limit` posts matching `matches`, in result order, and how many
+    match, when no candidate needs a check; `known_total` saves the count when given."""
+    limit = max(0, limit)
+    if known_total is None and any(len(term) == 2 for term in terms):
+        # The range over the trigram terms costs most: one pass, counting over the sort.
+        rows = connection.execute(sql + _RANKED_COUNTED, (*params, limit)).fetchall()
+        return [int(row[0]) for row in rows], int(rows[0][1]) if rows else 0
+    # Else apart: a count over the sort sorts every row, where the page keeps `limit` of them
+    # ('e' at 10k: 19 ms, apart 12; 的 at 100k: 85 ms, apart 80, or 51 with `known_total`).
+    ids = [int(row[0]) for row in connection.execute(sql + _RANKED, (*params, limit))]
+    if len(ids) < limit:
+        return ids, len(ids)
+    if known_total is not None:
+        return ids, known_total
+    return ids, int(connection.execute(sql + _COUNT, params).fetchone()[0])
+
+
 CANDIDATES = " SELECT id, t, r, date FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
 """Appended to `matches`: the candidates' (id, title hits, relevance, date) in result order as
 far as SQLite knows it (the occurrences in the text, when counted, come on top)."""
