@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from reader.core.search_chars import is_word
-from reader.core.search_query import Query, fold
+from reader.core.search_query import Query, caseless, fold
 
 SEP = "\x1f"  # separates folded names in the qualifier keys; sanitized text never holds it
 TOP = "\U0010ffff" * 2
@@ -227,13 +227,6 @@ def _texts(
         if most is not None and size > most:
             return {}
     return texts
-
-
-def caseless(term: str) -> bool:
-    """True for a term of CJK, kana and other characters without case, which no character
-    folds into: it occurs in the folded text exactly where its UTF-8 occurs in the raw bytes,
-    so checking it needs no decoding and no folding (most of the cost of a check)."""
-    return all(ord(char) >= 0x2E80 and char.lower() == char == char.upper() for char in term)
 
 
 def _raw_check(
