@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         shown = len(results.hits)
         more = f" (showing {shown})" if shown < results.total else ""
-        print(f"{counted(results.total, 'result')}{more}", file=sys.stderr)
+        about = "" if results.total_exact else "about "
+        print(f"{about}{counted(results.total, 'result')}{more}", file=sys.stderr)
     return 0
 
 

@@ -117,8 +117,11 @@ def read_containing(connection: sqlite3.Connection, term: str) -> list[int]:
     """The posts whose words contain `term` (see `is_word`), as `id << 8 | count` values, the
     count being the occurrences of `term` in them (capped)."""
     counts: dict[int, int] = {}
+    # Keys are matched in the primary key's index (2 MB at 100k posts), not the table (24 MB).
     for word, blob in connection.execute(
-        "SELECT key, docs FROM words WHERE instr(key, ?) > 0", (term,)
+        "SELECT key, docs FROM words"
+        " WHERE rowid IN (SELECT rowid FROM words WHERE instr(key, ?) > 0)",
+        (term,),
     ):
         deltas, found = unpack(blob)
         times = str(word).count(term)
@@ -132,8 +135,8 @@ def read(connection: sqlite3.Connection, char: str) -> list[int]:
     values: list[int] = []
     for (blob,) in connection.execute("SELECT docs FROM chars WHERE key = ? ORDER BY seg", (char,)):
         deltas, counts = unpack(blob)
-        ids = itertools.accumulate(deltas)
-        values.extend(doc << 8 | count for doc, count in zip(ids, counts, strict=True))
+        shifted = map(operator.lshift, itertools.accumulate(deltas), itertools.repeat(8))
+        values.extend(map(operator.or_, shifted, counts))  # C only: 100k postings at 100k posts
     return values
 
 

@@ -40,6 +40,13 @@ def fold(text: str) -> str:
     return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
+def caseless(term: str) -> bool:
+    """True for a term of CJK, kana and other characters without case, which no character
+    folds into: it occurs in the folded text exactly where its UTF-8 occurs in the raw bytes,
+    so checking it needs no decoding and no folding (most of the cost of a check)."""
+    return all(ord(char) >= 0x2E80 and char.lower() == char == char.upper() for char in term)
+
+
 def normalize_space(text: str) -> str:
     """Collapse whitespace runs into one space and strip the ends (what the index stores)."""
     return _SPACE.sub(" ", text).strip()

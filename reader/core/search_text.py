@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Iterable
 
 from reader.core.sanitize import sanitize, sanitize_line
-from reader.core.search_query import fold, normalize_space
+from reader.core.search_query import caseless, fold, normalize_space
 
 SNIPPET_CHARS = 160
 
@@ -140,6 +140,10 @@ def snippet_of_packed(
     found yet starts after it.
     """
     terms = tuple(terms)
+    if all(caseless(term) for term in terms):  # found unfolded: unpacking all is cheaper
+        text = zlib.decompress(packed).decode("utf-8")
+        start = min((at for term in terms if (at := text.find(term)) >= 0), default=0)
+        return make_snippet(text, terms, width, first=start)
     unpacker = zlib.decompressobj()
     decoder = codecs.getincrementaldecoder("utf-8")()
     text = ""

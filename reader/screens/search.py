@@ -197,7 +197,8 @@ class SearchScreen(Screen[SearchResult | None]):
             parts.append(self.error)
         elif self.results is not None and self.query_text.strip():
             total = self.results.total
-            parts.append(counted(total, "result") + " so far" * incomplete)
+            about = "" if self.results.total_exact else "about "
+            parts.append(about + counted(total, "result") + " so far" * incomplete)
             if total > len(self.hits):
                 parts.append(f"first {len(self.hits):,} shown")
         if self.indexing is not None:

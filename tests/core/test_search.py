@@ -6,11 +6,12 @@ import random
 import threading
 import zlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from reader.core import search_select
 from reader.core.sanitize import sanitize_line
 from reader.core.search import (
     SCHEMA_VERSION,
@@ -543,3 +544,45 @@ def test_parse_query() -> None:
     assert query.tags == ("x",)
     assert query.unread and not query.bookmarked
     assert str(query.after) == "2020-01-02"
+
+
+@pytest.mark.parametrize("bound", ["COUNT_LIMIT", "COUNT_BYTES"])
+def test_past_the_count_limit_a_page_is_checked_and_the_total_estimated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bound: str
+) -> None:
+    """Many candidates: only enough are checked to fill the page, which is still exactly the
+    first page of the full answer; asking for every result checks every candidate."""
+    posts = []
+    for number in range(40):
+        # every post holds the trigrams 上市 / 市融; only some hold the term 上市融资
+        body = "上市融资 公司" if number % 3 else "上市 市融 资公司"
+        title = "上市融资 title" if number % 7 == 0 else f"post {number}"
+        date = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=number)
+        posts.append((IndexEntry(f"p{number:02d}.md", str(number), title, date), body))
+    index = _build(tmp_path, posts)
+    everything = index.query('"上市融资"', limit=1000)
+    assert everything.total_exact and everything.total == len(everything.hits)
+    expected = {e.path for e, body in posts if "上市融资" in body or "上市融资" in e.title}
+    assert {h.path for h in everything.hits} == expected
+    monkeypatch.setattr(search_select, bound, 5)  # now ranked by title hits, then newest
+    whole = index.query('"上市融资"', limit=1000)
+    assert whole.total_exact and {h.path for h in whole.hits} == expected
+    page = index.query('"上市融资"', limit=4)
+    assert [h.path for h in page.hits] == [h.path for h in whole.hits[:4]]
+    assert not page.total_exact and len(page.hits) <= page.total <= len(posts)
+
+
+def test_a_page_counts_only_the_posts_still_indexed(tmp_path: Path) -> None:
+    """A removed post's ids stay in the postings until they are merged: the total of a page
+    must not count them."""
+    posts = [(IndexEntry(f"p{n:02d}.md", str(n), f"title {n}"), "猫 and a word") for n in range(20)]
+    index = _build(tmp_path, posts)
+    assert index.query("猫", limit=2).total == 20
+    assert index.query("word", limit=2).total == 20
+    bodies = {entry.path: body for entry, body in posts}
+    list(index.update([entry for entry, _ in posts[1:]], bodies.get))  # too few to merge
+    assert index.query("猫", limit=2).total == 19
+    assert index.query("word", limit=2).total == 19
+    list(index.update([entry for entry, _ in posts[10:]], bodies.get))  # merged
+    assert index.query("猫", limit=2).total == 10
+    assert index.query("word", limit=2).total == 10
