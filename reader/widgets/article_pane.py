@@ -142,7 +142,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
 
     def save_position(self) -> None:
         doc = self._doc
-        restoring = self._restore.line(self.scroll_y) is not None
+        restoring = self._restore.line(self.scroll_y, self.max_scroll_y) is not None
         if doc is None or not doc.lines or self._hidden or restoring or self._preview:
             # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
             # either way the position saved before is still the right one.
@@ -170,8 +170,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
 
     def _request(self, path: str) -> RenderRequest:
         """Render `path` now, as the view is now (width, colours), superseding any before."""
-        width = self._content_width()
-        return render_request(self, path, self._generation, width, self._colours)
+        return render_request(self, path, self._generation, self._content_width(), self._colours)
 
     def _wanted(self, request: RenderRequest) -> bool:
         """Not superseded: no other post, width or theme asked for since."""
@@ -264,6 +263,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         if doc is None:
             return
         first, before = not doc.lines, len(doc.lines)
+        restore = self._restore.line(self.scroll_y, self.max_scroll_y)  # before the view grows
         doc.add(chunk, done)
         if self.finder.active:  # new hits may fall on lines painted already
             self.finder.refind(doc.lines)
@@ -277,7 +277,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self._reveal_first_hit = False
             self.finder.select(0)
             self._reveal_hit()
-        if (restore := self._restore.line(self.scroll_y)) is not None:
+        if restore is not None:
             target = doc.line_for_source(restore)
             if target is not None:
                 self.scroll_to(y=target, animate=False, immediate=True, force=True)
@@ -334,7 +334,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         if doc is None:
             return
         self.save_position()
-        if self._restore.line(self.scroll_y) is not None:
+        if self._restore.line(self.scroll_y, self.max_scroll_y) is not None:
             pass  # still on its way to the saved line: keep going there
         elif self._hidden:
             self._restore.start(self._marks.position(doc.path))

@@ -21,10 +21,13 @@ class PendingPlace:
     def stop(self) -> None:
         self.start(None)
 
-    def line(self, scroll_y: float) -> int | None:
-        """The line still to restore with the view at `scroll_y`, or None."""
-        if self._put_at is not None and round(scroll_y) != self._put_at:
-            self.stop()  # the reader moved since the view was put there
+    def line(self, scroll_y: float, bottom: float) -> int | None:
+        """The line still to restore with the view at `scroll_y` of `bottom` (the furthest
+        it can scroll now), or None."""
+        now = round(scroll_y)
+        clamped = now >= round(bottom) and self._put_at is not None and now < self._put_at
+        if self._put_at is not None and now != self._put_at and not clamped:
+            self.stop()  # the reader moved since the view was put there (not a relayout)
         return self._line
 
     def put(self, scroll_y: float, *, arrived: bool = False) -> None:
