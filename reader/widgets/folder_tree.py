@@ -60,8 +60,7 @@ class FolderTree(Tree[Folder], FocusStyleCache):
 
     # Tree lays itself out again on every restyle (each focus change) and every resize (shown
     # again when a post closes at 80 columns); its lines do not wrap, so their number and
-    # width depend on neither. A restyle needs a repaint; a resize not even that (the layout
-    # paints a resized widget, and the painted lines are cached by width).
+    # width depend on neither: a restyle or a resize needs only a repaint.
 
     def notify_style_update(self) -> None:
         super(Tree, self).notify_style_update()
@@ -71,6 +70,7 @@ class FolderTree(Tree[Folder], FocusStyleCache):
     def _on_resize(self, event: events.Resize) -> None:
         event.prevent_default()  # not Tree's own
         self._line_cache.grow(event.size.height)
+        self.refresh()  # labels changed while hidden were not painted (a count, a read mark)
 
     def _restyle(self) -> None:
         """Labels carry resolved styles: rebuild them for a new theme."""
