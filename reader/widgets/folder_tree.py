@@ -60,7 +60,8 @@ class FolderTree(Tree[Folder], FocusStyleCache):
 
     # Tree lays itself out again on every restyle (each focus change) and every resize (shown
     # again when a post closes at 80 columns); its lines do not wrap, so their number and
-    # width depend on neither: a restyle or a resize needs only a repaint.
+    # width depend on neither. A restyle needs a repaint; a resize not even that (the layout
+    # paints a resized widget, and the painted lines are cached by width).
 
     def notify_style_update(self) -> None:
         super(Tree, self).notify_style_update()
@@ -70,7 +71,6 @@ class FolderTree(Tree[Folder], FocusStyleCache):
     def _on_resize(self, event: events.Resize) -> None:
         event.prevent_default()  # not Tree's own
         self._line_cache.grow(event.size.height)
-        self.refresh()  # labels changed while hidden were not painted (a count, a read mark)
 
     def _restyle(self) -> None:
         """Labels carry resolved styles: rebuild them for a new theme."""
@@ -97,6 +97,8 @@ class FolderTree(Tree[Folder], FocusStyleCache):
                 tree_node = self._folder_nodes.get(node.folder)
                 if tree_node is not None and shown.get(node.folder) != _counts(node):
                     tree_node.set_label(self._label(node))
+            if not self.region:  # hidden: set_label repaints only lines on screen, so
+                self.refresh()  # the lines painted before it was hidden would come back
             return
         current = self.folder
         expanded = {folder for folder, node in self._folder_nodes.items() if node.is_expanded}
