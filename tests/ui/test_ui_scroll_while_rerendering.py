@@ -42,3 +42,19 @@ async def test_half_a_page_down_during_a_rerender_stays_and_is_saved(tmp_path: P
         await settle(app, pilot)
         assert view.rendering_complete
         assert view.scroll_y == wanted  # not pulled back to the place before the key
+
+
+@async_test
+async def test_half_a_page_down_is_there_for_a_save_straight_after_the_key(tmp_path: Path) -> None:
+    """No frame between C-d and the hang-up that follows it: the hang-up saves where C-d went."""
+    site = make_site(tmp_path / "site", POSTS)
+    async with running_app(site, tmp_path / "data", size=(80, 24)) as (app, pilot):
+        path = app.library.posts(Folder("all")).rows(0, 1)[0].path
+        view = main_screen(app).article
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view.action_half_page(1)
+        view.save_position()
+        doc = view._doc
+        assert doc is not None
+        assert doc.line_for_source(app.library.position(path)) == view.size.height // 2
