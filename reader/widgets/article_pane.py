@@ -12,9 +12,7 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, work
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -23,7 +21,7 @@ from textual.strip import Strip
 from reader.core.errors import LibraryError
 from reader.widgets import article_messages as messages
 from reader.widgets.article_document import Chunk, Document
-from reader.widgets.article_find import FindState, highlight
+from reader.widgets.article_find import FindState
 from reader.widgets.article_loader import (
     FIRST_SCREEN_HERE_CHARS,
     STYLE_CLASSES,
@@ -34,8 +32,8 @@ from reader.widgets.article_loader import (
     render_request,
 )
 from reader.widgets.article_marks import ReadingMarks
+from reader.widgets.article_paint import paint_line, paint_text
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
-from reader.widgets.component_style import solid_style
 from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 from reader.widgets.pending_place import PendingPlace
@@ -96,6 +94,9 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         """G was pressed before the post was all rendered: keep going to the end as it grows."""
         self._colours = Colours()
         """Syntax colours and text styles by app theme (made from the theme's variables)."""
+        self._before: Document | None = None
+        """The rendering shown before the one under way for a new width or theme: its
+        lines are the view's height and place the reader until the new ones are all there."""
 
     @property
     def path(self) -> str | None:
@@ -133,6 +134,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self.refresh_bindings()
         self._reveal_first_hit = self.finder.active
         self._restore.start(None if find else self._marks.position(path))
+        self._before = None
         self._open(self._request(path))
 
     @property
@@ -141,14 +143,15 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         return not self.display or self.size.height == 0
 
     def save_position(self) -> None:
-        doc = self._doc
+        doc, y = self._doc, round(self.scroll_y)
+        if doc is not None and y >= len(doc.lines) and not doc.complete and self._before:
+            doc = self._before  # rendering again, not yet down to the reader's place
         restoring = self._restore.line(self.scroll_y, self.max_scroll_y) is not None
         if doc is None or not doc.lines or self._hidden or restoring or self._preview:
             # Hidden, the view scrolled to 0; restoring, it is not at the saved line yet:
             # either way the position saved before is still the right one.
             return
-        line = doc.source_for_line(round(self.scroll_y)) if self.scroll_y > 0 else 0
-        self._marks.save_position(doc.path, line)
+        self._marks.save_position(doc.path, doc.source_for_line(y) if y > 0 else 0)
 
     def _reveal_hit(self) -> None:
         line = self.finder.current_line
@@ -263,16 +266,21 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         if doc is None:
             return
         first, before = not doc.lines, len(doc.lines)
-        restore = self._restore.line(self.scroll_y, self.max_scroll_y)  # before the view grows
+        # Asked before the new size moves the view: that move is not the reader's
+        restore = self._restore.line(self.scroll_y, self.max_scroll_y)
         doc.add(chunk, done)
         if self.finder.active:  # new hits may fall on lines painted already
             self.finder.refind(doc.lines)
             self._cache.clear()
         below = not (first or self._hidden) and before >= self.scroll_y + self.size.height
+        # Rendering again: as tall as before meanwhile, so the view is not clamped back up
+        kept = 0 if done or self._before is None else len(self._before.lines)
+        if done:
+            self._before = None
         if below:  # nothing on screen changes but the scrollbar
-            grow_below(self, Size(doc.width, len(doc.lines)))
+            grow_below(self, Size(doc.width, max(len(doc.lines), kept)))
         else:
-            self.virtual_size = Size(doc.width, len(doc.lines))
+            self.virtual_size = Size(doc.width, max(len(doc.lines), kept))
         if self._reveal_first_hit and self.finder.hits:
             self._reveal_first_hit = False
             self.finder.select(0)
@@ -339,7 +347,9 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         elif self._hidden:
             self._restore.start(self._marks.position(doc.path))
         else:
-            self._restore.start(doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0)
+            place = doc.source_for_line(round(self.scroll_y)) if self.scroll_y else 0
+            self._restore.start(place, at=self.scroll_y)
+        self._before = doc if doc.complete or self._before is None else self._before
         self._generation += 1
         self._load(self._request(doc.path))
 
@@ -360,23 +370,12 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self._cache_for = (width, base)
         if doc is None or index >= len(doc.lines):
             if doc is None and self._error and index == 0:
-                text = Text(self._error, style=base)
-                return Strip(list(text.render(self.app.console)), text.cell_len).crop_extend(
-                    0, width, base
-                )
+                return paint_text(self, self._error, width, base)
             return Strip.blank(width, base)
         cached = self._cache.get(index)
         if cached is None:
-            margin = max(0, (width - doc.width) // 2)
             line = Strip(doc.lines[index], doc.width)
-            hits = self.finder.by_line.get(index)
-            if hits:
-                plain = solid_style(self, "article--find")
-                current = solid_style(self, "article--find-current")
-                line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
-            if margin:
-                line = Strip([Segment(" " * margin), *line], margin + line.cell_length)
-            cached = line.apply_style(base).crop_extend(0, width, base)
+            cached = paint_line(self, line, width, base, self.finder.by_line.get(index))
             self._cache[index] = cached
         return cached.apply_offsets(scroll_x, index)
 

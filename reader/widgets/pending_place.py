@@ -15,19 +15,21 @@ class PendingPlace:
         self._line: int | None = None
         self._put_at: int | None = None
 
-    def start(self, line: int | None) -> None:
-        self._line, self._put_at = line, None
+    def start(self, line: int | None, *, at: float | None = None) -> None:
+        """Restore `line`; `at`: the view already rests there (a post rendered again keeps
+        the place on screen), so a key pressed before the first new lines arrive ends it."""
+        self._line, self._put_at = line, None if at is None else round(at)
 
     def stop(self) -> None:
         self.start(None)
 
-    def line(self, scroll_y: float, bottom: float) -> int | None:
-        """The line still to restore with the view at `scroll_y` of `bottom` (the furthest
-        it can scroll now), or None."""
-        now = round(scroll_y)
-        clamped = now >= round(bottom) and self._put_at is not None and now < self._put_at
-        if self._put_at is not None and now != self._put_at and not clamped:
-            self.stop()  # the reader moved since the view was put there (not a relayout)
+    def line(self, scroll_y: float, max_scroll_y: float | None = None) -> int | None:
+        """The line still to restore with the view at `scroll_y`, or None. A view held up
+        at `max_scroll_y` (laid out taller, fewer lines fit below) was not moved by the reader."""
+        if self._put_at is not None:
+            rests_at = self._put_at if max_scroll_y is None else min(self._put_at, max_scroll_y)
+            if round(scroll_y) != round(rests_at):
+                self.stop()  # the reader moved since the view was put there
         return self._line
 
     def put(self, scroll_y: float, *, arrived: bool = False) -> None:

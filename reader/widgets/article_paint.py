@@ -1,0 +1,38 @@
+"""One rendered line of a post as the reading pane paints it: centred, hits marked, styled."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual.widget import Widget
+
+from reader.widgets.article_find import highlight
+from reader.widgets.component_style import solid_style
+
+
+def paint_line(
+    widget: Widget,
+    line: Strip,
+    width: int,
+    base: Style,
+    hits: list[tuple[int, int, bool]] | None,
+) -> Strip:
+    """`line` centred in `width` cells on `base`, find `hits` (start, end, current) marked."""
+    if hits:
+        plain = solid_style(widget, "article--find")
+        current = solid_style(widget, "article--find-current")
+        line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
+    margin = max(0, (width - line.cell_length) // 2)
+    if margin:
+        line = Strip([Segment(" " * margin), *line], margin + line.cell_length)
+    return line.apply_style(base).crop_extend(0, width, base)
+
+
+def paint_text(widget: Widget, text: str, width: int, base: Style) -> Strip:
+    """A line of plain `text` (an error in place of the post)."""
+    rich_text = Text(text, style=base)
+    return Strip(list(rich_text.render(widget.app.console)), rich_text.cell_len).crop_extend(
+        0, width, base
+    )
