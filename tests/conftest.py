@@ -76,14 +76,6 @@ def _keep_bytecode() -> None:
 _keep_bytecode()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that drive a real terminal (tmux) run one at a time, all on one xdist worker
-    (`--dist loadgroup`): several tmux servers at once starve each other on a small machine."""
-    for item in items:
-        if item.get_closest_marker("terminal") is not None:
-            item.add_marker(pytest.mark.xdist_group("terminal"))
-
-
 def sweep(
     cases: Sequence[object],
     *,
