@@ -4,8 +4,13 @@ place it moved to is the one saved (on SSH, the hang-up that follows saves it at
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
+
+from reader.app import ReaderApp
 from reader.core.library import Folder
 from reader.widgets.article_view import ArticleView
 from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_app, settle
@@ -15,18 +20,27 @@ POSTS = (PostSpec("long.md", "Long post", "2024-02-01 10:00:00", ["Tech"], BODY)
 START = 20
 
 
-def _other_theme(view: ArticleView) -> str:
-    return next(name for name in view.app.available_themes if name != view.app.theme)
-
-
-@async_test
-async def test_half_a_page_down_during_a_rerender_stays_and_is_saved(tmp_path: Path) -> None:
+@asynccontextmanager
+async def _long_post_open(
+    tmp_path: Path,
+) -> AsyncIterator[tuple[ReaderApp, Pilot[int], ArticleView, str]]:
+    """The app at 80x24 with the long post open: (app, pilot, reading pane, the post's path)."""
     site = make_site(tmp_path / "site", POSTS)
     async with running_app(site, tmp_path / "data", size=(80, 24)) as (app, pilot):
         path = app.library.posts(Folder("all")).rows(0, 1)[0].path
         view = main_screen(app).article
         await pilot.press("enter")
         await settle(app, pilot)
+        yield app, pilot, view, path
+
+
+def _other_theme(view: ArticleView) -> str:
+    return next(name for name in view.app.available_themes if name != view.app.theme)
+
+
+@async_test
+async def test_half_a_page_down_during_a_rerender_stays_and_is_saved(tmp_path: Path) -> None:
+    async with _long_post_open(tmp_path) as (app, pilot, view, path):
         view.scroll_to(y=START, animate=False, immediate=True)
         await settle(app, pilot)
         wanted = START + view.size.height // 2
@@ -47,12 +61,7 @@ async def test_half_a_page_down_during_a_rerender_stays_and_is_saved(tmp_path: P
 @async_test
 async def test_half_a_page_down_is_there_for_a_save_straight_after_the_key(tmp_path: Path) -> None:
     """No frame between C-d and the hang-up that follows it: the hang-up saves where C-d went."""
-    site = make_site(tmp_path / "site", POSTS)
-    async with running_app(site, tmp_path / "data", size=(80, 24)) as (app, pilot):
-        path = app.library.posts(Folder("all")).rows(0, 1)[0].path
-        view = main_screen(app).article
-        await pilot.press("enter")
-        await settle(app, pilot)
+    async with _long_post_open(tmp_path) as (app, _pilot, view, path):
         view.action_half_page(1)
         view.save_position()
         doc = view._doc
