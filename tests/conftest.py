@@ -49,6 +49,15 @@ def _share_parsed_css() -> None:
 _share_parsed_css()
 
 
+def _quick_pilot() -> None:
+    from tests.ui_helpers import quicken_pilot
+
+    quicken_pilot()
+
+
+_quick_pilot()
+
+
 def _temp_files_in_memory() -> None:
     """Put the tests' files (pytest's temp root) on tmpfs where the machine has one.
 

@@ -106,9 +106,13 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _watch_stdin(cancel: threading.Event) -> None:
-    """Stop when stdin ends: the parent closed it, or went away (its end of the pipe closed)."""
+    """Stop when stdin ends: the parent closed it, or went away (its end of the pipe closed).
+
+    Reads the file descriptor, not `sys.stdin.buffer`: a thread blocked inside the buffered
+    reader holds its lock, and at exit the interpreter waits a second for that lock before
+    closing stdin, so every build ended a second late."""
     with contextlib.suppress(OSError, ValueError):
-        while sys.stdin.buffer.read(4096):
+        while os.read(sys.stdin.fileno(), 4096):
             pass
     cancel.set()
 
