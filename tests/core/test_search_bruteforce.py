@@ -132,6 +132,17 @@ def test_random_mixed_texts_equal_brute_force(tmp_path: Path) -> None:
     _assert_same(index, posts, _queries(rng, texts, 250))
 
 
+@pytest.fixture(scope="module")
+def every_character(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[SearchIndex, dict[str, tuple[str, str]]]]:
+    """One index of random posts for the queries below (queries leave it unchanged)."""
+    posts = _posts(random.Random(7), 120)
+    index = _build(tmp_path_factory.mktemp("every-character") / "search.db", posts)
+    yield index, _fields(posts)
+    index.close()
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -149,11 +160,11 @@ def test_random_mixed_texts_equal_brute_force(tmp_path: Path) -> None:
         "😀 上市",
     ],
 )
-def test_every_character_and_case_equal_brute_force(tmp_path: Path, query: str) -> None:
-    rng = random.Random(7)
-    posts = _posts(rng, 120)
-    index = _build(tmp_path / "search.db", posts)
-    assert _found(index, query) == _brute(_fields(posts), query)
+def test_every_character_and_case_equal_brute_force(
+    every_character: tuple[SearchIndex, dict[str, tuple[str, str]]], query: str
+) -> None:
+    index, fields = every_character
+    assert _found(index, query) == _brute(fields, query)
 
 
 def test_short_terms_at_the_edges_of_title_and_text(tmp_path: Path) -> None:
