@@ -118,6 +118,7 @@ async def test_mark_folder_read_and_counts(site: Path, data_dir: Path) -> None:
         labels = [str(node.label) for node in tree.root.children]
         assert labels[0].startswith("All") and "4/4" in labels[0]
         await pilot.press("M")
+        await settle(app, pilot)  # the counts come from a worker
         assert all(row.read for row in app.library.posts(Folder("all")).rows(0, 10))
         assert str(tree.root.children[0].label).endswith("  4")
         await pilot.press("u")
