@@ -14,7 +14,7 @@ from textual import events
 from textual.app import App
 from textual.worker import WorkerFailed
 
-from reader import job_control, safe
+from reader import job_control, safe, textual_fixes
 from reader.core.config import Config
 from reader.core.errors import LibraryError
 from reader.core.library import Library, known_libraries, post_location
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
     from textual.driver import Driver
+
+textual_fixes.apply()
 
 HANG_UP_GRACE = 5
 """Seconds the exit after SIGHUP may take (saving and restoring take milliseconds)."""

@@ -204,9 +204,9 @@ async def settle_input(pilot: Pilot[object]) -> None:
             await asyncio.sleep(0.005)  # a debounce timer's pause passes meanwhile
             continue
         await app.animator.wait_until_complete()  # a smooth scroll a key started
-        await _paint(pilot)
+        app.screen._on_timer_update()  # paint what changed (as Pilot.pause does)
         if not _pending_work(app) and not _awaiting_paint(app):
-            return
+            return  # the paint runs here, so nothing is half-handled: no need to wait again
     raise AssertionError("the app's queues did not empty")
 
 

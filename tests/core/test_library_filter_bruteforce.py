@@ -11,6 +11,7 @@ import pytest
 
 from reader.core.library import Folder, Library, PostRow
 from reader.core.store.db import path_to_db, write
+from tests.conftest import sweep
 from tests.factories import open_synced, write_post
 
 COUNT = 2000
@@ -90,12 +91,16 @@ def test_all_is_every_post_newest_first(library: Library) -> None:
 @pytest.mark.parametrize("titles_read", [False, True], ids=["index scan", "in memory"])
 @pytest.mark.parametrize(
     ("folder", "sort"),
-    [
-        (Folder("all"), "date"),
-        (Folder("all"), "title"),
-        (Folder("category", ("Tech",)), "date"),
-        (Folder("unread"), "date"),
-    ],
+    sweep(
+        [
+            (Folder("all"), "date"),
+            (Folder("all"), "title"),
+            (Folder("category", ("Tech",)), "date"),
+            (Folder("unread"), "date"),
+        ],
+        unpack=True,
+        ids=["all-date", "all-title", "category-date", "unread-date"],
+    ),
 )
 def test_filtering_equals_a_casefolded_substring_match(
     library: Library, folder: Folder, sort: str, titles_read: bool

@@ -44,14 +44,14 @@ async def test_half_a_page_down_during_a_rerender_stays_and_is_saved(tmp_path: P
         view.scroll_to(y=START, animate=False, immediate=True)
         await settle(app, pilot)
         wanted = START + view.size.height // 2
+        shown = view._doc  # a new theme leaves the lines where they are: it maps the place
+        assert shown is not None and shown.complete
 
         app.theme = _other_theme(view)  # renders the post again, in a worker
         view.action_half_page(1)  # before any of the new rendering has arrived
         await pilot.pause()
         view.save_position()  # as the hang-up does, before the scroll-quiet save
-        doc = view._doc
-        assert doc is not None
-        assert doc.line_for_source(app.library.position(path)) == wanted
+        assert shown.line_for_source(app.library.position(path)) == wanted
 
         await settle(app, pilot)
         assert view.rendering_complete
