@@ -33,7 +33,10 @@ def holds(holder: object) -> bool:
 
 
 def thaw(holder: object) -> None:
-    """`holder` closes: what was frozen goes back to the collector once no screen holds it."""
+    """`holder` closes: what was frozen goes back to the collector once no screen holds it.
+    A holder that never froze (a headless app) leaves alone what others froze."""
+    if id(holder) not in _holders:
+        return
     _holders.discard(id(holder))
     if not _holders:
         gc.unfreeze()

@@ -34,3 +34,14 @@ def test_freezing_again_adds_what_was_made_since() -> None:
         assert gc.get_freeze_count() == 0
     finally:
         long_lived.thaw(holder)
+
+
+def test_a_holder_that_never_froze_leaves_the_freeze_alone() -> None:
+    """A headless app closing does not give back what a screen still holds."""
+    holder, headless = object(), object()
+    try:
+        long_lived.freeze(holder)
+        long_lived.thaw(headless)
+        assert long_lived.holds(holder) and gc.get_freeze_count() > 0
+    finally:
+        long_lived.thaw(holder)
