@@ -204,16 +204,14 @@ async def headless_app(
     (app, pilot, library) and closes the library after."""
     from reader.app import ReaderApp
     from reader.core.config import Config
-    from reader.worker_wait import wait_until_ended
+    from tests.ui_helpers import idle  # it imports this module
 
     paths = StorePaths.default(data)
     library = Library.open(site, paths=paths)
     app = ReaderApp(library, Config(search_index="on_search"), paths=paths)
     try:
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await wait_until_ended(app.workers)
-            await pilot.pause()
+            await idle(pilot)  # the start-up sync, started once the first screen is painted
             yield app, pilot, library
     finally:
         library.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -222,13 +223,18 @@ async def _paint(pilot: Pilot[object]) -> None:
     await pilot._wait_for_screen()
 
 
+PAUSE_FOR_WORKERS = 1.0
+"""Seconds `pilot.pause()` waits for running workers (a test may hold one meanwhile)."""
+
+
 def quicken_pilot() -> None:
     """`Pilot.press` and `Pilot.pause()` await the app's queues instead of the wall clock.
 
     Textual's versions wait until the process has used under 1 ms of CPU in a 20 ms sleep, twice
     per key: at least 40 ms per key, most of a UI test's wall time (a test presses dozens), and
     a guess that a busy machine can fool. Awaiting the queues, held keys and debounce timers is
-    exact; a test that needs a worker finished awaits `idle`. `pause(delay)` still sleeps."""
+    exact. `pause()` also waits up to PAUSE_FOR_WORKERS for the workers running; a test that
+    needs them all ended awaits `idle`. `pause(delay)` still sleeps."""
     import textual.app
 
     async def no_wall_clock_wait(*_args: object, **_kwargs: object) -> None:
@@ -244,10 +250,15 @@ def quicken_pilot() -> None:
     pause = Pilot.pause
 
     async def pause_for_input(self: Pilot[object], delay: float | None = None) -> None:
-        if delay is None:
-            await settle_input(self)
-        else:
+        if delay is not None:
             await pause(self, delay)
+            return
+        await settle_input(self)
+        busy = _busy(self.app)
+        if busy:  # as Textual's pause, which waited up to a second while the process worked
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wait_until_ended(busy), PAUSE_FOR_WORKERS)
+            await settle_input(self)
 
     Pilot.press = press  # type: ignore[method-assign]
     Pilot.pause = pause_for_input  # type: ignore[method-assign]

@@ -14,7 +14,6 @@ import pytest
 
 from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
-from reader.worker_wait import wait_until_ended
 from tests.conftest import run_reader, unprivileged
 from tests.factories import (
     headless_app,
@@ -25,7 +24,7 @@ from tests.factories import (
     run_script,
     script_command,
 )
-from tests.ui_helpers import main_screen, make_site
+from tests.ui_helpers import idle, main_screen, make_site
 
 pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve()
@@ -64,8 +63,7 @@ async def _app_writes(site: Path, data: Path) -> dict[str, Any]:
         await pilot.pause()
         said["u"] = notifications_since(app, before)
         await pilot.press("enter")
-        await wait_until_ended(app.workers)
-        await pilot.pause()
+        await idle(pilot)
         before = notification_ids(app)
         await pilot.press("b")
         await pilot.pause()
