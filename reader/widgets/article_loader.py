@@ -6,6 +6,8 @@ only `render_request` (on the UI thread) reads the widget.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -32,6 +34,11 @@ FIRST_SCREEN_HERE_CHARS = 32_000
 the UI thread (a few ms for typical posts); a bigger one loads in a worker from the start."""
 CHUNK_LINES = 400
 """Lines per chunk after the first screen."""
+REST_IN_FRAME_SECONDS = 0.008
+"""After the first screen of a post opened on the UI thread, its rendering goes on there for up
+to this long, in the same frame: a typical post is then whole when first painted. Left to the
+worker, its rest arrived a frame later and moved the scrollbar: a second burst of output some
+25 ms after the key."""
 
 STYLE_CLASSES = {
     "markdown.h1": "article--h1",
@@ -113,10 +120,14 @@ def render_request(
 
 
 def render_chunks(
-    doc: Document, request: RenderRequest, wanted: Callable[[], bool]
+    doc: Document,
+    request: RenderRequest,
+    wanted: Callable[[], bool],
+    rest_in_frame: float | None = None,
 ) -> Iterator[tuple[Chunk, bool]]:
     """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
-    fills a screen, then about CHUNK_LINES each. Stops early once `wanted()` is False."""
+    fills a screen, then about CHUNK_LINES each. With `rest_in_frame`, the second is what
+    renders in that many seconds (painted with the first). Stops once `wanted()` is False."""
     # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
     from reader.widgets.article_blocks import split_blocks
     from reader.widgets.article_render import make_console, render_block, render_text
@@ -133,6 +144,7 @@ def render_chunks(
     placed: list[tuple[Block, int, int]] = []
     top = 0
     sent_first = False
+    in_frame_until = math.inf
     budget = 0
     for block in blocks:
         if not wanted():
@@ -145,13 +157,31 @@ def render_chunks(
         lines.extend(rendered)
         lines.extend(blank for _ in range(BLOCK_GAP))
         budget += len(rendered)
-        if (not sent_first and len(lines) + top >= request.first_screen) or budget >= CHUNK_LINES:
+        if sent_first:
+            ends = budget >= CHUNK_LINES or time.perf_counter() > in_frame_until
+        else:
+            ends = len(lines) + top >= request.first_screen
+        if ends:
             yield Chunk(lines, placed, links[sent_links:]), False
+            if sent_first or rest_in_frame is None:
+                in_frame_until = math.inf
+            else:
+                in_frame_until = time.perf_counter() + rest_in_frame
             top += len(lines)
             lines, placed, sent_links = [], [], len(links)
             sent_first = True
             budget = 0
     yield Chunk(lines, placed, links[sent_links:]), True
+
+
+def guarded(chunks: Iterator[tuple[Chunk, bool]]) -> Iterator[tuple[Chunk, bool, str | None]]:
+    """`chunks` with no error (None), or up to an error, then an empty last chunk with the reason:
+    Rich's rendering of a hostile post can fail in any way, and what was rendered stays."""
+    try:
+        for chunk, done in chunks:
+            yield chunk, done, None
+    except Exception as error:
+        yield Chunk([], [], []), True, f"Cannot show all of this post: {error}"
 
 
 def article_header(article: Article, styles: dict[str, Style]) -> Text:

@@ -24,10 +24,12 @@ from reader.widgets.article_document import Chunk, Document
 from reader.widgets.article_find import FindState
 from reader.widgets.article_loader import (
     FIRST_SCREEN_HERE_CHARS,
+    REST_IN_FRAME_SECONDS,
     STYLE_CLASSES,
     Colours,
     RenderRequest,
     column_width,
+    guarded,
     render_chunks,
     render_request,
 )
@@ -190,7 +192,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self._load(request)
             return
         doc = Document(request.path, article, request.width)
-        chunks = render_chunks(doc, request, lambda: self._wanted(request))
+        chunks = render_chunks(doc, request, lambda: self._wanted(request), REST_IN_FRAME_SECONDS)
         try:
             chunk, done = next(chunks)
         except Exception:  # Rich's rendering of a hostile post can fail in any way: the worker
@@ -198,7 +200,9 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             return
         self._set_document(doc)
         self._add_chunk(chunk, done)
-        if not done:  # the rest once the first screen is painted, not fighting it for the GIL
+        if not done:  # what renders in this frame's time; the rest once it is painted
+            self._show_chunk(*next(guarded(chunks)))
+        if not self.rendering_complete:  # not fighting the first screen's paint for the GIL
             self.call_after_refresh(self._render_rest_of, chunks, request)
 
     def _render_rest_of(self, chunks: Iterator[tuple[Chunk, bool]], request: RenderRequest) -> None:
@@ -224,27 +228,20 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self._post_chunks(chunks, generation)
 
     def _post_chunks(self, chunks: Iterator[tuple[Chunk, bool]], generation: int) -> None:
-        try:
-            for chunk, done in chunks:
-                self.post_message(messages.Rendered(generation, chunk, done))
-        except Exception as error:  # Rich on a hostile post can fail in any way: what was
-            # rendered stays, and the reader is told why there is no more
-            message = f"Cannot show all of this post: {error}"
-            self.post_message(messages.Rendered(generation, Chunk([], [], []), True, message))
+        for chunk, done, error in guarded(chunks):
+            self.post_message(messages.Rendered(generation, chunk, done, error))
 
     def on_article_view_loaded(self, message: messages.Loaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return
+        self._set_document(message.document)
         if message.document is None:
-            self._set_document(None)
             self._error = message.error
             self.virtual_size = Size(0, 1)
             self.refresh()
             if message.error:
                 self.notify(message.error, severity="error", markup=False)
-            return
-        self._set_document(message.document)
 
     def _set_document(self, doc: Document | None) -> None:
         old, self._doc = self._doc, doc
@@ -257,9 +254,12 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
     def on_article_view_rendered(self, message: messages.Rendered) -> None:
         message.stop()
         if message.generation == self._generation:
-            self._add_chunk(message.chunk, message.done)
-            if message.error:
-                self.notify(message.error, severity="error", markup=False)
+            self._show_chunk(message.chunk, message.done, message.error)
+
+    def _show_chunk(self, chunk: Chunk, done: bool, error: str | None) -> None:
+        self._add_chunk(chunk, done)
+        if error:  # why the rest of the post is missing
+            self.notify(error, severity="error", markup=False)
 
     def _add_chunk(self, chunk: Chunk, done: bool) -> None:
         doc = self._doc

@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 
 from reader.core.library import Folder, Library
 from reader.screens.article_dialogs import open_dialog
+from reader.widgets import article_pane
 from reader.widgets.article_messages import Rendered
 from reader.widgets.article_view import ArticleView
 from tests.factories import open_synced, write_post
@@ -402,6 +403,22 @@ async def test_a_long_post_shows_its_first_screen_before_the_rest(
     # the first screen came alone, small; the rest followed in later pieces
     assert len(chunks) > 3 and chunks[-1][0] and not chunks[0][0]
     assert 30 <= chunks[0][1] < 200
+
+
+@pytest.mark.parametrize(("seconds", "whole"), [(60.0, True), (0.0, False)])
+@async_test
+async def test_the_rest_of_a_post_renders_in_the_first_frame_while_there_is_time(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seconds: float, whole: bool
+) -> None:
+    """Opened, a post longer than a screen is whole at its first paint when its rest renders
+    in the frame's time (no second update a frame later); else the rest follows from a worker."""
+    monkeypatch.setattr(article_pane, "REST_IN_FRAME_SECONDS", seconds)
+    async with hosted(site, tmp_path / "data", size=(100, 20)) as (_app, pilot, view):
+        view.show("long.md")
+        assert view._doc is not None and view._doc.lines  # the first screen, at once
+        assert view.rendering_complete == whole
+        await settle(pilot)
+        assert view.rendering_complete
 
 
 @async_test
