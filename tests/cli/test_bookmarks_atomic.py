@@ -188,6 +188,7 @@ def test_dying_halfway_through_the_write_leaves_the_old_file(
     assert target.read_text(encoding="utf-8") == OLD
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_never_through_a_symlink_or_onto_a_special_file(
     exported_library: tuple[Path, Path], tmp_path: Path
 ) -> None:

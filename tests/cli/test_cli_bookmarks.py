@@ -252,6 +252,7 @@ def test_real_command_exports(blog: Path, data: Path, tmp_path: Path) -> None:
     assert os.environ.get("XDG_DATA_HOME")  # the conftest isolation is in effect
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_bookmarks_list_ends_with_a_newline_in_every_form(
     capsys: pytest.CaptureFixture[str], blog: Path, data: Path
 ) -> None:

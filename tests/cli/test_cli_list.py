@@ -87,6 +87,7 @@ def test_a_file_instead_of_a_folder_is_usage_error(tmp_path: Path) -> None:
     assert result.stderr.strip() == f"reader: not a folder: {path}"
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_hostile_folder_finishes_lists_everything_exits_0(tmp_path: Path) -> None:
     """Acceptance 5: FIFO, link loop, link out of the root, unreadable file, binary file,
     empty file and a non-UTF-8 name in one folder."""

@@ -203,6 +203,7 @@ def test_missing_library_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in err and err.startswith("reader: ")
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_index_follows_changes_between_runs(site: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert {h["path"] for h in json_lines(search(data, site, "融资", "--json")[1])} == {
@@ -217,6 +218,7 @@ def test_index_follows_changes_between_runs(site: Path, tmp_path: Path) -> None:
     assert {h["path"] for h in json_lines(out)} == {"cats.md"}
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_progress_and_count_on_stderr_when_it_is_a_terminal(site: Path, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "reader", "--data-dir", str(tmp_path / "data")]
     controller, terminal = pty.openpty()

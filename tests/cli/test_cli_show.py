@@ -181,6 +181,7 @@ def test_too_large_notice_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert 0 < len(out) <= 2 * 1024 * 1024
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_unreadable_file_exit_2(tmp_path: Path) -> None:
     secret = tmp_path / "secret.md"
     secret.write_text("---\ntitle: s\n---\nx\n", encoding="utf-8")
@@ -193,6 +194,7 @@ def test_unreadable_file_exit_2(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_subprocess_help_and_usage() -> None:
     result = run_reader("show", timeout=60)
     assert result.returncode == 2
@@ -215,6 +217,7 @@ def test_show_corpus_posts(corpus: Path, capsys: pytest.CaptureFixture[str]) -> 
         assert f"- Categories: {parts[0]} › " in out, post
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 @pytest.mark.skipif(sys.platform != "linux", reason="FIFO and setpriv checks are Linux-only")
 def test_subprocess_show_exit_codes(hexo: Path) -> None:
     ok = run_reader("show", str(hexo / "source/_posts/folder/feed.md"), timeout=60)

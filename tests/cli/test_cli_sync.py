@@ -78,6 +78,7 @@ def test_list_uses_the_index_only_when_current(blog: Path, tmp_path: Path) -> No
     assert "Renamed" in reader_here("--data-dir", str(data), "list", str(blog)).stdout
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_sync_draws_a_progress_bar_when_stderr_is_a_terminal(blog: Path, tmp_path: Path) -> None:
     import pty
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.core.search import SearchIndex
@@ -43,6 +45,7 @@ def _indexed_search(library: Library, query: str) -> int:
     return library.search(query).total
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_a_damaged_search_db_open_in_another_session_is_kept(tmp_path: Path) -> None:
     site, data = _site(tmp_path / "site"), tmp_path / "data"
     first = open_synced(site, data)

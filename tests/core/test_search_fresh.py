@@ -42,6 +42,7 @@ def _indexed(library: Library) -> None:
     assert list(library.update_search())[-1].finished
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_an_update_with_nothing_to_do_starts_no_builder(
     tmp_path: Path, spawned: list[BuildJob]
 ) -> None:
@@ -58,6 +59,7 @@ def test_an_update_with_nothing_to_do_starts_no_builder(
         library.close()
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_a_changed_post_is_indexed_again(tmp_path: Path, spawned: list[BuildJob]) -> None:
     site = _site(tmp_path / "site")
     library = open_synced(site, tmp_path / "data")
@@ -77,6 +79,7 @@ def test_a_changed_post_is_indexed_again(tmp_path: Path, spawned: list[BuildJob]
         library.close()
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_a_rebuilt_post_index_is_checked_again(tmp_path: Path, spawned: list[BuildJob]) -> None:
     """A new index.db counts its changes from zero: its stamp must still differ."""
     site, data = _site(tmp_path / "site"), tmp_path / "data"

@@ -92,6 +92,7 @@ def test_bench_reports_every_measure_as_numbers(tmp_path: Path) -> None:
         assert name in result.stdout  # the table names every measure too
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_bench_rejects_bad_sizes() -> None:
     result = run_reader("bench", "--sizes", "ten")
     assert result.returncode == 2
@@ -99,6 +100,7 @@ def test_bench_rejects_bad_sizes() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_bench_rejects_an_unknown_measure() -> None:
     result = run_reader("bench", "--only", "sync,speed")
     assert result.returncode == 2

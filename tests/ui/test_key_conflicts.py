@@ -139,6 +139,7 @@ def test_a_key_a_text_box_would_type_is_refused(binding_id: str, key: str, box: 
     assert find_typed_key({binding_id: "ctrl+g"}) is None
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_reader_refuses_a_key_its_box_would_type(tmp_path: Path) -> None:
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "reader" / "config.toml"
     config.parent.mkdir(parents=True)

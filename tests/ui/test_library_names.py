@@ -36,6 +36,7 @@ def test_names_are_sanitized() -> None:
     assert "\x1b" not in name and "\x07" not in name
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_cli_shows_the_site_folder_not_the_posts_root(tmp_path: Path) -> None:
     site = make_site(tmp_path / "blog")
     data = str(tmp_path / "data")

@@ -130,6 +130,7 @@ def test_a_piped_post_is_kept_by_its_content(tmp_path: Path) -> None:
         save_piped_post(b" \n", paths)
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_a_file_that_is_not_a_post_is_a_clear_usage_error(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("plain text", encoding="utf-8")

@@ -23,6 +23,7 @@ def test_bad_config_is_one_line_naming_the_line(tmp_path: Path) -> None:
     assert "line 3" in result.stderr and "measure" in result.stderr and str(config) in result.stderr
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_unknown_binding_id_in_config(tmp_path: Path) -> None:
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "reader" / "config.toml"
     config.parent.mkdir(parents=True)
@@ -32,12 +33,14 @@ def test_unknown_binding_id_in_config(tmp_path: Path) -> None:
     assert "line 2" in result.stderr and "reader.fly" in result.stderr
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_missing_path_exits_2(tmp_path: Path) -> None:
     result = run_reader(str(tmp_path / "nope"))
     assert result.returncode == 2
     assert "no such library" in result.stderr
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 @pytest.mark.parametrize("term", ["dumb", ""])
 def test_dumb_terminal_gets_a_clear_message(term: str, tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
@@ -49,6 +52,7 @@ def test_dumb_terminal_gets_a_clear_message(term: str, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a process of its own (see the marker)
 def test_not_a_terminal_gets_a_clear_message(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     result = run_reader(str(site), env={**os.environ, "TERM": "xterm-256color"})
