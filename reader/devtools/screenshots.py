@@ -25,6 +25,7 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.keys import KEYS, SCOPE_TITLES
 from reader.launch import sample_library
+from reader.screens.library_panes import PREVIEW_DELAY
 from reader.widgets.sync_status import SyncStatus
 from reader.worker_wait import wait_until_ended
 
@@ -128,6 +129,9 @@ def make_app(scene: Scene, data_dir: Path) -> ReaderApp:
 async def settle(pilot: Pilot[int]) -> None:
     """Wait for sync and loading workers, then hide the transient sync summary and toasts."""
     app = pilot.app
+    # A wide screen previews the post under the cursor once the cursor has rested this long:
+    # its timer, set before this sleep, fires first.
+    await pilot.pause(PREVIEW_DELAY)
     for _ in range(3):
         await wait_until_ended(app.workers)
         await pilot.pause()
