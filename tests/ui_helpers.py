@@ -14,7 +14,7 @@ from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from reader.app import ReaderApp
 from reader.core.config import Config
@@ -256,7 +256,7 @@ def quicken_pilot() -> None:
         await settle_input(self)
         busy = _busy(self.app)
         if busy:  # as Textual's pause, which waited up to a second while the process worked
-            with contextlib.suppress(TimeoutError):
+            with contextlib.suppress(TimeoutError, WorkerFailed):  # the app handles a failure
                 await asyncio.wait_for(wait_until_ended(busy), PAUSE_FOR_WORKERS)
             await settle_input(self)
 
