@@ -38,7 +38,13 @@ class Foreground:
             self.may_run.set()
 
 
+def foreground_of(app: object) -> Foreground | None:
+    """`app`'s Foreground (None: an app that does not keep one)."""
+    foreground = getattr(app, "foreground", None)
+    return foreground if isinstance(foreground, Foreground) else None
+
+
 def may_run_of(app: object) -> threading.Event | None:
     """The event background work of `app` waits for (None: an app that does not keep one)."""
-    foreground = getattr(app, "foreground", None)
-    return foreground.may_run if isinstance(foreground, Foreground) else None
+    foreground = foreground_of(app)
+    return foreground.may_run if foreground is not None else None

@@ -19,7 +19,7 @@ from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
-from reader.foreground import Foreground
+from reader.foreground import Foreground, foreground_of
 
 IDLE_POLL = 0.1
 """Seconds between two checks for the app's exit while no key comes (Textual's)."""
@@ -42,8 +42,7 @@ class ReaderDriver(LinuxDriver):
             foreground.frame_written()
 
     def _foreground(self) -> Foreground | None:
-        foreground = getattr(self._app, "foreground", None)
-        return foreground if isinstance(foreground, Foreground) else None
+        return foreground_of(self._app)
 
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events (Textual's loop, see the module's docstring)."""

@@ -126,7 +126,8 @@ def matches(query: Query, postings: dict[str, str]) -> tuple[str, list[object]]:
     return f"WITH {', '.join(ctes)}", [*cte_params, *query.terms, *params]
 
 
-_ORDER = " ORDER BY t DESC, r, date DESC NULLS LAST, id LIMIT ?"
+_RESULT_ORDER = " ORDER BY t DESC, r, date DESC NULLS LAST, id"
+_ORDER = _RESULT_ORDER + " LIMIT ?"
 _RANKED = " SELECT id FROM m" + _ORDER
 _COUNT = " SELECT count(*) FROM m"
 _RANKED_COUNTED = " SELECT id, count(*) OVER () FROM m" + _ORDER
@@ -157,7 +158,7 @@ def ranked_page(
     return ids, int(connection.execute(sql + _COUNT, params).fetchone()[0])
 
 
-CANDIDATES = " SELECT id, t, r, date FROM m ORDER BY t DESC, r, date DESC NULLS LAST, id"
+CANDIDATES = " SELECT id, t, r, date FROM m" + _RESULT_ORDER
 """Appended to `matches`: the candidates' (id, title hits, relevance, date) in result order as
 far as SQLite knows it (the occurrences in the text, when counted, come on top)."""
 _TEXTS = (

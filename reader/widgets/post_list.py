@@ -23,6 +23,7 @@ from reader import safe
 from reader.core.library import PostList, PostRow
 from reader.keys import bindings
 from reader.widgets.focus_styles import FocusStyleCache
+from reader.widgets.scroll_growth import grow_below
 
 _PAGE = 128
 
@@ -97,8 +98,7 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
         if not self.size or size == self.virtual_size:
             self.virtual_size = size  # not laid out yet: the first layout places it
             return
-        self.set_reactive(PostListView.virtual_size, size)
-        self._scroll_update(size)  # Textual's own path for a size known not to need a layout
+        grow_below(self, size)
         self.refresh()
 
     def invalidate(self) -> None:
