@@ -3,8 +3,10 @@
 The reader runs on a pty of its own at 80x24 (the SSH case), its output drained by a thread
 that stamps every chunk. A key is written to the pty; its latency is the time to the last byte
 of the burst of output that follows (a burst ends after `QUIET` seconds without output). The
-next key waits for the screen to rest. Every key of a round returns the app to where it was, so
-rounds repeat. Escape-based keys run with ESCDELAY=1, the least Textual takes (the terminal
+next key waits for the screen to rest, as a reader looks before the next key. Every key of a
+round returns the app to where it was, so rounds repeat, but for the post opened: round n opens
+the n-th post from the top (a post seen again opens from its rendering kept; a new one is what a
+reader opens). Escape-based keys run with ESCDELAY=1, the least Textual takes (the terminal
 protocol's wait for a lone Escape, 100 ms by default, is the user's setting, not the app's work:
 at 10 ms it was a third of the Escape key's figure).
 """
@@ -47,6 +49,9 @@ class Step:
     name: str | None
     """The measure this key's latency counts towards; None: a move between measured keys."""
     key: bytes
+    per_round: bool = False
+    """Sent once more each round (none in the first), as one write: each round opens the next
+    post down the list, not one already rendered."""
 
 
 ROUND: tuple[Step, ...] = (
@@ -56,6 +61,7 @@ ROUND: tuple[Step, ...] = (
     Step("cursor move (j/k)", b"k"),
     Step("filter open (/)", b"/"),
     Step("filter close (Esc)", b"\x1b"),
+    Step(None, b"j", per_round=True),
     Step("post open (Enter)", b"\r"),
     Step("post close (q)", b"q"),
     Step(None, b"\t"),  # to the folder list, on All
@@ -181,9 +187,12 @@ def pty_app(command: Sequence[str]) -> Iterator[PtyApp]:
 def key_latencies(app: PtyApp, rounds: int) -> dict[str, list[float]]:
     """Seconds per measured key over `rounds` rounds of `ROUND`."""
     found: dict[str, list[float]] = {}
-    for _ in range(rounds):
+    for number in range(rounds):
         for step in ROUND:
-            if step.name is None:
+            if step.per_round:
+                if number:
+                    app.send(step.key * number)
+            elif step.name is None:
                 app.send(step.key)
             else:
                 found.setdefault(step.name, []).append(app.press(step.key))

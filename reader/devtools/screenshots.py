@@ -25,7 +25,7 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.keys import KEYS, SCOPE_TITLES
 from reader.launch import sample_library
-from reader.screens.library_panes import PREVIEW_DELAY
+from reader.screens.cursor_rest import PREVIEW_DELAY
 from reader.widgets.sync_status import SyncStatus
 from reader.worker_wait import wait_until_ended
 

@@ -25,6 +25,7 @@ from reader.core.give_way import give_way
 from reader.core.library import Folder, Library, PostList
 from reader.core.words import counted
 from reader.foreground import may_run_of
+from reader.screens.cursor_rest import CursorRest
 from reader.screens.library_messages import FoldersCounted, SearchIndexUpdate, SyncUpdate
 from reader.screens.list_stream import ListRead, ListStream
 from reader.screens.one_frame import OneFrameScreen
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from reader.core.sync import SyncProgress
 
 WIDE = 120
-PREVIEW_DELAY = 0.25  # seconds the list cursor rests on a post before a wide screen shows it
 _STREAM_EVERY = 0.5  # seconds between list refreshes while a sync streams posts in
 _RECOUNT_EVERY = 3.0  # seconds between folder recounts while a sync streams posts in
 
@@ -63,7 +63,7 @@ class LibraryPanes(OneFrameScreen[None]):
         self._listed_generation: tuple[int, int] | None = None
         self._status_timer: Timer | None = None
         self._sync_progress: SyncProgress | None = None  # the last report of a running sync
-        self._preview_timer: Timer | None = None
+        self._cursor_rest = CursorRest(self)
         self._folders_asked = 0  # generation of the newest folder count asked for
         self._folders_shown = 0  # generation of the count the tree shows
         self._reading = False
@@ -133,7 +133,7 @@ class LibraryPanes(OneFrameScreen[None]):
         self._show_panes()
         current = self.posts.current
         if not was_wide and self.has_class("-wide") and current is not None:
-            self._schedule_preview(current.path)  # the reading pane just appeared
+            self._cursor_rest.moved(current.path)  # the reading pane just appeared
 
     def _apply_layout(self, width: int) -> None:
         wide = width >= WIDE
@@ -270,24 +270,7 @@ class LibraryPanes(OneFrameScreen[None]):
 
     @on(PostListView.Highlighted)
     def _post_highlighted(self, event: PostListView.Highlighted) -> None:
-        self._schedule_preview(event.path)
-
-    def _schedule_preview(self, path: str) -> None:
-        """On a wide screen the reading pane shows the post under the cursor once the cursor
-        rests (scrolling through the list does not load every post it passes)."""
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-            self._preview_timer = None
-        if self.has_class("-wide") and not self.reading:
-            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(path))
-
-    def _preview(self, path: str) -> None:
-        self._preview_timer = None
-        current = self.posts.current
-        if self.reading or not self.has_class("-wide") or current is None:
-            return
-        if current.path == path and self.article.path != path:
-            self.article.show(path, preview=True)
+        self._cursor_rest.moved(event.path)
 
     @on(PostListView.Selected)
     def _post_selected(self, event: PostListView.Selected) -> None:

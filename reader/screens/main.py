@@ -55,9 +55,12 @@ class MainScreen(LibraryPanes):
     @on(ArticleView.Opened)
     def _article_opened(self, event: ArticleView.Opened) -> None:
         self.posts.select_path(event.path)
-        # Rows repainted; opening changes no count (its read mark recounts when it comes),
-        # and counting all folders of a large library on a worker slowed the post's paint.
-        self.posts.invalidate()
+        # Its row read again if opening found it changed (a post converted anew); opening
+        # changes no count (its read mark recounts when it comes), and counting all folders
+        # of a large library on a worker slowed the post's paint.
+        article = self.article.article
+        if article is None or article.row != self.posts.current:
+            self.posts.invalidate()
         self._show_new_notices()
 
     @on(ArticleView.Closed)

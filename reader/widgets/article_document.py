@@ -50,6 +50,8 @@ class Document:
     links: list[RenderedLink] = field(default_factory=list)
     total_blocks: int = 0
     complete: bool = False
+    look: tuple[int, int, int] = (0, 0, 0)
+    """What it was rendered with besides the text (RenderRequest.look)."""
 
     def add(self, chunk: Chunk, done: bool) -> None:
         """Append the next rendered chunk (`done` with the last)."""

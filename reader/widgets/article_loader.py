@@ -80,6 +80,12 @@ class RenderRequest:
     first_screen: int
     """Lines that fill the first screen: the first chunk is sent once it has them."""
 
+    @property
+    def look(self) -> tuple[int, int, int]:
+        """What the rendering depends on besides the text: width, text styles and code colours
+        (both kept per theme and background by `Colours`: one identity, one set of colours)."""
+        return (self.width, id(self.styles), id(self.code_theme))
+
 
 def column_width(widget: Widget, measure: int) -> int:
     """The article column in `widget`: `measure` cells at most, less in a narrow view."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -10,6 +12,9 @@ from textual.widget import Widget
 
 from reader.widgets.article_find import highlight
 from reader.widgets.component_style import solid_style
+
+if TYPE_CHECKING:
+    from reader.widgets.article_document import Document
 
 
 def paint_line(
@@ -28,6 +33,37 @@ def paint_line(
     if margin:
         line = Strip([Segment(" " * margin), *line], margin + line.cell_length)
     return line.apply_style(base).crop_extend(0, width, base)
+
+
+class PaintedLines:
+    """Painted lines of the post by index, for one width and base style (focus tints the
+    base); lines rendered later leave them as they are."""
+
+    def __init__(self) -> None:
+        self._strips: dict[int, Strip] = {}
+        self._made_for: tuple[int, Style] | None = None
+
+    def clear(self) -> None:
+        self._strips.clear()
+
+    def line(
+        self,
+        widget: Widget,
+        doc: Document,
+        index: int,
+        width: int,
+        base: Style,
+        hits: list[tuple[int, int, bool]] | None,
+    ) -> Strip:
+        """Line `index` of `doc` as `paint_line` paints it."""
+        if (width, base) != self._made_for:
+            self._strips.clear()
+            self._made_for = (width, base)
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = paint_line(widget, Strip(doc.lines[index], doc.width), width, base, hits)
+            self._strips[index] = strip
+        return strip
 
 
 def paint_text(widget: Widget, text: str, width: int, base: Style) -> Strip:

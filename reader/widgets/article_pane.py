@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.style import Style
 from textual import events, work
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -34,7 +33,9 @@ from reader.widgets.article_loader import (
     render_request,
 )
 from reader.widgets.article_marks import ReadingMarks
-from reader.widgets.article_paint import paint_line, paint_text
+from reader.widgets.article_paint import PaintedLines, paint_text
+from reader.widgets.article_prepared import GROUP as PREPARE_GROUP
+from reader.widgets.article_prepared import PreparedPosts
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
@@ -47,11 +48,6 @@ if TYPE_CHECKING:
 
 SAVE_DELAY = 0.6
 """Seconds of scroll quiet before the position is saved."""
-
-
-class _Config(Protocol):
-    measure: int
-    mark_read_on: str
 
 
 class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
@@ -84,9 +80,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self._save_timer: object | None = None
         self._error: str | None = None
         self._loading_path: str | None = None
-        self._cache: dict[int, Strip] = {}
-        """Painted lines by index; lines added later leave them as they are."""
-        self._cache_for: tuple[int, Style] | None = None
+        self._painted = PaintedLines()
         self._trim: threading.Thread | None = None
         """The last memory trim started (after a long post was closed)."""
         self.finder = FindState()
@@ -95,6 +89,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self._follow_end = False
         """G was pressed before the post was all rendered: keep going to the end as it grows."""
         self._colours = Colours()
+        self._prepared = PreparedPosts(library)
         """Syntax colours and text styles by app theme (made from the theme's variables)."""
         self._before: Document | None = None
         """The rendering shown before the one under way for a new width or theme: its
@@ -139,6 +134,10 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self._before = None
         self._open(self._request(path))
 
+    def prepare(self, path: str) -> None:
+        """Render `path` ahead, in a worker: the list's cursor rests on it."""
+        self._prepared.prepare(self, self._request(path))
+
     @property
     def _hidden(self) -> bool:
         """Not on screen (the list pane of a narrow terminal): scroll_y says nothing then."""
@@ -162,16 +161,18 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True, force=True)
 
     def _repaint_hits(self) -> None:
-        self._cache.clear()
+        self._painted.clear()
         self.refresh()
 
     # -- loading and rendering -------------------------------------------------------------
 
-    def _config(self) -> _Config | None:
-        return getattr(self.app, "config", None)
+    @property
+    def _read_at_end(self) -> bool:
+        """Posts are marked read at their end, not when opened (config `mark_read_on`)."""
+        return getattr(getattr(self.app, "config", None), "mark_read_on", "open") == "end"
 
     def _content_width(self) -> int:
-        return column_width(self, getattr(self._config(), "measure", 100))
+        return column_width(self, getattr(getattr(self.app, "config", None), "measure", 100))
 
     def _request(self, path: str) -> RenderRequest:
         """Render `path` now, as the view is now (width, colours), superseding any before."""
@@ -191,8 +192,11 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         if article is None or len(article.markdown) > FIRST_SCREEN_HERE_CHARS:
             self._load(request)
             return
-        doc = Document(request.path, article, request.width)
+        doc = Document(request.path, article, request.width, look=request.look)
+        self.workers.cancel_group(self, PREPARE_GROUP)  # not fighting this one for the GIL
+        whole = self._prepared.whole(request, article)  # rendered ahead: one paint
         chunks = render_chunks(doc, request, lambda: self._wanted(request), REST_IN_FRAME_SECONDS)
+        chunks = iter([(whole, True)]) if whole is not None else chunks
         try:
             chunk, done = next(chunks)
         except Exception:  # Rich's rendering of a hostile post can fail in any way: the worker
@@ -219,7 +223,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             return
         if not self._wanted(request):
             return
-        doc = Document(path, article, request.width)
+        doc = Document(path, article, request.width, look=request.look)
         self.post_message(messages.Loaded(generation, doc, None))
         self._post_chunks(render_chunks(doc, request, lambda: self._wanted(request)), generation)
 
@@ -246,7 +250,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
     def _set_document(self, doc: Document | None) -> None:
         old, self._doc = self._doc, doc
         self._loading_path = None
-        self._cache.clear()
+        self._painted.clear()
         if old is not None and old is not doc and len(old.lines) >= TRIM_AFTER_LINES:
             del old  # its lines are freed here; the trim then gives their pages back
             self._trim = trim_soon()
@@ -257,11 +261,13 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self._show_chunk(message.chunk, message.done, message.error)
 
     def _show_chunk(self, chunk: Chunk, done: bool, error: str | None) -> None:
-        self._add_chunk(chunk, done)
+        self._add_chunk(chunk, done, whole=error is None)
         if error:  # why the rest of the post is missing
             self.notify(error, severity="error", markup=False)
 
-    def _add_chunk(self, chunk: Chunk, done: bool) -> None:
+    def _add_chunk(self, chunk: Chunk, done: bool, *, whole: bool = True) -> None:
+        """Show the next lines; with `done` and `whole` (no error cut the post short) the
+        post is all there and kept for its next opening."""
         doc = self._doc
         if doc is None:
             return
@@ -271,7 +277,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         doc.add(chunk, done)
         if self.finder.active:  # new hits may fall on lines painted already
             self.finder.refind(doc.lines)
-            self._cache.clear()
+            self._painted.clear()
         below = not (first or self._hidden) and before >= self.scroll_y + self.size.height
         # Rendering again: as tall as before meanwhile, so the view is not clamped back up
         kept = 0 if done or self._before is None else len(self._before.lines)
@@ -299,11 +305,13 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self.refresh()
         if first and not self._preview:
             self.post_message(messages.Opened(doc.path))
-            if getattr(self._config(), "mark_read_on", "open") != "end":
+            if not self._read_at_end:
                 # After the first screen is painted: a read mark waits for the disk.
                 self.call_after_refresh(self._mark_read_if_showing, doc, self._generation)
         if done:
             self._check_end()
+            if whole:
+                self._prepared.keep(doc)
 
     # -- read marks -----------------------------------------------------------------------
 
@@ -313,7 +321,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         if self._preview and doc is not None:
             self._preview = False
             self.post_message(messages.Opened(doc.path))
-            if getattr(self._config(), "mark_read_on", "open") != "end":
+            if not self._read_at_end:
                 self._mark_read()
 
     def _mark_read_if_showing(self, doc: Document, generation: int) -> None:
@@ -325,7 +333,8 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         if doc is None or self._read_marked or self._preview:
             return
         self._read_marked = True
-        if self._marks.mark_read(doc.path):
+        row = doc.article.row  # as loaded, when opened: read and seen as it is now, it stays
+        if not (row.read and not row.updated) and self._marks.mark_read(doc.path):
             self.post_message(messages.MarkedRead(doc.path))
 
     def _check_end(self) -> None:
@@ -357,27 +366,18 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         doc = self._doc
         if doc is not None and doc.width != self._content_width():
             self._rerender()
-        self._cache.clear()
+        self._painted.clear()
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
+        index, doc, base = scroll_y + y, self._doc, self.rich_style
         width = self.scrollable_content_region.width or self.size.width
-        doc = self._doc
-        base = self.rich_style
-        if (width, base) != self._cache_for:  # painted lines hold both (focus tints the base)
-            self._cache.clear()
-            self._cache_for = (width, base)
         if doc is None or index >= len(doc.lines):
             if doc is None and self._error and index == 0:
                 return paint_text(self, self._error, width, base)
             return Strip.blank(width, base)
-        cached = self._cache.get(index)
-        if cached is None:
-            line = Strip(doc.lines[index], doc.width)
-            cached = paint_line(self, line, width, base, self.finder.by_line.get(index))
-            self._cache[index] = cached
-        return cached.apply_offsets(scroll_x, index)
+        painted = self._painted.line(self, doc, index, width, base, self.finder.by_line.get(index))
+        return painted.apply_offsets(scroll_x, index)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -387,7 +387,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             self._follow_end = False  # the reader went back up: stop following the end
         if self._save_timer is None:
             self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
-        if getattr(self._config(), "mark_read_on", "open") == "end":
+        if self._read_at_end:
             self._check_end()
 
     def _save_soon(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from reader.core.library import Folder
-from reader.screens.library_panes import PREVIEW_DELAY
+from reader.screens.cursor_rest import PREVIEW_DELAY
 from reader.screens.open_library import OpenLibraryScreen
 from reader.screens.search import SearchScreen
 from reader.widgets.folder_tree import ALL

@@ -27,7 +27,8 @@ class Marks:
     ) -> FolderMarked:
         c = self._c
         changed = c.state.set_read(c.lib, items, read, description)
-        c.state_written()
+        if changed:  # lists and counts that depend on read marks are still right otherwise
+            c.state_written()
         return FolderMarked(changed, c.saved([p for p, _ in items]))
 
     def mark_read(self, path: str, read: bool = True) -> bool:

@@ -1,0 +1,81 @@
+"""Posts rendered ahead: the one the list's cursor rests on (narrow screen) opens without
+rendering, unless its text or colours changed since."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.screens.cursor_rest import PREPARE_DELAY
+from reader.widgets import article_render
+from tests.factories import write_post
+from tests.ui_helpers import async_test, running_main, screen_lines, settle, site_and_data
+
+
+class _Renders:
+    """Counts the blocks of posts rendered (each still renders)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = article_render.render_block
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(article_render, "render_block", counted)
+
+
+async def _rest_on_second_post(app, pilot, screen) -> str:  # type: ignore[no-untyped-def]
+    await pilot.press("down")
+    await pilot.pause(PREPARE_DELAY * 2)
+    await settle(app, pilot)
+    current = screen.posts.current
+    assert current is not None
+    return current.path
+
+
+@async_test
+async def test_the_post_under_a_resting_cursor_opens_without_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_main(*site_and_data(tmp_path), size=(80, 24)) as (app, pilot, screen):
+        path = await _rest_on_second_post(app, pilot, screen)
+        renders = _Renders(monkeypatch)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert renders.count == 0
+        assert screen.reading and screen.article.path == path
+        assert screen.article.rendering_complete
+        assert any("More text." in line for line in screen_lines(app))
+        assert app.library.posts(screen.folder).rows(0, 10)[1].read  # opened for real
+
+
+@async_test
+async def test_a_post_changed_after_its_rendering_ahead_shows_the_new_text(
+    tmp_path: Path,
+) -> None:
+    site, data = site_and_data(tmp_path)
+    async with running_main(site, data, size=(80, 24)) as (app, pilot, screen):
+        path = await _rest_on_second_post(app, pilot, screen)
+        write_post(site / "source" / "_posts", path, "Changed", body="\nA new paragraph, longer.\n")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = "\n".join(screen_lines(app))
+        assert "A new paragraph, longer." in text and "More text." not in text
+
+
+@async_test
+async def test_a_post_rendered_ahead_in_other_colours_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_main(*site_and_data(tmp_path), size=(80, 24)) as (app, pilot, screen):
+        await _rest_on_second_post(app, pilot, screen)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(app, pilot)
+        renders = _Renders(monkeypatch)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert renders.count > 0 and screen.article.rendering_complete
