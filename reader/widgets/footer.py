@@ -16,12 +16,15 @@ from rich.cells import cell_len as cells
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 
 PALETTE_HINT = "palette"
 _EDGE = "▏"
 DIM = Style(dim=True)
+_KEEP_PAINTED = 8
 
 
 class Hint(NamedTuple):
@@ -60,6 +63,9 @@ class ReaderFooter(Widget):
         self._hints: tuple[Hint, ...] = ()
         self._palette: Hint | None = None
         self._spans: list[tuple[int, int, str]] = []
+        self._painted: dict[tuple[Any, ...], tuple[list[Strip], list[tuple[int, int, str]]]] = {}
+        """The line as painted, by everything it shows: opening and closing a post swaps
+        between two sets of keys, and painting the line anew took 1-2 ms of each switch."""
 
     @property
     def hints(self) -> tuple[Hint, ...]:
@@ -126,6 +132,24 @@ class ReaderFooter(Widget):
         else:
             palette = None
         return hints, palette
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        component = self.get_component_rich_style
+        key = (
+            crop,
+            self.size,
+            self._hints,
+            self._palette,
+            self.rich_style,
+            *(component(name) for name in sorted(self.COMPONENT_CLASSES)),
+        )
+        painted = self._painted.get(key)
+        if painted is None:
+            if len(self._painted) >= _KEEP_PAINTED:
+                self._painted.clear()
+            painted = self._painted[key] = (super().render_lines(crop), self._spans)
+        self._spans = painted[1]
+        return painted[0]
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("footer--key")

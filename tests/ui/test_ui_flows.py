@@ -290,6 +290,30 @@ async def test_footer_keys_fit_and_help_is_always_shown(
 
 
 @async_test
+async def test_the_footer_after_pane_switches_shows_and_clicks_the_keys_of_the_pane(
+    site: Path, data_dir: Path
+) -> None:
+    """Each pane's footer line is painted again from what was kept: its clicks too."""
+    async with running_main(site, data_dir, size=(80, 24)) as (app, pilot, screen):
+        lines: dict[bool, str] = {}
+        for keys in (("enter",), ("q",), ("enter",), ("q",)):  # each line painted twice
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            line = screen_lines(app)[-1]
+            assert lines.setdefault(screen.reading, line) == line
+            hints = footer(app).hints
+            assert all(f"{hint.display} {hint.description}" in line for hint in hints[:3])
+        assert lines[True] != lines[False]
+        pressed: list[str] = []
+        app.simulate_key = pressed.append  # type: ignore[method-assign]
+        hints, x = footer(app).hints, 0
+        for hint in hints:  # the list's, drawn as "key description " one after the other
+            await pilot.click(ReaderFooter, offset=(x, 0))
+            x += len(f"{hint.display} {hint.description} ")
+        assert pressed == [hint.key for hint in hints]
+
+
+@async_test
 async def test_hexo_post_link_opens_the_post_it_names(tmp_path: Path, data_dir: Path) -> None:
     body = "Read {% post_link b1 'the Life post' %} or {% post_link gone 'a lost one' %}.\n"
     site = make_site(
