@@ -89,8 +89,8 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
         self._follow_end = False
         """G was pressed before the post was all rendered: keep going to the end as it grows."""
         self._colours = Colours()
-        self._prepared = PreparedPosts(library)
         """Syntax colours and text styles by app theme (made from the theme's variables)."""
+        self._prepared = PreparedPosts(library)
         self._before: Document | None = None
         """The rendering shown before the one under way for a new width or theme: its
         lines are the view's height and place the reader until the new ones are all there."""
