@@ -229,7 +229,10 @@ class LibraryPanes(OneFrameScreen[None]):
         if event.folder != self.folder:
             self.folder = event.folder
             self.posts.cursor = 0
-            self.reload_posts(keep="")
+            if self.library.posts_ready(self.folder, sort=self.sort):
+                self.reload_posts(keep="")
+            else:  # the tree's cursor moves at once; the list follows when read
+                self._stream.request(at_top=True)
 
     @on(FolderTree.FolderOpened)
     def _folder_opened(self) -> None:

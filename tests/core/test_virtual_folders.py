@@ -61,3 +61,15 @@ def test_without_the_entry_there_is_no_such_folder(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
         library.posts(Folder("untagged"))
     library.close()
+
+
+def test_a_folder_is_ready_to_list_once_its_posts_are_kept(tmp_path: Path) -> None:
+    library = open_synced(make_site(tmp_path / "site"), tmp_path / "data")
+    unread, tech = Folder("unread"), Folder("category", ("x",))
+    assert library.posts_ready(Folder("all")) and library.posts_ready(Folder("bookmarked"))
+    assert not library.posts_ready(unread) and not library.posts_ready(Folder("all"), sort="title")
+    assert len(library.posts(unread)) == 4
+    assert library.posts_ready(unread)
+    library.mark_read("a.md")  # its members changed: to be read again
+    assert not library.posts_ready(unread)
+    assert not library.posts_ready(tech)

@@ -277,6 +277,11 @@ class Library:
         (case-insensitive)."""
         return self._lists.posts(folder, sort=sort, filter_text=filter_text)
 
+    def posts_ready(self, folder: Folder, *, sort: Sort = "date") -> bool:
+        """Whether `posts(folder)` is quick now (no whole folder to read: call it from a
+        worker otherwise)."""
+        return self._lists.ready(folder, sort)
+
     def prepare_filter(self) -> None:
         """Read every title for the title filter now, from a worker (see PostLists)."""
         self._lists.prepare_filter()
