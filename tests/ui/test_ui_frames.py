@@ -105,3 +105,24 @@ async def test_focus_styles_kept_per_state_are_those_textual_works_out(
                     assert focus_look(screen) == kept, (theme, widget)
                     looks.append(kept)
         assert len(set(looks)) >= 6  # focus and theme both change the look
+
+
+@async_test
+async def test_a_post_that_gains_a_scrollbar_opens_in_one_frame(tmp_path: Path) -> None:
+    long_body = "".join(f"Paragraph {n} of a post longer than the screen.\n\n" for n in range(60))
+    site = make_site(
+        tmp_path / "site",
+        (
+            PostSpec("short.md", "Short", "2024-01-02 10:00:00", ["Tech"]),
+            PostSpec("long.md", "Long", "2024-01-01 10:00:00", ["Tech"], long_body),
+        ),
+    )
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
+        await pilot.press("enter", "q", "down")  # the short post shown last: no scrollbar
+        await settle(app, pilot)
+        assert not screen.article.show_vertical_scrollbar
+        counter = FrameCounter(screen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.article.path == "long.md" and screen.article.show_vertical_scrollbar
+        assert counter.frames == 1
