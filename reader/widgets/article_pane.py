@@ -308,8 +308,8 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
             if not self._read_at_end:
                 # After the first screen is painted: a read mark waits for the disk.
                 self.call_after_refresh(self._mark_read_if_showing, doc, self._generation)
-        if done:
-            self._check_end()
+        if done:  # after the paint, with the view laid out: a read mark waits for the disk
+            self.call_after_refresh(self._check_end)
             if whole:
                 self._prepared.keep(doc)
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from reader.core.config import Config
+from reader.core.library import Folder
 from reader.screens.cursor_rest import PREPARE_DELAY
 from reader.widgets import article_render
 from tests.factories import write_post
@@ -79,3 +81,25 @@ async def test_a_post_rendered_ahead_in_other_colours_is_rendered_again(
         await pilot.press("enter")
         await settle(app, pilot)
         assert renders.count > 0 and screen.article.rendering_complete
+
+
+@async_test
+async def test_marked_read_at_the_end_only_once_there_when_rendered_ahead(tmp_path: Path) -> None:
+    site, data = site_and_data(tmp_path)
+    long_body = "".join(f"Paragraph {n} of a post longer than the screen.\n\n" for n in range(60))
+    write_post(site / "source" / "_posts", "gamma.md", "Gamma", date="2024-01-03", body=long_body)
+    config = Config(mark_read_on="end", search_index="on_search")
+    async with running_main(site, data, size=(80, 24), config=config) as (app, pilot, screen):
+        path = await _rest_on_second_post(app, pilot, screen)
+        assert path == "gamma.md"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.article.rendering_complete and not _read(app, path)
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert _read(app, path)
+
+
+def _read(app: Any, path: str) -> bool:
+    rows = app.library.posts(Folder("all")).rows(0, 10)
+    return next(row.read for row in rows if row.path == path)
