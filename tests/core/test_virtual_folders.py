@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.library import Folder
+from reader.core.library import Folder, Library
+from reader.core.library.post_lists import PostLists
 from reader.core.store import folder_queries
 from reader.core.store.folder_queries import VirtualFolder
 from tests.factories import open_synced, write_post
@@ -70,6 +71,41 @@ def test_a_folder_is_ready_to_list_once_its_posts_are_kept(tmp_path: Path) -> No
     assert not library.posts_ready(unread) and not library.posts_ready(Folder("all"), sort="title")
     assert len(library.posts(unread)) == 4
     assert library.posts_ready(unread)
-    library.mark_read("a.md")  # its members changed: to be read again
-    assert not library.posts_ready(unread)
     assert not library.posts_ready(tech)
+
+
+def _paths(library: Library, folder: Folder) -> list[str]:
+    posts = library.posts(folder)
+    return [row.path for row in posts.rows(0, len(posts))]
+
+
+def test_a_post_read_here_leaves_the_kept_lists_as_a_fresh_read_would(tmp_path: Path) -> None:
+    site, data = make_site(tmp_path / "site"), tmp_path / "data"
+    library = open_synced(site, data)
+    unread = Folder("unread")
+    assert _paths(library, unread) == ["d.md", "c.md", "b.md", "a.md"]
+    library.mark_read("c.md")
+    assert library.posts_ready(unread)  # kept, less the post read
+    assert _paths(library, unread) == ["d.md", "b.md", "a.md"]
+    assert _paths(open_synced(site, data), unread) == ["d.md", "b.md", "a.md"]
+    library.mark_read("c.md", read=False)  # a post joining a list: read again when asked
+    assert not library.posts_ready(unread)
+    assert _paths(library, unread) == ["d.md", "c.md", "b.md", "a.md"]
+
+
+def test_a_mark_by_another_session_meanwhile_is_never_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, data = make_site(tmp_path / "site"), tmp_path / "data"
+    library, other = open_synced(site, data), open_synced(site, data)
+    unread = Folder("unread")
+    assert len(_paths(library, unread)) == 4
+    real = PostLists.after_marked_read
+
+    def other_session_marks_too(self: PostLists, *args: object) -> None:
+        other.mark_read("a.md")  # committed between this session's mark and its lists
+        real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PostLists, "after_marked_read", other_session_marks_too)
+    library.mark_read("c.md")
+    assert _paths(library, unread) == ["d.md", "b.md"]

@@ -3,20 +3,19 @@ They are written to state.db in short transactions; the next read sees them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from reader.core.library.context import LibraryContext
-from reader.core.library.model import Folder, FolderMarked, Sort, Undone
+from reader.core.library.model import Folder, FolderMarked, Undone
+from reader.core.library.post_lists import PostLists
 from reader.core.store import folder_queries as fq
 from reader.core.store import library_reads as q
 
-FolderIds = Callable[[Folder, Sort, tuple[int, int, int, int]], Sequence[int]]
-
 
 class Marks:
-    def __init__(self, context: LibraryContext, folder_ids: FolderIds) -> None:
+    def __init__(self, context: LibraryContext, lists: PostLists) -> None:
         self._c = context
-        self._folder_ids = folder_ids
+        self._lists = lists
 
     def _hashes(self, paths: Sequence[str]) -> list[tuple[str, str | None]]:
         with self._c.reader() as conn:
@@ -35,7 +34,11 @@ class Marks:
         """Mark one post read or unread; False when the mark could not be saved."""
         items = self._hashes([path]) or [(path, None)]
         verb = "read" if read else "unread"
-        return self._set_read(items, read, f"mark {path} {verb}").saved
+        kept = self._lists.kept_before_marks() if read else None
+        marked = self._set_read(items, read, f"mark {path} {verb}")
+        if kept is not None and marked.changed:
+            self._lists.after_marked_read(kept, [path])
+        return marked.saved
 
     def mark_folder_read(self, folder: Folder) -> FolderMarked:
         """Mark every post of a folder read (one undo step): how many changed, and whether
@@ -46,7 +49,7 @@ class Marks:
         if virtual is not None and virtual.listed_by_state:
             paths = list(c.state.bookmarked_paths(c.lib))
         else:
-            ids = self._folder_ids(folder, "date", versions)
+            ids = self._lists.ids(folder, "date", versions)
             with c.reader() as conn:
                 paths = q.paths_of_ids(conn, ids)
         items = self._hashes(paths)

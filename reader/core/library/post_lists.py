@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import sqlite3
+from array import array
 from collections.abc import Callable, Sequence
 from functools import partial
 
@@ -173,6 +174,21 @@ def _in_order_of(
     return keep_ids(order, fq.virtual_members(conn, lib, virtual))
 
 
+KeptLists = tuple[Versions, int, dict[tuple[Folder, str], Sequence[int]]]
+"""The versions, state writes by others and state-dependent lists kept before a read mark."""
+
+
+def _without(ids: Sequence[int], post: int) -> Sequence[int]:
+    """`ids` less `post`, as a new sequence (the kept one may be a list on screen)."""
+    try:
+        at = ids.index(post)
+    except ValueError:
+        return ids
+    kept = array("q", ids[:at])
+    kept.extend(ids[at + 1 :])
+    return kept
+
+
 class PostLists:
     """The lists of every folder, cached until a commit changes them."""
 
@@ -223,6 +239,42 @@ class PostLists:
         if virtual is not None and virtual.listed_by_state:
             return True  # the bookmarks, from the state store
         return (folder.kind == "all" and sort == "date") or (folder, sort) in self._c.ids
+
+    def kept_before_marks(self) -> KeptLists | None:
+        """The kept lists a read mark changes, before this session writes one."""
+        c = self._c
+        if c.state.read_only:
+            return None
+        versions = c.refresh()
+        with c.cache_lock:
+            lists = {key: ids for key, ids in c.ids.items() if key[0].kind in c.state_dependent}
+        return (versions, c.state.data_version(), lists) if lists else None
+
+    def after_marked_read(self, kept: KeptLists, paths: Sequence[str]) -> None:
+        """Keep the lists of `kept` again, the posts at `paths` taken out where they left,
+        after this session marked them read: else the next look at Unread read its ids again
+        (~0.12 s at 100k). Not when anything else was written meanwhile (posts, or another
+        session's marks), nor when a post joined a list: those are read again when asked."""
+        c = self._c
+        before, writes_by_others, lists = kept
+        versions = c.refresh()  # the state changed: the kept lists were dropped
+        if versions[:2] != before[:2] or c.state.data_version() != writes_by_others:
+            return
+        patched: dict[tuple[Folder, str], Sequence[int]] = {}
+        with c.reader() as conn:
+            for key, ids in lists.items():
+                virtual = fq.virtual_folder(key[0].kind)
+                if virtual is None:
+                    continue
+                members = fq.membership(conn, c.lib, virtual, paths)
+                if any(member and post not in ids for post, member in members.items()):
+                    continue
+                for post in (post for post, member in members.items() if not member):
+                    ids = _without(ids, post)
+                patched[key] = ids
+        with c.cache_lock:
+            if c.is_current(versions):
+                c.ids.update(patched)
 
     def prepare_filter(self) -> None:
         """Read every title now, from a worker (~0.12 s CPU at 100k posts), so that a text

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reader.core.store.db import write
+from reader.core.store.db import marks, path_to_db, write
 from reader.core.store.index import prefix_key
 
 Depends = Literal["reads", "bookmarks"]
@@ -157,6 +157,15 @@ def virtual_members(conn: sqlite3.Connection, lib: int, folder: VirtualFolder) -
     sql = f"SELECT group_concat(p.id) FROM {FROM_POSTS} WHERE {folder.where}"
     ids = conn.execute(_sql(sql, lib)).fetchone()[0]  # one string: no row object per post
     return [] if ids is None else list(map(int, str(ids).split(",")))
+
+
+def membership(
+    conn: sqlite3.Connection, lib: int, folder: VirtualFolder, paths: Sequence[str]
+) -> dict[int, bool]:
+    """Whether each indexed post at `paths` is in `folder` now, by post id."""
+    sql = f"SELECT p.id, ({folder.where}) FROM {FROM_POSTS} WHERE p.path IN ({marks(len(paths))})"
+    keys = [path_to_db(path) for path in paths]
+    return {post: bool(member) for post, member in conn.execute(_sql(sql, lib), keys)}
 
 
 def folders_snapshot(conn: sqlite3.Connection) -> str | None:
