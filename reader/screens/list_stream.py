@@ -33,8 +33,6 @@ class ListRead(Message):
     generation: tuple[int, int]
     keep: str | None
     posts: PostList
-    at_top: bool = False
-    """A new folder's list, shown from its top wherever the old list's cursor is."""
 
 
 class ListStream:
@@ -62,19 +60,11 @@ class ListStream:
             screen.filter_input.value,
             "" if at_top else (current.path if current else None),
             0 if at_top else screen.posts.cursor,
-            at_top,
         )
         screen.run_worker(read, thread=True, group="stream", exclusive=True, exit_on_error=False)
 
     def _read(
-        self,
-        asked: int,
-        folder: Folder,
-        sort: Sort,
-        text: str,
-        keep: str | None,
-        cursor: int,
-        at_top: bool,
+        self, asked: int, folder: Folder, sort: Sort, text: str, keep: str | None, cursor: int
     ) -> None:
         library = self._screen.library
         may_run = may_run_of(self._screen.app)
@@ -84,13 +74,14 @@ class ListStream:
         give_way(may_run)
         window = ListWindow(selection, keep, cursor)
         if not get_current_worker().is_cancelled:
-            self._screen.post_message(ListRead(asked, generation, keep, window, at_top))
+            self._screen.post_message(ListRead(asked, generation, keep, window))
 
     def received(self, message: ListRead) -> None:
         if message.asked != self._asked:
             return  # a newer list was asked for (or read) since
         current = self._screen.posts.current
-        if not message.at_top and (current.path if current else None) != message.keep:
+        # keep "": a new folder's list, from its top wherever the old list's cursor is
+        if message.keep != "" and (current.path if current else None) != message.keep:
             self.request()  # the cursor moved meanwhile: keep it where it is now
             return
         self._screen.show_posts(message.posts, message.keep, message.generation)
