@@ -89,12 +89,16 @@ def committed_state_kept(site: Path, data: Path, expected: dict[str, Any]) -> li
 
 
 async def _app_session(site: Path, data: Path, during: Any = None, skip: int = 0) -> dict[str, Any]:
-    """Run the app headless: mark a post read, run `during()`, mark two more (after `skip`)."""
+    """Run the app headless: mark a post read (after `skip`), then two more, `during()` run
+    before each of those two (the fault is made again: a file the app deleted or truncated
+    meanwhile, such as a WAL, gives space back)."""
     async with headless_app(site, data, size=(120, 40)) as (app, pilot, library):
         await pilot.press(*["j"] * skip, "m")
-        if during is not None:
-            during()
-        await pilot.press("j", "m", "j", "m")
+        for _ in range(2):
+            await pilot.press("j")
+            if during is not None:
+                during()
+            await pilot.press("m")
         await pilot.pause(0.2)
         messages = notifications(app)
         marked = [row.path for row in library.posts(Folder("all")).rows(0, 100) if row.read]
@@ -108,7 +112,7 @@ async def _app_session(site: Path, data: Path, during: Any = None, skip: int = 0
 
 
 def _fill(directory: Path) -> None:
-    fd = os.open(directory / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    fd = os.open(directory / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         while True:
             os.write(fd, b"\0" * 65536)
@@ -127,6 +131,7 @@ def _driver_full_disk(site: Path, data: Path) -> dict[str, Any]:
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "none", str(data)], check=True)
     expected = commit_state(site, data)
     result = asyncio.run(_app_session(site, data, during=lambda: _fill(data)))
+    result["files"] = {p.name: p.stat().st_size for p in data.iterdir()}
     # a second start with the disk still full: the notice is shown at once
     result["at_start"] = asyncio.run(_app_session(site, data))
     cli = subprocess.run(
@@ -161,7 +166,7 @@ def test_full_disk_mid_session(tmp_path: Path) -> None:
     )
     assert result["lost"] == []
     assert result["crashed"] is None and result["at_start"]["crashed"] is None
-    assert result["read_only"] is True
+    assert result["read_only"] is True, result["files"]
     said = " ".join(result["notifications"]).lower()
     assert "not being saved" in said, result["notifications"]
     assert "not being saved" in " ".join(result["at_start"]["notifications"]).lower()
