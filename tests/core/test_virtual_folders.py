@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.library import Folder, Library
-from reader.core.library.post_lists import PostLists
+from reader.core.library.context import LibraryContext
 from reader.core.store import folder_queries
 from reader.core.store.folder_queries import VirtualFolder
 from tests.factories import open_synced, write_post
@@ -100,12 +100,12 @@ def test_a_mark_by_another_session_meanwhile_is_never_missed(
     library, other = open_synced(site, data), open_synced(site, data)
     unread = Folder("unread")
     assert len(_paths(library, unread)) == 4
-    real = PostLists.after_marked_read
+    real = LibraryContext.after_own_state_write
 
-    def other_session_marks_too(self: PostLists, *args: object) -> None:
+    def other_session_marks_too(self: LibraryContext, *args: object) -> object:
         other.mark_read("a.md")  # committed between this session's mark and its lists
-        real(self, *args)  # type: ignore[arg-type]
+        return real(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(PostLists, "after_marked_read", other_session_marks_too)
+    monkeypatch.setattr(LibraryContext, "after_own_state_write", other_session_marks_too)
     library.mark_read("c.md")
     assert _paths(library, unread) == ["d.md", "b.md"]

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Versions = tuple[int, int, int, int]
 """(index data version, own index writes, state data version, own state writes)."""
+StateWriteBase = tuple[Versions, int]
+"""The versions before a state write of this session, and the state's writes by others."""
 
 
 class LibraryContext:
@@ -114,6 +116,23 @@ class LibraryContext:
     def index_generation(self) -> tuple[int, int]:
         version = self.readers.versions()[0]
         return (id(self.index.conn), version + self.own_post_writes)
+
+    def before_own_state_write(self) -> StateWriteBase | None:
+        """Where the caches stand before this session writes a mark, so that caches it changes
+        little can be patched after it (`after_own_state_write`); None for a store kept in
+        memory (its writes do not move the versions patches are checked against)."""
+        if self.state.read_only:
+            return None
+        return self.refresh(), self.state.data_version()
+
+    def after_own_state_write(self, base: StateWriteBase) -> Versions | None:
+        """The versions a patched cache belongs to, if this session's state write was the only
+        commit since `base` (no sync, no other session's marks); else None."""
+        versions = self.refresh()  # the state changed: the dependent caches were dropped
+        then, writes_by_others = base
+        if versions[:2] != then[:2] or self.state.data_version() != writes_by_others:
+            return None
+        return versions
 
     def state_written(self) -> None:
         self.state_epoch += 1

@@ -81,7 +81,7 @@ class Library:
         self._lists = PostLists(context, rows, self._bookmarks.folder_rows)
         self._folders = Folders(context)
         self._articles = Articles(context, rows, self._index_to_memory)
-        self._marks = Marks(context, self._lists)
+        self._marks = Marks(context, self._lists, self._folders)
         self._rows = rows
 
     # ---------------------------------------------------------------- for tests and tools

@@ -6,10 +6,11 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from reader.core.library.context import LibraryContext
+from reader.core.library.context import LibraryContext, Versions
 from reader.core.library.model import Folder, FolderNode
 from reader.core.store import folder_queries as fq
 from reader.core.store.index import prefix_key, prefix_parts
@@ -40,6 +41,33 @@ def _node_from_json(data: list[Any]) -> FolderNode:
     )
 
 
+KeptCounts = tuple[list[FolderNode], fq.Standing]
+"""The folder counts kept before a mark, and what the marked posts added to them."""
+
+
+def _standing_key(folder: Folder) -> tuple[str, str]:
+    if folder.kind == "category":
+        return (folder.kind, prefix_key(folder.value))
+    return (folder.kind, folder.value[0] if folder.value else "")
+
+
+def _patched(
+    node: FolderNode, before: fq.Standing, now: fq.Standing, totals: dict[str, int]
+) -> FolderNode:
+    """`node` and its children, their counts moved by what changed from `before` to `now`;
+    a total counted by its own SQL is `totals`' figure."""
+    key = _standing_key(node.folder)
+    total_before, unread_before = before.get(key, (0, 0))
+    total_now, unread_now = now.get(key, (0, 0))
+    return FolderNode(
+        node.folder,
+        node.label,
+        totals.get(node.folder.kind, node.total + total_now - total_before),
+        node.unread + unread_now - unread_before,
+        tuple(_patched(child, before, now, totals) for child in node.children),
+    )
+
+
 class Folders:
     def __init__(self, context: LibraryContext) -> None:
         self._c = context
@@ -55,6 +83,27 @@ class Folders:
             if self.snapshot() is None:
                 self._keep(folders)
         return list(folders)
+
+    def standing_before(self, paths: Sequence[str]) -> KeptCounts | None:
+        """The counts kept, and what the posts at `paths` add to them, before a mark."""
+        folders = self._c.folders
+        if folders is None:
+            return None
+        with self._c.reader() as conn:
+            return folders, fq.standing(conn, self._c.lib, paths)
+
+    def after_marks(self, kept: KeptCounts, versions: Versions, paths: Sequence[str]) -> None:
+        """Keep the counts of `kept` again, changed by what the posts at `paths` add now,
+        after this session marked them (and nothing else was written: `versions`): counting
+        every folder again takes ~0.3 s at 100k posts, a mark's change a few look-ups."""
+        folders, before = kept
+        with self._c.reader() as conn:
+            now = fq.standing(conn, self._c.lib, paths)
+            totals = fq.custom_totals(conn, self._c.lib)
+        patched = [_patched(node, before, now, totals) for node in folders]
+        with self._c.cache_lock:
+            if self._c.is_current(versions) and self._c.folders is None:
+                self._c.folders = patched
 
     def snapshot(self) -> list[FolderNode] | None:
         """The folders with their counts as the last session closed them, None if unknown."""

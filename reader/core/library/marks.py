@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reader.core.library.context import LibraryContext
+from reader.core.library.folders import Folders
 from reader.core.library.model import Folder, FolderMarked, Undone
 from reader.core.library.post_lists import PostLists
 from reader.core.store import folder_queries as fq
@@ -13,9 +14,10 @@ from reader.core.store import library_reads as q
 
 
 class Marks:
-    def __init__(self, context: LibraryContext, lists: PostLists) -> None:
+    def __init__(self, context: LibraryContext, lists: PostLists, folders: Folders) -> None:
         self._c = context
         self._lists = lists
+        self._folders = folders
 
     def _hashes(self, paths: Sequence[str]) -> list[tuple[str, str | None]]:
         with self._c.reader() as conn:
@@ -34,10 +36,16 @@ class Marks:
         """Mark one post read or unread; False when the mark could not be saved."""
         items = self._hashes([path]) or [(path, None)]
         verb = "read" if read else "unread"
-        kept = self._lists.kept_before_marks() if read else None
+        base = self._c.before_own_state_write()
+        lists = self._lists.kept_before_marks() if base is not None and read else {}
+        counts = self._folders.standing_before([path]) if base is not None else None
         marked = self._set_read(items, read, f"mark {path} {verb}")
-        if kept is not None and marked.changed:
-            self._lists.after_marked_read(kept, [path])
+        versions = self._c.after_own_state_write(base) if base and marked.changed else None
+        if versions is not None:  # the caches it changed are patched, not read again
+            if lists:
+                self._lists.after_marked_read(lists, versions, [path])
+            if counts is not None:
+                self._folders.after_marks(counts, versions, [path])
         return marked.saved
 
     def mark_folder_read(self, folder: Folder) -> FolderMarked:

@@ -174,8 +174,8 @@ def _in_order_of(
     return keep_ids(order, fq.virtual_members(conn, lib, virtual))
 
 
-KeptLists = tuple[Versions, int, dict[tuple[Folder, str], Sequence[int]]]
-"""The versions, state writes by others and state-dependent lists kept before a read mark."""
+KeptLists = dict[tuple[Folder, str], Sequence[int]]
+"""The state-dependent lists kept before a read mark."""
 
 
 def _without(ids: Sequence[int], post: int) -> Sequence[int]:
@@ -240,29 +240,21 @@ class PostLists:
             return True  # the bookmarks, from the state store
         return (folder.kind == "all" and sort == "date") or (folder, sort) in self._c.ids
 
-    def kept_before_marks(self) -> KeptLists | None:
+    def kept_before_marks(self) -> KeptLists:
         """The kept lists a read mark changes, before this session writes one."""
         c = self._c
-        if c.state.read_only:
-            return None
-        versions = c.refresh()
         with c.cache_lock:
-            lists = {key: ids for key, ids in c.ids.items() if key[0].kind in c.state_dependent}
-        return (versions, c.state.data_version(), lists) if lists else None
+            return {key: ids for key, ids in c.ids.items() if key[0].kind in c.state_dependent}
 
-    def after_marked_read(self, kept: KeptLists, paths: Sequence[str]) -> None:
+    def after_marked_read(self, kept: KeptLists, versions: Versions, paths: Sequence[str]) -> None:
         """Keep the lists of `kept` again, the posts at `paths` taken out where they left,
-        after this session marked them read: else the next look at Unread read its ids again
-        (~0.12 s at 100k). Not when anything else was written meanwhile (posts, or another
-        session's marks), nor when a post joined a list: those are read again when asked."""
+        after this session marked them read (and nothing else was written: `versions`): else
+        the next look at Unread read its ids again (~0.12 s at 100k). Not when a post joined a
+        list: those are read again when asked."""
         c = self._c
-        before, writes_by_others, lists = kept
-        versions = c.refresh()  # the state changed: the kept lists were dropped
-        if versions[:2] != before[:2] or c.state.data_version() != writes_by_others:
-            return
         patched: dict[tuple[Folder, str], Sequence[int]] = {}
         with c.reader() as conn:
-            for key, ids in lists.items():
+            for key, ids in kept.items():
                 virtual = fq.virtual_folder(key[0].kind)
                 if virtual is None:
                     continue

@@ -78,15 +78,20 @@ def _sql(text: str, lib: int) -> str:
     return text.replace("{lib}", str(int(lib)))
 
 
-def virtual_counts(
-    conn: sqlite3.Connection, lib: int, folders: Sequence[VirtualFolder]
-) -> list[tuple[int, int]]:
-    """(total, unread) of each virtual folder: one pass over the posts for all of them."""
+def _count_columns(folders: Sequence[VirtualFolder]) -> str:
+    """SQL columns: each folder's total and unread over the rows of FROM_POSTS chosen."""
     columns = []
     for folder in folders:
         columns.append(f"coalesce(sum({folder.where}), 0)")
         columns.append(f"coalesce(sum(({folder.where}) AND ({folder.unread})), 0)")
-    row = conn.execute(_sql(f"SELECT {', '.join(columns)} FROM {FROM_POSTS}", lib)).fetchone()
+    return ", ".join(columns)
+
+
+def virtual_counts(
+    conn: sqlite3.Connection, lib: int, folders: Sequence[VirtualFolder]
+) -> list[tuple[int, int]]:
+    """(total, unread) of each virtual folder: one pass over the posts for all of them."""
+    row = conn.execute(_sql(f"SELECT {_count_columns(folders)} FROM {FROM_POSTS}", lib)).fetchone()
     counts = []
     for n, folder in enumerate(folders):
         total, unread = int(row[2 * n]), int(row[2 * n + 1])
@@ -117,11 +122,12 @@ def grouped_counts(
     return totals, reads
 
 
-def tagged_counts(conn: sqlite3.Connection, lib: int) -> tuple[int, int]:
-    """(total, unread) of the posts with any tag (the Tags node)."""
-    total, unread = conn.execute(
-        _sql(f"SELECT count(*), sum({UNREAD}) FROM {FROM_POSTS} WHERE p.tags != '[]'", lib)
-    ).fetchone()
+def tagged_counts(
+    conn: sqlite3.Connection, lib: int, chosen: str = "1", params: Sequence[str] = ()
+) -> tuple[int, int]:
+    """(total, unread) of the posts with any tag (the Tags node), of those `chosen`."""
+    sql = f"SELECT count(*), sum({UNREAD}) FROM {FROM_POSTS} WHERE {chosen} AND p.tags != '[]'"
+    total, unread = conn.execute(_sql(sql, lib), params).fetchone()
     return int(total), int(unread or 0)
 
 
@@ -166,6 +172,47 @@ def membership(
     sql = f"SELECT p.id, ({folder.where}) FROM {FROM_POSTS} WHERE p.path IN ({marks(len(paths))})"
     keys = [path_to_db(path) for path in paths]
     return {post: bool(member) for post, member in conn.execute(_sql(sql, lib), keys)}
+
+
+Standing = dict[tuple[str, str], tuple[int, int]]
+"""What some posts add to each folder's (total, unread), keyed by (folder kind, key): a virtual
+folder's key is "", a category's its prefix key, a tag's the tag ("" for the Tags node)."""
+
+
+def standing(conn: sqlite3.Connection, lib: int, paths: Sequence[str]) -> Standing:
+    """What the indexed posts at `paths` add to every folder's counts now (indexed look-ups:
+    a read mark's change of the counts, without counting every post again)."""
+    keys = [path_to_db(path) for path in paths]
+    chosen = f"p.path IN ({marks(len(paths))})"
+    columns = _count_columns(VIRTUAL_FOLDERS)
+    row = conn.execute(
+        _sql(f"SELECT {columns} FROM {FROM_POSTS} WHERE {chosen}", lib), keys
+    ).fetchone()
+    found: Standing = {
+        (folder.kind, ""): (int(row[2 * n]), int(row[2 * n + 1]))
+        for n, folder in enumerate(VIRTUAL_FOLDERS)
+    }
+    for kind, table, column in (
+        ("category", "post_categories", "prefix"),
+        ("tag", "post_tags", "tag"),
+    ):
+        sql = (
+            f"SELECT c.{column}, count(*), sum({UNREAD}) FROM {FROM_POSTS} "
+            f"JOIN {table} c ON c.post_id = p.id WHERE {chosen} GROUP BY c.{column}"
+        )
+        for key, total, unread in conn.execute(_sql(sql, lib), keys):
+            found[(kind, str(key))] = (int(total), int(unread))
+    found[("tag", "")] = tagged_counts(conn, lib, chosen, keys)
+    return found
+
+
+def custom_totals(conn: sqlite3.Connection, lib: int) -> dict[str, int]:
+    """The totals of the virtual folders counted by their own SQL (small state tables)."""
+    return {
+        f.kind: int(conn.execute(_sql(f.total, lib)).fetchone()[0])
+        for f in VIRTUAL_FOLDERS
+        if f.total is not None
+    }
 
 
 def folders_snapshot(conn: sqlite3.Connection) -> str | None:
