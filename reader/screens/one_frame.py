@@ -9,6 +9,7 @@ lay out); then those scrollbars again, repainted on their own request. Here the 
 repaints already asked for, and the scrollbars a layout touched are painted right after it, in
 the same burst of output. So is a widget a layout gave or took a scrollbar: it asks for a
 layout of its own, a frame later (30 ms after Enter opened a longer post than the last).
+The paints those layouts ask for are one, at the end.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ ResultType = TypeVar("ResultType")
 
 
 class OneFrameScreen(Screen[ResultType]):
+    _paint_held: bool | None = None
+    """While a layout runs: whether it asked for a paint (one at its end, for everything it
+    changed: a burst of output, not three)."""
+
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     """Textual's, without its repaint of the whole screen on every focus change: the widgets
     that gain and lose focus repaint themselves."""
@@ -61,11 +66,27 @@ class OneFrameScreen(Screen[ResultType]):
                 widget._repaint_required = False
                 self._dirty_widgets.add(widget)
 
+    def _compositor_refresh(self) -> None:
+        if self._paint_held is not None:  # laying out: painted once, at the end
+            self._paint_held = True
+            return
+        super()._compositor_refresh()
+
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         before = _scrollbars(self._compositor.full_map)
-        super()._refresh_layout(size, scroll)
-        if not self.is_current or self.app._batch_count:
-            return
+        self._paint_held = False
+        try:
+            super()._refresh_layout(size, scroll)
+            if self.is_current and not self.app._batch_count:
+                self._settle_layout(size, scroll, before)
+        finally:
+            held, self._paint_held = self._paint_held, None
+        if held:
+            self._compositor_refresh()
+
+    def _settle_layout(self, size: Size | None, scroll: bool, before: set[ScrollBar]) -> None:
+        """What the layout asked for of itself, done now: widgets given or denied a scrollbar
+        laid out again, the scrollbars it resized repainted."""
         if _take_layout_requests(self._compositor.full_map):
             super()._refresh_layout(size, scroll)
         shown = _scrollbars(self._compositor.full_map)
@@ -78,7 +99,7 @@ class OneFrameScreen(Screen[ResultType]):
                     resized.add(bar)
         if resized:
             self._compositor.update_widgets(resized)
-            self._compositor_refresh()
+            self._paint_held = True
 
 
 def _take_layout_requests(widgets: Iterable[Widget]) -> bool:

@@ -5,14 +5,15 @@ gains or loses focus: 3 ms for the post list, 7 ms for the reading pane (its ~25
 every pane switch, i.e. more than painting the screen. The result only depends on the focus
 state as long as nothing else that selectors see changed (classes and pseudo-classes of the
 widget and its ancestors, the theme, the style sheet): with all of those in the key, the
-second time a state comes back its styles are put back instead of worked out.
+second time a state comes back its styles are put back instead of worked out. Both states
+are worked out once the first screen is painted (`keep_both_focus_states`), so that the first
+pane switch is as quick as the next.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.widget import Widget
 
@@ -51,6 +52,21 @@ class FocusStyleCache(Widget):
             self._styles_by_state[key] = (rules, dict(self._component_styles))
             return
         rules, components = kept
-        Stylesheet.replace_rules(self, rules)  # type: ignore[arg-type]
+        base = self.styles.base
+        now = base.get_rules()
+        # Only the rules the focus changes are set (a tint, a colour): Textual's
+        # `replace_rules` sets every one, and each setting asks for a repaint or a layout.
+        for name in now.keys() | rules.keys():
+            if now.get(name) != rules.get(name):
+                setattr(base, name, rules.get(name))
+        self.notify_style_update()
         self._component_styles = dict(components)
         self.refresh()
+
+    def keep_both_focus_states(self) -> None:
+        """Work out the styles of the focus state the widget is not in, and put its own back
+        (no focus moves: only the styles are worked out, and kept)."""
+        focused = self.has_focus
+        for state in (not focused, focused):
+            self.set_reactive(Widget.has_focus, state)
+            self.watch_has_focus(state)

@@ -154,7 +154,15 @@ def test_positions(site_dir: Path) -> None:
     assert library.position("a.md") == 0
     library.save_position("a.md", 120)
     library.close()
-    assert open_synced(site_dir).position("a.md") == 120
+    again = open_synced(site_dir)
+    assert again.position("a.md") == 120
+    writes = again._marks._c.state.conn.total_changes
+    again.save_position("a.md", 120)  # closed where it was opened: nothing to write
+    again.save_position("b.md", 0)
+    assert again._marks._c.state.conn.total_changes == writes
+    again.save_position("a.md", 3)
+    assert again._marks._c.state.conn.total_changes == writes + 1
+    assert again.position("a.md") == 3
 
 
 def test_bookmarks_and_missing_posts(site_dir: Path) -> None:

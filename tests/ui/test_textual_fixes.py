@@ -6,11 +6,17 @@ import asyncio
 import gc
 import weakref
 
+from rich.segment import Segment
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widgets import Static
 
 import reader.app  # noqa: F401  (applies reader.textual_fixes)
+from reader import textual_fixes
 from tests.ui_helpers import async_test
 
 
@@ -37,3 +43,56 @@ async def test_the_lines_a_closed_app_painted_are_freed() -> None:
         await asyncio.sleep(0)  # the callbacks the app's close scheduled run (they hold it)
     gc.collect()
     assert lines() is None
+
+
+class _Scrolled(App[None]):
+    CSS = "#box:focus { background-tint: white 20%; }"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="box"):
+            yield Static("\n".join(f"line {n}" for n in range(100)))
+        yield Static("below", id="below")
+
+
+def _segments(lines: list[Strip]) -> list[list[Segment]]:
+    return [list(line) for line in lines]
+
+
+@async_test
+async def test_a_scrollbar_kept_lines_are_those_textual_draws() -> None:
+    """The lines kept are drawn again whenever anything they show changed: the position, the
+    size, the focus tint behind the bar, the theme."""
+    app = _Scrolled()
+    async with app.run_test(size=(30, 10)) as pilot:
+        box = app.query_one("#box", VerticalScroll)
+        bar = box.vertical_scrollbar
+        drawn_by_textual = []
+        real = textual_fixes._draw_scrollbar
+
+        def counted(widget: ScrollBar, crop: Region) -> list[Strip]:
+            drawn_by_textual.append(crop)
+            return real(widget, crop)
+
+        textual_fixes._draw_scrollbar = counted  # type: ignore[assignment]
+        try:
+            looks = []
+            for change in ("start", "end", "focus", "home", "theme", "height", "end"):
+                if change in ("end", "home"):
+                    box.scroll_to(y=box.max_scroll_y if change == "end" else 0, animate=False)
+                elif change == "focus":
+                    box.focus()
+                elif change == "theme":
+                    app.theme = "textual-light"
+                elif change == "height":
+                    box.styles.height = 6
+                await pilot.pause()
+                crop = Region(0, 0, bar.size.width, bar.size.height)
+                kept = _segments(bar.render_lines(crop))
+                assert kept == _segments(real(bar, crop)), change
+                looks.append(kept)
+            assert looks[0] != looks[1] and looks[3] != looks[4]  # moved; another theme
+            before = len(drawn_by_textual)
+            bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+            assert len(drawn_by_textual) == before  # the same bar again: from the lines kept
+        finally:
+            textual_fixes._draw_scrollbar = real

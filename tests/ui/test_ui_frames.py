@@ -31,12 +31,15 @@ class FrameCounter:
 
     def __init__(self, screen: MainScreen) -> None:
         self.frames = 0
+        self.writes = 0
+        """Updates that paint something, each one (a frame may be several bursts of output)."""
         self._in_frame = False
         compositor = screen._compositor
         render_update = compositor.render_update
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             update = render_update(*args, **kwargs)
+            self.writes += update is not None
             if update is not None and not self._in_frame:
                 self.frames += 1
                 self._in_frame = True
@@ -44,6 +47,9 @@ class FrameCounter:
             return update
 
         compositor.render_update = counted  # type: ignore[method-assign]
+
+    def reset(self) -> None:
+        self.frames = self.writes = 0
 
     def _end_frame(self) -> None:
         self._in_frame = False
@@ -58,16 +64,16 @@ async def test_filter_and_post_open_and_close_each_paint_one_frame(
         counter = FrameCounter(screen)
         footer = screen.query_one(ReaderFooter)
         for key, shown in (("slash", "Clear filter"), ("escape", "Filter"), ("enter", "Close")):
-            counter.frames = 0
+            counter.reset()
             await pilot.press(key)
             await settle(app, pilot)
-            assert counter.frames == 1, key
+            assert counter.frames == 1 and counter.writes == 1, key
             assert shown in [hint.description for hint in footer.hints], key
         assert screen.reading and screen.article.display
-        counter.frames = 0
+        counter.reset()
         await pilot.press("q")
         await settle(app, pilot)
-        assert counter.frames == 1
+        assert counter.frames == 1 and counter.writes == 1
         assert not screen.reading and screen.posts.has_focus
         assert screen.posts.vertical_scrollbar.window_size == screen.posts.size.height
 
@@ -105,6 +111,30 @@ async def test_focus_styles_kept_per_state_are_those_textual_works_out(
                     assert focus_look(screen) == kept, (theme, widget)
                     looks.append(kept)
         assert len(set(looks)) >= 6  # focus and theme both change the look
+
+
+@async_test
+async def test_both_focus_states_are_worked_out_before_the_first_switch(
+    site: Path, tmp_path: Path
+) -> None:
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
+        await settle(app, pilot)
+        restyled: list[object] = []
+        real = app.update_styles
+
+        def counted(node: Any = None, animate: bool = True) -> None:
+            restyled.append(node)
+            real(node, animate)
+
+        app.update_styles = counted  # type: ignore[method-assign]
+        screen.folders.focus()
+        await settle(app, pilot)
+        app.update_styles = real  # type: ignore[method-assign]
+        assert not {screen.folders, screen.posts} & set(restyled)  # put back, not worked out
+        look = focus_look(screen)
+        app.update_styles(screen.posts)
+        app.update_styles(screen.folders)
+        assert focus_look(screen) == look
 
 
 @async_test

@@ -83,6 +83,8 @@ class Marks:
         return self._c.state.position(self._c.lib, path)
 
     def save_position(self, path: str, line: int) -> bool:
-        """False when the position could not be saved."""
-        self._c.state.save_position(self._c.lib, path, line)
+        """False when the position could not be saved. Nothing is written when it is the one
+        saved (a post closed where it was opened): a write waits for the disk."""
+        if self.position(path) != max(0, line):
+            self._c.state.save_position(self._c.lib, path, line)
         return not self._c.state.read_only
