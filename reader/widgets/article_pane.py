@@ -33,7 +33,7 @@ from reader.widgets.article_loader import (
     render_request,
 )
 from reader.widgets.article_marks import ReadingMarks
-from reader.widgets.article_paint import PaintedLines, paint_text
+from reader.widgets.article_paint import BaseStylePerPaint, PaintedLines, paint_text
 from reader.widgets.article_prepared import GROUP as PREPARE_GROUP
 from reader.widgets.article_prepared import PreparedPosts
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
@@ -50,7 +50,7 @@ SAVE_DELAY = 0.6
 """Seconds of scroll quiet before the position is saved."""
 
 
-class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
+class ArticlePane(ScrollView, FocusStyleCache, BaseStylePerPaint, can_focus=True):
     """Shows one post: loads and paints it, keeps its position and read mark."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -370,7 +370,7 @@ class ArticlePane(ScrollView, FocusStyleCache, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        index, doc, base = scroll_y + y, self._doc, self.rich_style
+        index, doc, base = scroll_y + y, self._doc, self.painted_base
         width = self.scrollable_content_region.width or self.size.width
         if doc is None or index >= len(doc.lines):
             if doc is None and self._error and index == 0:

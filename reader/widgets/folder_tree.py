@@ -65,7 +65,7 @@ class FolderTree(Tree[Folder], FocusStyleCache):
 
     def notify_style_update(self) -> None:
         super(Tree, self).notify_style_update()
-        self._clear_line_cache()
+        self._line_cache.clear()  # painted lines; the tree's lines (and widths) stay as built
         self.refresh()
 
     def _on_resize(self, event: events.Resize) -> None:

@@ -127,6 +127,9 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
         """Move the cursor to `path` if it is in the list."""
         if self._posts is None:
             return False
+        current = self.current
+        if current is not None and current.path == path:
+            return True  # already there (Enter on it): no look-up (~1 ms at 100k posts)
         index = self._posts.index_of(path)
         if index is None:
             return False
