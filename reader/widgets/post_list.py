@@ -69,6 +69,8 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
         self._posts: PostList | None = None
         self._length = 0
         self._pages: dict[int, list[PostRow]] = {}
+        self._stale: set[int] = set()
+        """Pages whose rows are read again (the same posts) when next painted."""
         self.empty_message = "No posts here."
 
     # -- data ---------------------------------------------------------------------------------
@@ -85,6 +87,7 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
         self._posts = posts
         self._length = len(posts)
         self._pages.clear()
+        self._stale.clear()
         self._set_length(Size(self.size.width, self._length))
         index = posts.index_of(keep) if keep is not None else None
         self.cursor = self._clamp(index if index is not None else min(self.cursor, self._length))
@@ -102,8 +105,9 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
         self.refresh()
 
     def invalidate(self) -> None:
-        """Forget cached rows (after marks changed) and repaint."""
-        self._pages.clear()
+        """Read the rows shown again (marks changed) and repaint: the same posts in the same
+        places (a post read in Unread stays until the list is read again), as they are now."""
+        self._stale.update(self._pages)
         self.refresh()
 
     def row(self, index: int) -> PostRow | None:
@@ -111,9 +115,13 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
             return None
         page, offset = divmod(index, _PAGE)
         rows = self._pages.get(page)
+        if rows is not None and page in self._stale:
+            self._stale.discard(page)
+            rows = self._pages[page] = self._posts.same_posts(rows)
         if rows is None:
             if len(self._pages) > 64:
                 self._pages.clear()
+                self._stale.clear()
             rows = self._posts.rows(page * _PAGE, _PAGE)
             self._pages[page] = rows
         return rows[offset] if offset < len(rows) else None

@@ -73,3 +73,28 @@ def test_the_last_rows_of_all_read_before_the_id_list_match_it(tmp_path: Path) -
             assert (tail, middle) == (every[590:], every[400:528])
     finally:
         library.close()
+
+
+def test_unread_read_by_position_matches_its_id_list(tmp_path: Path) -> None:
+    """Unread newest first before its id list is read (count, first and last screens, a post's
+    position from the index) equals Unread read whole, with read posts all along it."""
+    library = synced_library(tmp_path, 600)
+    try:
+        every = [r.path for r in library.posts(Folder("all")).rows(0, 600)]
+        for path in every[::7] + every[:3] + every[-2:]:
+            library.mark_read(path)
+        unread = Folder("unread")
+        whole = [r.path for r in library.posts(unread, sort="title").rows(0, 600)]
+        fresh = library.posts(unread)  # by position: nothing read whole yet
+        assert len(fresh) == len(whole) > 256
+        head, tail = fresh.rows(0, 128), fresh.rows(len(whole) - 20, 20)
+        positions = [fresh.index_of(path) for path in every[3:40]]
+        newest_first = [r.path for r in fresh.rows(0, len(whole))]  # reads the id list
+        assert sorted(newest_first) == sorted(whole)
+        assert [r.path for r in head] == newest_first[:128]
+        assert [r.path for r in tail] == newest_first[-20:]
+        assert positions == [
+            newest_first.index(p) if p in newest_first else None for p in every[3:40]
+        ]
+    finally:
+        library.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.library import Folder, Library
+from reader.core.library import Folder, Library, Sort
 from reader.core.library.context import LibraryContext
 from reader.core.store import folder_queries
 from reader.core.store.folder_queries import VirtualFolder
@@ -66,16 +66,18 @@ def test_without_the_entry_there_is_no_such_folder(tmp_path: Path) -> None:
 
 def test_a_folder_is_ready_to_list_once_its_posts_are_kept(tmp_path: Path) -> None:
     library = open_synced(make_site(tmp_path / "site"), tmp_path / "data")
-    unread, tech = Folder("unread"), Folder("category", ("x",))
+    unread, errors, tech = Folder("unread"), Folder("errors"), Folder("category", ("x",))
     assert library.posts_ready(Folder("all")) and library.posts_ready(Folder("bookmarked"))
-    assert not library.posts_ready(unread) and not library.posts_ready(Folder("all"), sort="title")
-    assert len(library.posts(unread)) == 4
-    assert library.posts_ready(unread)
+    assert library.posts_ready(unread)  # counted quickly: read by position from the index
+    assert not library.posts_ready(unread, sort="title")
+    assert not library.posts_ready(errors) and not library.posts_ready(Folder("all"), sort="title")
+    assert len(library.posts(errors)) == 0
+    assert library.posts_ready(errors)
     assert not library.posts_ready(tech)
 
 
-def _paths(library: Library, folder: Folder) -> list[str]:
-    posts = library.posts(folder)
+def _paths(library: Library, folder: Folder, sort: Sort = "date") -> list[str]:
+    posts = library.posts(folder, sort=sort)
     return [row.path for row in posts.rows(0, len(posts))]
 
 
@@ -83,13 +85,15 @@ def test_a_post_read_here_leaves_the_kept_lists_as_a_fresh_read_would(tmp_path: 
     site, data = make_site(tmp_path / "site"), tmp_path / "data"
     library = open_synced(site, data)
     unread = Folder("unread")
-    assert _paths(library, unread) == ["d.md", "c.md", "b.md", "a.md"]
+    assert _paths(library, unread, "title") == ["a.md", "b.md", "c.md", "d.md"]
     library.mark_read("c.md")
-    assert library.posts_ready(unread)  # kept, less the post read
-    assert _paths(library, unread) == ["d.md", "b.md", "a.md"]
-    assert _paths(open_synced(site, data), unread) == ["d.md", "b.md", "a.md"]
+    assert library.posts_ready(unread, sort="title")  # kept, less the post read
+    assert _paths(library, unread, "title") == ["a.md", "b.md", "d.md"]
+    assert _paths(open_synced(site, data), unread, "title") == ["a.md", "b.md", "d.md"]
+    assert _paths(library, unread) == ["d.md", "b.md", "a.md"]  # newest first, by position
     library.mark_read("c.md", read=False)  # a post joining a list: read again when asked
-    assert not library.posts_ready(unread)
+    assert not library.posts_ready(unread, sort="title")
+    assert _paths(library, unread, "title") == ["a.md", "b.md", "c.md", "d.md"]
     assert _paths(library, unread) == ["d.md", "c.md", "b.md", "a.md"]
 
 
@@ -99,7 +103,7 @@ def test_a_mark_by_another_session_meanwhile_is_never_missed(
     site, data = make_site(tmp_path / "site"), tmp_path / "data"
     library, other = open_synced(site, data), open_synced(site, data)
     unread = Folder("unread")
-    assert len(_paths(library, unread)) == 4
+    assert len(_paths(library, unread, "title")) == 4  # kept
     real = LibraryContext.after_own_state_write
 
     def other_session_marks_too(self: LibraryContext, *args: object) -> object:
@@ -108,4 +112,4 @@ def test_a_mark_by_another_session_meanwhile_is_never_missed(
 
     monkeypatch.setattr(LibraryContext, "after_own_state_write", other_session_marks_too)
     library.mark_read("c.md")
-    assert _paths(library, unread) == ["d.md", "b.md"]
+    assert _paths(library, unread, "title") == ["b.md", "d.md"]

@@ -6,6 +6,7 @@ import operator
 import sqlite3
 from array import array
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from reader.core.library.context import LibraryContext, Versions
@@ -38,6 +39,12 @@ class PostList:
     def rows(self, start: int, count: int) -> list[PostRow]:
         start = max(0, start)
         return self._rows_of.for_ids(self._all_ids()[start : start + max(0, count)])
+
+    def same_posts(self, rows: Sequence[PostRow]) -> list[PostRow]:
+        """`rows` read again, as they are now (read marks, bookmarks), in their places; a
+        post gone meanwhile keeps its row."""
+        fresh = {row.path: row for row in self._rows_of.for_paths([r.path for r in rows])}
+        return [fresh.get(row.path, row) for row in rows]
 
     def index_of(self, path: str) -> int | None:
         with self._rows_of.context.reader() as conn:
@@ -80,11 +87,41 @@ class PostList:
         return self._rows_of.unread_of_ids(self._all_ids()[start:stop])
 
 
+@dataclass(frozen=True)
+class ByDate:
+    """How a list newest first reads ids by position from the date index."""
+
+    head: Callable[[sqlite3.Connection, int, int], Sequence[int]]
+    """(start, count): the ids at those positions."""
+    tail: Callable[[sqlite3.Connection, int, int, int], Sequence[int]]
+    """(start, count, total): the same near the end, read from the index's other end."""
+    position: Callable[[sqlite3.Connection, str], int | None]
+
+
+def _all_by_date(words: Sequence[str]) -> ByDate:
+    """All newest first, or its posts whose titles hold every one of `words`."""
+    return ByDate(
+        lambda conn, start, count: q.ids_by_date(conn, start, count, words),
+        lambda conn, start, count, total: q.ids_by_date_from_end(conn, start, count, total, words),
+        lambda conn, path: q.position_by_date(conn, path, words),
+    )
+
+
+def _virtual_by_date(lib: int, folder: fq.VirtualFolder) -> ByDate:
+    return ByDate(
+        lambda conn, start, count: fq.ids_newest_first(conn, lib, folder, start, count),
+        lambda conn, start, count, total: fq.ids_newest_first_from_end(
+            conn, lib, folder, start, count, total
+        ),
+        lambda conn, path: fq.position_newest_first(conn, lib, folder, path),
+    )
+
+
 class NewestFirstList(PostList):
-    """All newest first, or the posts of All whose titles hold every one of `words`: what the
-    first screen and a filter typed afresh show. Its length, its first screens and the
-    position of one post are read straight from the `posts_date` index (one scan at most, in
-    C), so they cost the same at any size and no id list is made; the whole id list (8 bytes
+    """A list newest first read by position from the date index: All, All filtered by title
+    words (what the first screen and a filter typed afresh show), or a virtual folder that
+    can be counted quickly (Unread). Its length, its first and last screens and the position
+    of one post cost the same at any size, and no id list is made; the whole id list (8 bytes
     a post) is read once the list is moved through past them."""
 
     def __init__(
@@ -92,13 +129,13 @@ class NewestFirstList(PostList):
         rows: Rows,
         count: int,
         all_ids: Callable[[], Sequence[int]],
-        words: Sequence[str] = (),
+        by_date: ByDate,
     ) -> None:
         super().__init__(rows, ())
         self._count = count
         self._load = all_ids
         self._loaded: Sequence[int] | None = None
-        self._words = words
+        self._by_date = by_date
 
     def _all_ids(self) -> Sequence[int]:
         if self._loaded is None:
@@ -112,13 +149,13 @@ class NewestFirstList(PostList):
         start = max(0, start)
         if self._loaded is None and start + count <= _HEAD_ROWS:
             with self._rows_of.context.reader() as conn:
-                ids = q.ids_by_date(conn, start, count, self._words)
+                ids = self._by_date.head(conn, start, count)
             return self._rows_of.for_ids(ids)
         if self._loaded is None and start >= self._count - _HEAD_ROWS:
             # The last screens (G), from the index's other end: while a sync commits, every
             # list is a fresh one, and reading the whole id list took 50-150 ms at 100k.
             with self._rows_of.context.reader() as conn:
-                ids = q.ids_by_date_from_end(conn, start, count, self._count, self._words)
+                ids = self._by_date.tail(conn, start, count, self._count)
             return self._rows_of.for_ids(ids)
         return super().rows(start, count)
 
@@ -126,7 +163,7 @@ class NewestFirstList(PostList):
         if self._loaded is not None:
             return super().index_of(path)
         with self._rows_of.context.reader() as conn:
-            return q.position_by_date(conn, path, self._words)
+            return self._by_date.position(conn, path)
 
 
 class StaticPostList(PostList):
@@ -141,10 +178,13 @@ class StaticPostList(PostList):
 
     def rows(self, start: int, count: int) -> list[PostRow]:
         start = max(0, start)
-        chosen = self._known[start : start + max(0, count)]
-        fresh = {r.path: r for r in self._rows_of.for_paths([r.path for r in chosen])}
+        return self.same_posts(self._known[start : start + max(0, count)])
+
+    def same_posts(self, rows: Sequence[PostRow]) -> list[PostRow]:
+        """As they are now, with the note each was listed with (vanished ones as they were)."""
+        fresh = {r.path: r for r in self._rows_of.for_paths([r.path for r in rows])}
         result = []
-        for row in chosen:
+        for row in rows:
             now = fresh.get(row.path)
             result.append(row if now is None else with_note(now, row.note))
         return result
@@ -218,18 +258,35 @@ class PostLists:
             with self._c.reader() as conn:
                 count = q.post_count(conn, words)
             return NewestFirstList(
-                self._rows, count, lambda: self._matching(words, versions).ids, words
+                self._rows,
+                count,
+                lambda: self._matching(words, versions).ids,
+                _all_by_date(words),
             )
         if words:
             matching = self._matching(words, versions)
             if newest_first:
                 return PostList(self._rows, matching.ids)
             return PostList(self._rows, keep_ids(self.ids(folder, sort, versions), matching.ids))
-        if newest_first and (folder, sort) not in self._c.ids:
+        if self._by_position(folder, sort):
             with self._c.reader() as conn:
-                count = q.post_count(conn)
-            return NewestFirstList(self._rows, count, lambda: self.ids(folder, sort, versions))
+                if virtual is not None and virtual.quick_count is not None:
+                    count = fq.count_quickly(conn, self._c.lib, virtual)
+                    by_date = _virtual_by_date(self._c.lib, virtual)
+                else:
+                    count, by_date = q.post_count(conn), _all_by_date(())
+            return NewestFirstList(
+                self._rows, count, lambda: self.ids(folder, sort, versions), by_date
+            )
         return PostList(self._rows, self.ids(folder, sort, versions))
+
+    def _by_position(self, folder: Folder, sort: Sort) -> bool:
+        """Whether the folder's list is read by position from the date index: All or a
+        virtual folder that counts quickly, newest first, its id list not kept."""
+        if sort != "date" or (folder, sort) in self._c.ids:
+            return False
+        virtual = fq.virtual_folder(folder.kind)
+        return folder.kind == "all" or (virtual is not None and virtual.quick_count is not None)
 
     def ready(self, folder: Folder, sort: Sort) -> bool:
         """Whether `posts(folder)` answers without reading a whole folder's ids (kept, or
@@ -238,7 +295,7 @@ class PostLists:
         virtual = fq.virtual_folder(folder.kind)
         if virtual is not None and virtual.listed_by_state:
             return True  # the bookmarks, from the state store
-        return (folder.kind == "all" and sort == "date") or (folder, sort) in self._c.ids
+        return self._by_position(folder, sort) or (folder, sort) in self._c.ids
 
     def kept_before_marks(self) -> KeptLists:
         """The kept lists a read mark changes, before this session writes one."""

@@ -45,12 +45,23 @@ class VirtualFolder:
     """Its list comes from the state store (the Bookmarked folder keeps vanished posts)."""
     unread: str = UNREAD
     """SQL: which of its posts its unread count counts."""
+    quick_count: str | None = None
+    """SQL counting its posts without a pass over every post ({lib}). With it, its list newest
+    first is read by position from the date index (its first screens at once at any size),
+    and the whole id list only once the list is moved through."""
 
 
 _BOOKMARKED = "p.path IN (SELECT path FROM st.bookmarks WHERE library_id = {lib})"
 VIRTUAL_FOLDERS: tuple[VirtualFolder, ...] = (
     VirtualFolder("all", "All", "1"),
-    VirtualFolder("unread", "Unread", UNREAD, frozenset({"reads"})),
+    VirtualFolder(
+        "unread",
+        "Unread",
+        UNREAD,
+        frozenset({"reads"}),
+        quick_count="(SELECT count(*) FROM posts) - (SELECT count(*) FROM st.reads r "
+        "JOIN posts p ON p.path = r.path WHERE r.library_id = {lib})",
+    ),
     VirtualFolder(
         "bookmarked",
         "Bookmarked",
@@ -154,6 +165,55 @@ def folder_ids(
     sql = f"SELECT p.id FROM {FROM_POSTS} {join} WHERE {where} ORDER BY {_ORDER[sort]}"
     # 8 bytes an id (a list of ints takes ~36): a 100k-post folder is 0.8 MB.
     return array("q", [r[0] for r in conn.execute(_sql(sql, lib), params)])
+
+
+_NEWEST_FIRST = "ORDER BY p.date_key DESC, p.id DESC"
+
+
+def count_quickly(conn: sqlite3.Connection, lib: int, folder: VirtualFolder) -> int:
+    assert folder.quick_count is not None
+    return int(conn.execute(_sql(f"SELECT {folder.quick_count}", lib)).fetchone()[0])
+
+
+def ids_newest_first(
+    conn: sqlite3.Connection, lib: int, folder: VirtualFolder, start: int, count: int
+) -> list[int]:
+    """The ids at positions start..start+count of `folder` newest first (the date index)."""
+    sql = f"SELECT p.id FROM {FROM_POSTS} WHERE {folder.where} {_NEWEST_FIRST} LIMIT ? OFFSET ?"
+    return [r[0] for r in conn.execute(_sql(sql, lib), (max(0, count), max(0, start)))]
+
+
+def ids_newest_first_from_end(
+    conn: sqlite3.Connection,
+    lib: int,
+    folder: VirtualFolder,
+    start: int,
+    count: int,
+    total: int,
+) -> list[int]:
+    """`ids_newest_first` near the end of its `total` posts: the index read from its end."""
+    stop = min(start + max(0, count), total)
+    if stop <= start:
+        return []
+    sql = (
+        f"SELECT p.id FROM {FROM_POSTS} WHERE {folder.where} "
+        "ORDER BY p.date_key, p.id LIMIT ? OFFSET ?"
+    )
+    return [r[0] for r in conn.execute(_sql(sql, lib), (stop - start, total - stop))][::-1]
+
+
+def position_newest_first(
+    conn: sqlite3.Connection, lib: int, folder: VirtualFolder, path: str
+) -> int | None:
+    """The position of `path` in `folder` newest first; None when it is not there."""
+    found = conn.execute(
+        _sql(f"SELECT p.date_key, p.id FROM {FROM_POSTS} WHERE p.path = ? AND {folder.where}", lib),
+        (path_to_db(path),),
+    ).fetchone()
+    if found is None:
+        return None
+    sql = f"SELECT count(*) FROM {FROM_POSTS} WHERE (p.date_key, p.id) > (?, ?) AND {folder.where}"
+    return int(conn.execute(_sql(sql, lib), (found[0], found[1])).fetchone()[0])
 
 
 def virtual_members(conn: sqlite3.Connection, lib: int, folder: VirtualFolder) -> list[int]:
