@@ -12,6 +12,7 @@ it: reader.core.give_way).
 from __future__ import annotations
 
 import threading
+import time
 
 
 class Foreground:
@@ -21,9 +22,12 @@ class Foreground:
         self.may_run = threading.Event()
         self.may_run.set()
         self._dispatched = False
+        self.last_input = 0.0
+        """When input last came (time.monotonic())."""
 
     def input_arrived(self) -> None:
         """From the input thread: bytes came from the terminal."""
+        self.last_input = time.monotonic()
         self._dispatched = False
         self.may_run.clear()
 

@@ -25,6 +25,7 @@ from reader.core.give_way import give_way
 from reader.core.library import Folder, Library, PostList
 from reader.core.words import counted
 from reader.foreground import may_run_of
+from reader.screens.after_keys import after_keys
 from reader.screens.cursor_rest import CursorRest
 from reader.screens.library_messages import FoldersCounted, SearchIndexUpdate, SyncUpdate
 from reader.screens.list_stream import ListRead, ListStream
@@ -214,6 +215,7 @@ class LibraryPanes(OneFrameScreen[None]):
             self.post_message(FoldersCounted(generation, folders))
 
     @on(FoldersCounted)
+    @after_keys
     def _folders_counted(self, message: FoldersCounted) -> None:
         if message.generation > self._folders_shown:
             self._folders_shown = message.generation
@@ -331,6 +333,7 @@ class LibraryPanes(OneFrameScreen[None]):
                 self.post_message(SearchIndexUpdate(indexed))
 
     @on(SearchIndexUpdate)
+    @after_keys
     def _search_index_update(self, event: SearchIndexUpdate) -> None:
         status = self.query_one(SyncStatus)
         status.update_indexing(event.progress)
@@ -339,6 +342,7 @@ class LibraryPanes(OneFrameScreen[None]):
             self._show_new_notices()  # say, a damaged search index rebuilt
 
     @on(SyncUpdate)
+    @after_keys
     def _sync_update(self, event: SyncUpdate) -> None:
         status = self.query_one(SyncStatus)
         status.update_progress(event.progress)

@@ -10,6 +10,7 @@ kept it on; otherwise the list is read again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -20,8 +21,12 @@ from textual.worker import get_current_worker
 from reader.core.give_way import give_way
 from reader.core.library import Folder, ListWindow, PostList, Sort
 from reader.foreground import may_run_of
+from reader.screens.after_keys import after_keys
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.timer import Timer
+
     from reader.screens.library_panes import LibraryPanes
 
 
@@ -76,7 +81,24 @@ class ListStream:
         if not get_current_worker().is_cancelled:
             self._screen.post_message(ListRead(asked, generation, keep, window))
 
+    @property
+    def app(self) -> App[object]:
+        return self._screen.app
+
+    def set_timer(self, delay: float, callback: Callable[[], object]) -> Timer:
+        return self._screen.set_timer(delay, callback)
+
     def received(self, message: ListRead) -> None:
+        if message.keep == "":  # a folder switched to: its list is the key's answer
+            self._show(message)
+        else:  # the list refreshed as a sync streams posts in: news
+            self._streamed(message)
+
+    @after_keys
+    def _streamed(self, message: ListRead) -> None:
+        self._show(message)
+
+    def _show(self, message: ListRead) -> None:
         if message.asked != self._asked:
             return  # a newer list was asked for (or read) since
         current = self._screen.posts.current

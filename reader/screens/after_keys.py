@@ -1,0 +1,78 @@
+"""News from background work (sync progress, search indexing, folder counts) shown once the
+keys pause, so that its repaint never lands in a key's answer.
+
+While a big library syncs and indexes, the status line and the folder counts change several
+times a second. Painted the moment they come, one in three keys had its answer followed, tens
+of milliseconds later, by a repaint that it had not asked for (60 ms after G at 100k posts, the
+screen still moving). Here a handler of such news runs at once when no key came in the last
+`QUIET` seconds; otherwise only the latest message is kept and handled once the keys pause,
+never later than `LONGEST_WAIT` after it came (keys held down do not freeze the news).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from textual.message import Message
+
+from reader.foreground import foreground_of
+
+QUIET = 0.15
+"""Seconds since the last key before news is shown."""
+LONGEST_WAIT = 1.0
+"""Seconds news waits at most."""
+
+
+class OnScreen(Protocol):
+    """What holds news back: a screen, or a part of one with its app and timers."""
+
+    @property
+    def app(self) -> Any: ...
+
+    def set_timer(self, delay: float, callback: Callable[[], Any]) -> Any: ...
+
+
+S = TypeVar("S", bound=OnScreen)
+M = TypeVar("M", bound=Message)
+Handler = Callable[[S, M], None]
+
+
+def _wait(screen: OnScreen) -> float:
+    """Seconds until the keys count as paused (0: they are)."""
+    foreground = foreground_of(screen.app)
+    if foreground is None:
+        return 0.0
+    return max(0.0, foreground.last_input + QUIET - time.monotonic())
+
+
+def after_keys(handler: Handler[S, M]) -> Handler[S, M]:
+    """`handler` (a screen's, for news from background work) run once the keys pause."""
+    name = handler.__name__
+
+    def deliver(screen: S) -> None:
+        held: dict[str, tuple[M, float]] = screen.__dict__["_news_held"]
+        message, since = held[name]
+        wait = _wait(screen)
+        if wait and time.monotonic() - since < LONGEST_WAIT:
+            screen.set_timer(wait, functools.partial(deliver, screen))
+            return
+        del held[name]
+        handler(screen, message)
+
+    @functools.wraps(handler)
+    def held_while_typing(screen: S, message: M) -> None:
+        held: dict[str, tuple[M, float]] = screen.__dict__.setdefault("_news_held", {})
+        if name in held:  # on its way already: only the latest counts
+            held[name] = (message, held[name][1])
+            return
+        wait = _wait(screen)
+        if not wait:
+            handler(screen, message)
+            return
+        held[name] = (message, time.monotonic())
+        screen.set_timer(wait, functools.partial(deliver, screen))
+
+    return held_while_typing

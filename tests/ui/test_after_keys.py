@@ -1,0 +1,79 @@
+"""News from background work waits for the keys to pause (reader.screens.after_keys)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.message import Message
+from textual.screen import Screen
+
+from reader.foreground import Foreground
+from reader.screens import after_keys as module
+from reader.screens.after_keys import after_keys
+from tests.ui_helpers import async_test
+
+
+@dataclass
+class News(Message):
+    number: int
+
+
+class NewsScreen(Screen[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[int] = []
+
+    @after_keys
+    def on_news(self, message: News) -> None:
+        self.shown.append(message.number)
+
+
+class NewsApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.foreground = Foreground()
+
+    def on_mount(self) -> None:
+        self.push_screen(NewsScreen())
+
+
+async def _until(condition: object, pilot: object, seconds: float = 3.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+        await pilot.pause(0.02)  # type: ignore[attr-defined]
+
+
+@async_test
+async def test_news_waits_for_a_pause_in_the_keys_and_only_the_latest_is_shown() -> None:
+    app = NewsApp()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, NewsScreen)
+        screen.post_message(News(1))  # no key: at once
+        await pilot.pause()
+        assert screen.shown == [1]
+        app.foreground.input_arrived()  # a key came
+        for number in (2, 3, 4):
+            screen.post_message(News(number))
+        await pilot.pause()
+        assert screen.shown == [1]  # held while the key is answered
+        await _until(lambda: len(screen.shown) > 1, pilot)
+        assert screen.shown == [1, 4]
+
+
+@async_test
+async def test_keys_held_down_never_hold_news_back_for_long() -> None:
+    app = NewsApp()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, NewsScreen)
+        app.foreground.input_arrived()
+        screen.post_message(News(1))
+        started = time.monotonic()
+        while not screen.shown and time.monotonic() - started < 3:
+            app.foreground.input_arrived()  # a key every 20 ms, without pause
+            await pilot.pause(0.02)
+        assert screen.shown == [1]
+        assert time.monotonic() - started >= module.LONGEST_WAIT - 0.05
