@@ -195,10 +195,11 @@ class LibraryPanes(OneFrameScreen[None]):
             return f"Reading the library… {counted(progress.parsed, 'post')} so far"
         return "No posts here."
 
-    def refresh_marks(self) -> None:
-        """Repaint rows at once and the folder counts when recounted (off the UI thread:
-        counting every category of a 100k-post library takes half a second)."""
-        self.posts.invalidate()
+    def refresh_marks(self, *, read: str | None = None) -> None:
+        """Repaint rows at once (`read`: only that post was marked read) and the folder
+        counts when recounted (off the UI thread)."""
+        if read is None or not self.posts.show_read(read):
+            self.posts.invalidate()
         self._recount_folders()
         self._show_new_notices()
 

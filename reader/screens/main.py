@@ -78,9 +78,14 @@ class MainScreen(LibraryPanes):
         open_dialog(self.app, event)
 
     @on(ArticleView.BookmarksChanged)
-    @on(ArticleView.MarkedRead)
     def _marks_changed(self) -> None:
         self.refresh_marks()
+
+    @on(ArticleView.MarkedRead)
+    def _marked_read(self, event: ArticleView.MarkedRead) -> None:
+        # Its row shown read as it is, not read again: a query on the UI thread, which a sync
+        # running makes 10-20 ms (each answer waits for the GIL).
+        self.refresh_marks(read=event.path)
 
     def _current_path(self) -> str | None:
         if self.reading and self.article.path is not None:

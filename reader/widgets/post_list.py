@@ -7,7 +7,7 @@ title is cut by cell width so CJK titles keep the columns aligned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -109,6 +109,19 @@ class PostListView(ScrollView, FocusStyleCache, can_focus=True):
         places (a post read in Unread stays until the list is read again), as they are now."""
         self._stale.update(self._pages)
         self.refresh()
+
+    def show_read(self, path: str) -> bool:
+        """Show the row of `path`, just marked read, read (as reading it again would); False
+        when other rows are stale too (they must be read again)."""
+        if self._stale:
+            return False
+        for page, rows in self._pages.items():
+            for n, row in enumerate(rows):
+                if row.path == path:
+                    rows = self._pages[page] = list(rows)
+                    rows[n] = replace(row, read=True, updated=False)
+                    self.refresh_line(page * _PAGE + n - self.scroll_offset.y)
+        return True
 
     def row(self, index: int) -> PostRow | None:
         if self._posts is None or not 0 <= index < self._length:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from reader.core.library import PostList
+from reader.core.library import Folder, PostList
+from reader.core.library.rows import Rows
 from reader.widgets.article_paint import BaseStylePerPaint
 from tests.ui.test_ui_frames import POSTS
 from tests.ui_helpers import async_test, make_site, running_main, settle
@@ -79,3 +80,26 @@ async def test_the_reading_pane_works_out_its_style_once_a_paint(
         article._styles_cache.clear()
         lines = article.render_lines(article.region.reset_offset)
         assert len(lines) == article.size.height > 10 and len(asked) == 1
+
+
+@async_test
+async def test_a_post_read_on_opening_shows_read_in_the_list_without_reading_rows(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
+        await pilot.press("j")
+        await settle(app, pilot)
+        row = screen.posts.current
+        assert row is not None and not row.read
+        reads: list[object] = []
+        for name in ("for_ids", "for_paths"):
+            real = getattr(Rows, name)
+            monkeypatch.setattr(
+                Rows, name, lambda self, keys, _real=real: reads.append(keys) or _real(self, keys)
+            )
+        await pilot.press("enter", "q")
+        await settle(app, pilot)
+        shown = screen.posts.current
+        assert shown is not None and shown.path == row.path and shown.read and not shown.updated
+        assert [keys for keys in reads if len(keys) > 1] == []  # the list's rows not read again
+        assert screen.library.posts(Folder("all")).rows(1, 1)[0].read  # and it is
