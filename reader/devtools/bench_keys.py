@@ -237,7 +237,9 @@ def measure_keys(site: Path, size: int, settings: Settings) -> Iterator[Result]:
         return _ms(_percentile(values, 0.95))
 
     rounds = max(4, settings.repeats * 4)
-    idle_dir = settings.work_dir / f"keys-{size}"
+    # Kept beside the cached library: indexing 100k posts for search takes ~13 minutes, and
+    # a store already synced and indexed is only checked again.
+    idle_dir = settings.library_dir / f"keys-{size}"
     _ready_store(site, idle_dir)
     idle = _latencies(_reader_command(site, idle_dir), rounds)
     jump = p95(idle[BASELINE])
