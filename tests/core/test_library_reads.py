@@ -120,14 +120,15 @@ def ui_calls(library: Library) -> dict[str, Callable[[], object]]:
         "has_post": lambda: library.has_post(middle),
         "switch to a folder listed before": lambda: library.posts(Folder("category", ("Tech",))),
         "cached_article": lambda: library.cached_article(middle),
-        "first screen of All, nothing cached": lambda: _first_screen(library),
+        "first screen of All, nothing cached": lambda: _first_screen(library, Folder("all")),
+        "switch to Unread, nothing cached": lambda: _first_screen(library, Folder("unread")),
     }
 
 
-def _first_screen(library: Library) -> object:
-    """What the first paint reads: All's length and its first rows, with no list cached."""
+def _first_screen(library: Library, folder: Folder) -> object:
+    """What showing `folder` reads: its length and its first rows, with no list cached."""
     library._context.ids.clear()
-    selection = library.posts(Folder("all"))
+    selection = library.posts(folder)
     return len(selection), selection.rows(0, 40)
 
 
