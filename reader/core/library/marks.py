@@ -40,7 +40,9 @@ class Marks:
         lists = self._lists.kept_before_marks() if base is not None and read else {}
         counts = self._folders.standing_before([path]) if base is not None else None
         marked = self._set_read(items, read, f"mark {path} {verb}")
-        versions = self._c.after_own_state_write(base) if base and marked.changed else None
+        versions = None
+        if base is not None and marked.changed:
+            versions = self._c.after_own_state_write(base)
         if versions is not None:  # the caches it changed are patched, not read again
             if lists:
                 self._lists.after_marked_read(lists, versions, [path])
