@@ -30,10 +30,19 @@ def paint_line(
         plain = solid_style(widget, "article--find")
         current = solid_style(widget, "article--find-current")
         line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
-    margin = max(0, (width - line.cell_length) // 2)
-    if margin:
-        line = Strip([Segment(" " * margin), *line], margin + line.cell_length)
-    return line.apply_style(base).crop_extend(0, width, base)
+    length = line.cell_length
+    if length > width:  # wider than the view: cut
+        return line.apply_style(base).crop_extend(0, width, base)
+    # One strip made, not four (margin, style, width): each comes with seven caches.
+    margin = (width - length) // 2
+    add = base.__add__
+    segments = [Segment(" " * margin, base)] if margin else []
+    segments.extend(
+        Segment(text, None if control else add(style), control) for text, style, control in line
+    )
+    if width - margin - length:
+        segments.append(Segment(" " * (width - margin - length), base))
+    return Strip(segments, width)
 
 
 class PaintedLines:

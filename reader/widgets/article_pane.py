@@ -128,7 +128,8 @@ class ArticlePane(ScrollView, FocusStyleCache, BaseStylePerPaint, can_focus=True
         self._error = None
         self.finder.clear(find)
         self._repaint_hits()
-        self.refresh_bindings()
+        if self.has_focus:  # else its keys are not shown: the focus coming tells the footer
+            self.refresh_bindings()
         self._reveal_first_hit = self.finder.active
         self._restore.start(None if find else self._marks.position(path))
         self._before = None
