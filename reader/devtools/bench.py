@@ -155,6 +155,14 @@ def _index_path(site: Path, data_dir: Path) -> Path:
         library.close()
 
 
+def _warm(site: Path, size: int, settings: Settings) -> Path:
+    """The data dir of a store synced with `site` (the sync measure made it, or it is made
+    now: measures run alone with `--only` must not measure an empty library)."""
+    warm_dir = settings.work_dir / f"warm-{size}"
+    _sync(site, warm_dir)
+    return warm_dir
+
+
 def measure_sync(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     posts_root = site / "source" / "_posts"
 
@@ -168,8 +176,7 @@ def measure_sync(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     value, floor = alternate(cold, lambda: floor_read_and_parse(site), settings.repeats)
     yield ratio_result(f"cold sync {size}", _ms(value), _ms(floor), 1.5)
 
-    warm_dir = settings.work_dir / f"warm-{size}"
-    _sync(site, warm_dir)
+    warm_dir = _warm(site, size, settings)
     index_db = _index_path(site, warm_dir)
     yield info_result(
         f"index.db per 1k posts {size}", round(_db_bytes(index_db) / 1e6 / size * 1000, 3), "MB"
@@ -205,7 +212,7 @@ def _db_bytes(path: Path) -> int:
 def measure_lists(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     from reader.core.library import Folder, Library
 
-    paths = StorePaths.default(settings.work_dir / f"warm-{size}")
+    paths = StorePaths.default(_warm(site, size, settings))
     everything = Folder("all")
     colds = []
     for _ in range(settings.repeats):
@@ -266,7 +273,7 @@ def measure_open(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     screen: it cannot render part of a renderable); and the cursor to the last row of All."""
     from reader.core.library import Folder, Library
 
-    library = Library.open(site, paths=StorePaths.default(settings.work_dir / f"warm-{size}"))
+    library = Library.open(site, paths=StorePaths.default(_warm(site, size, settings)))
     posts_root = site / "source" / "_posts"
     try:
         selection = library.posts(Folder("all"), sort="title")
@@ -484,7 +491,7 @@ def compile_reader() -> None:
 
 def measure_first_paint(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     compile_reader()
-    data_dir = settings.work_dir / f"warm-{size}"
+    data_dir = _warm(site, size, settings)
     reader = _reader_command(site, data_dir)
     trivial = [sys.executable, "-c", TRIVIAL_APP]
     time_to_text(reader, " #")  # warm the page cache and the index once
@@ -525,7 +532,7 @@ def measure_memory(site: Path, size: int, settings: Settings) -> Iterator[Result
     first search indexing."""
     from reader.devtools.process_memory import tree_memory
 
-    with tmux_session(_reader_command(site, settings.work_dir / f"warm-{size}")) as server:
+    with tmux_session(_reader_command(site, _warm(site, size, settings))) as server:
         _wait_for_first_screen(server)
         time.sleep(2 + size / 20_000)  # let the background resync finish
         peak = tree_memory(_pane_pid(server)).peak_mib
