@@ -60,39 +60,45 @@ def _segments(lines: list[Strip]) -> list[list[Segment]]:
 
 @async_test
 async def test_a_scrollbar_kept_lines_are_those_textual_draws() -> None:
-    """The lines kept are drawn again whenever anything they show changed: the position, the
-    size, the focus tint behind the bar, the theme."""
+    """The lines drawn (straight, or kept) are Textual's own, and drawn again whenever anything
+    they show changed: the position, the size, the focus tint behind the bar, the theme, the
+    colour filter of a 16-colour terminal."""
     app = _Scrolled()
     async with app.run_test(size=(30, 10)) as pilot:
         box = app.query_one("#box", VerticalScroll)
         bar = box.vertical_scrollbar
-        drawn_by_textual = []
+        drawn: list[Region] = []
         real = textual_fixes._draw_scrollbar
 
-        def counted(widget: ScrollBar, crop: Region) -> list[Strip]:
-            drawn_by_textual.append(crop)
-            return real(widget, crop)
+        def counted(widget: ScrollBar, renderable: object, crop: Region) -> list[Strip]:
+            drawn.append(crop)
+            return real(widget, renderable, crop)
 
-        textual_fixes._draw_scrollbar = counted  # type: ignore[assignment]
+        textual_fixes._draw_scrollbar = counted
         try:
             looks = []
-            for change in ("start", "end", "focus", "home", "theme", "height", "end"):
-                if change in ("end", "home"):
-                    box.scroll_to(y=box.max_scroll_y if change == "end" else 0, animate=False)
+            changes = ("start", "end", "focus", "home", "theme", "height", "middle", "ansi")
+            for change in changes:
+                if change in ("end", "home", "middle"):
+                    y = {"end": box.max_scroll_y, "home": 0, "middle": 37}[change]
+                    box.scroll_to(y=y, animate=False)
                 elif change == "focus":
                     box.focus()
                 elif change == "theme":
                     app.theme = "textual-light"
                 elif change == "height":
                     box.styles.height = 6
+                elif change == "ansi":
+                    app.ansi_color = True
                 await pilot.pause()
                 crop = Region(0, 0, bar.size.width, bar.size.height)
                 kept = _segments(bar.render_lines(crop))
-                assert kept == _segments(real(bar, crop)), change
+                by_textual = _segments(textual_fixes._textual_scrollbar_lines(bar, crop))
+                assert kept == by_textual, change
                 looks.append(kept)
             assert looks[0] != looks[1] and looks[3] != looks[4]  # moved; another theme
-            before = len(drawn_by_textual)
+            before = len(drawn)
             bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
-            assert len(drawn_by_textual) == before  # the same bar again: from the lines kept
+            assert len(drawn) == before  # the same bar again: from the lines kept
         finally:
             textual_fixes._draw_scrollbar = real
