@@ -134,6 +134,10 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
     app = ReaderApp(library, config, paths=paths, crash_log=crash_log, open_path=open_path)
+    # The UI thread takes the interpreter back from a background thread (a sync, a list read)
+    # within 1 ms, not Python's default 5 ms: a key's answer asks for it again at every SQL
+    # answer and every wait, and each turn cost up to 5 ms while a big library synced.
+    sys.setswitchinterval(0.001)
     try:
         app.run()
     finally:
