@@ -306,8 +306,8 @@ class PostLists:
     def after_marked_read(self, kept: KeptLists, versions: Versions, paths: Sequence[str]) -> None:
         """Keep the lists of `kept` again, the posts at `paths` taken out where they left,
         after this session marked them read (and nothing else was written: `versions`): else
-        the next look at Unread read its ids again (~0.12 s at 100k). Not when a post joined a
-        list: those are read again when asked."""
+        the next look at such a list (Unread moved through, or by title) read its ids again
+        (~0.12 s at 100k). Not when a post joined a list: those are read again when asked."""
         c = self._c
         patched: dict[tuple[Folder, str], Sequence[int]] = {}
         with c.reader() as conn:
