@@ -155,11 +155,17 @@ def _index_path(site: Path, data_dir: Path) -> Path:
         library.close()
 
 
+_WARMED: set[Path] = set()
+"""Warm stores synced in this run (each measure need not sync its library again)."""
+
+
 def _warm(site: Path, size: int, settings: Settings) -> Path:
     """The data dir of a store synced with `site` (the sync measure made it, or it is made
     now: measures run alone with `--only` must not measure an empty library)."""
     warm_dir = settings.work_dir / f"warm-{size}"
-    _sync(site, warm_dir)
+    if warm_dir not in _WARMED:
+        _sync(site, warm_dir)
+        _WARMED.add(warm_dir)
     return warm_dir
 
 
