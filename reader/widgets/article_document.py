@@ -31,6 +31,9 @@ class Chunk:
     blocks: list[tuple[Block, int, int]]
     """(block, first line, height) for each block in `lines`, lines counted from the top."""
     links: list[RenderedLink]
+    consumed: int = 0
+    """Markdown blocks rendered up to the end of this chunk, those that render to nothing
+    included: where a rendering stopped goes on from."""
 
 
 @dataclass(slots=True)
@@ -49,6 +52,8 @@ class Document:
     heights: list[int] = field(default_factory=list)
     links: list[RenderedLink] = field(default_factory=list)
     total_blocks: int = 0
+    consumed: int = 0
+    """Markdown blocks rendered so far (Chunk.consumed of the last chunk added)."""
     complete: bool = False
     look: tuple[int, int, int] = (0, 0, 0)
     """What it was rendered with besides the text (RenderRequest.look)."""
@@ -62,7 +67,32 @@ class Document:
             self.block_starts.append(start)
             self.heights.append(height)
         self.links.extend(chunk.links)
+        self.consumed = chunk.consumed
         self.complete = done
+
+    def copy(self) -> Document:
+        """Another document with the same lines so far, to go on rendering without this one
+        changing (its lines are shared: a rendered line is never changed)."""
+        return Document(
+            self.path,
+            self.article,
+            self.width,
+            list(self.lines),
+            list(self.block_starts),
+            list(self.blocks),
+            list(self.block_lines),
+            list(self.heights),
+            list(self.links),
+            self.total_blocks,
+            self.consumed,
+            self.complete,
+            self.look,
+        )
+
+    def as_chunk(self) -> Chunk:
+        """Every line so far, as one chunk to add to an empty document."""
+        blocks = list(zip(self.blocks, self.block_starts, self.heights, strict=True))
+        return Chunk(list(self.lines), blocks, list(self.links), self.consumed)
 
     def line_for_source(self, source_line: int) -> int | None:
         """The rendered line showing Markdown line `source_line`, None if not rendered yet."""

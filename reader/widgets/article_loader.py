@@ -6,7 +6,6 @@ only `render_request` (on the UI thread) reads the widget.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,14 +25,19 @@ from reader.widgets.component_style import solid_style
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from reader.core.library import Article
+    from reader.core.library import Article, Library
     from reader.widgets.article_blocks import Block, RenderedLink
 
 FIRST_SCREEN_HERE_CHARS = 32_000
-"""A post file, and its Markdown, up to this size is converted and its first screen rendered on
-the UI thread (a few ms for typical posts); a bigger one loads in a worker from the start."""
-CHUNK_LINES = 400
-"""Lines per chunk after the first screen."""
+"""A post file up to this size is converted and its first screen rendered on the UI thread (a
+few ms for typical posts); a bigger one loads in a worker from the start, unless cached."""
+CACHED_HERE_CHARS = 160_000
+"""A post whose conversion is cached, file and Markdown up to this size, is read and cut into
+blocks on the UI thread (~5 ms at this size; 23 ms for 1 MB): posts rendered ahead are."""
+CHUNK_SECONDS = 0.25
+"""After the first screen, a chunk is what renders in this long. Each one the view takes moves
+its scrollbar (a relayout and a repaint on the UI thread): a few, well apart, not a stream; one
+that came 25 ms after the first paint made a post's opening one long burst of output."""
 REST_IN_FRAME_SECONDS = 0.008
 """After the first screen of a post opened on the UI thread, its rendering goes on there for up
 to this long, in the same frame: a typical post is then whole when first painted. Left to the
@@ -87,6 +91,16 @@ class RenderRequest:
         return (self.width, id(self.styles), id(self.code_theme))
 
 
+def article_here(library: Library, path: str, convert_bytes: int) -> Article | None:
+    """`path`'s article, when its first screen may render on the calling thread: its file
+    converted now up to `convert_bytes`, or cached up to CACHED_HERE_CHARS; else None (load it
+    in a worker). Raises LibraryError."""
+    article = library.quick_article(path, convert_bytes, cached_max_bytes=CACHED_HERE_CHARS)
+    if article is None or len(article.markdown) > CACHED_HERE_CHARS:
+        return None
+    return article
+
+
 def column_width(widget: Widget, measure: int) -> int:
     """The article column in `widget`: `measure` cells at most, less in a narrow view."""
     available = widget.scrollable_content_region.width
@@ -132,29 +146,31 @@ def render_chunks(
     rest_in_frame: float | None = None,
 ) -> Iterator[tuple[Chunk, bool]]:
     """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
-    fills a screen, then about CHUNK_LINES each. With `rest_in_frame`, the second is what
-    renders in that many seconds (painted with the first). Stops once `wanted()` is False."""
+    fills a screen, then what renders in CHUNK_SECONDS each. With `rest_in_frame`, the second
+    is what renders in that many seconds (painted with the first). Stops once `wanted()` is False.
+    A document rendered in part already (a head rendered ahead) goes on where it stopped."""
     # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
     from reader.widgets.article_blocks import split_blocks
     from reader.widgets.article_render import make_console, render_block, render_text
 
     article, width, styles = doc.article, doc.width, request.styles
     console = make_console(width, styles)
-    header: list[Line] = render_text(article_header(article, styles), console, width)
     blank: Line = [Segment(" " * width)]
     blocks = split_blocks(article.markdown, (h.line for h in article.headings))
     doc.total_blocks = len(blocks)
-    links: list[RenderedLink] = []
-    sent_links = 0
-    lines: list[Line] = [*header, blank]
+    links: list[RenderedLink] = list(doc.links)  # numbered on from the last one shown
+    sent_links = len(links)
+    lines: list[Line] = []
+    top = len(doc.lines)
+    sent_first = bool(top)
+    if not sent_first:
+        lines = [*render_text(article_header(article, styles), console, width), blank]
     placed: list[tuple[Block, int, int]] = []
-    top = 0
-    sent_first = False
-    in_frame_until = math.inf
-    budget = 0
-    for block in blocks:
+    chunk_until = time.perf_counter() + CHUNK_SECONDS
+    for index in range(doc.consumed, len(blocks)):
         if not wanted():
             return
+        block = blocks[index]
         rendered = render_block(block, console, width, code_theme=request.code_theme, links=links)
         if not rendered:
             continue
@@ -162,22 +178,18 @@ def render_chunks(
         placed.append((block, y, len(rendered)))
         lines.extend(rendered)
         lines.extend(blank for _ in range(BLOCK_GAP))
-        budget += len(rendered)
         if sent_first:
-            ends = budget >= CHUNK_LINES or time.perf_counter() > in_frame_until
+            ends = time.perf_counter() > chunk_until
         else:
             ends = len(lines) + top >= request.first_screen
         if ends:
-            yield Chunk(lines, placed, links[sent_links:]), False
-            if sent_first or rest_in_frame is None:
-                in_frame_until = math.inf
-            else:
-                in_frame_until = time.perf_counter() + rest_in_frame
+            yield Chunk(lines, placed, links[sent_links:], index + 1), False
+            in_frame = rest_in_frame if not sent_first and rest_in_frame is not None else None
+            chunk_until = time.perf_counter() + (CHUNK_SECONDS if in_frame is None else in_frame)
             top += len(lines)
             lines, placed, sent_links = [], [], len(links)
             sent_first = True
-            budget = 0
-    yield Chunk(lines, placed, links[sent_links:]), True
+    yield Chunk(lines, placed, links[sent_links:], len(blocks)), True
 
 
 def guarded(chunks: Iterator[tuple[Chunk, bool]]) -> Iterator[tuple[Chunk, bool, str | None]]:

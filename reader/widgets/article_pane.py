@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.errors import LibraryError
@@ -27,6 +26,7 @@ from reader.widgets.article_loader import (
     STYLE_CLASSES,
     Colours,
     RenderRequest,
+    article_here,
     column_width,
     guarded,
     render_chunks,
@@ -36,6 +36,7 @@ from reader.widgets.article_marks import ReadingMarks
 from reader.widgets.article_paint import BaseStylePerPaint, PaintedLines, paint_text
 from reader.widgets.article_prepared import GROUP as PREPARE_GROUP
 from reader.widgets.article_prepared import PreparedPosts
+from reader.widgets.article_read_mark import MarksPostRead
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
@@ -50,7 +51,7 @@ SAVE_DELAY = 0.6
 """Seconds of scroll quiet before the position is saved."""
 
 
-class ArticlePane(ScrollView, FocusStyleCache, BaseStylePerPaint, can_focus=True):
+class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=True):
     """Shows one post: loads and paints it, keeps its position and read mark."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -167,11 +168,6 @@ class ArticlePane(ScrollView, FocusStyleCache, BaseStylePerPaint, can_focus=True
 
     # -- loading and rendering -------------------------------------------------------------
 
-    @property
-    def _read_at_end(self) -> bool:
-        """Posts are marked read at their end, not when opened (config `mark_read_on`)."""
-        return getattr(getattr(self.app, "config", None), "mark_read_on", "open") == "end"
-
     def _content_width(self) -> int:
         return column_width(self, getattr(getattr(self.app, "config", None), "measure", 100))
 
@@ -187,25 +183,25 @@ class ArticlePane(ScrollView, FocusStyleCache, BaseStylePerPaint, can_focus=True
         """Show the first screen of a small or cached post at once, on this thread (a worker
         would add its start and a fight for the GIL to every open); others load in a worker."""
         try:
-            article = self._library.quick_article(request.path, FIRST_SCREEN_HERE_CHARS)
+            article = article_here(self._library, request.path, FIRST_SCREEN_HERE_CHARS)
         except LibraryError:  # the worker tries again and shows the error in the pane
             article = None
-        if article is None or len(article.markdown) > FIRST_SCREEN_HERE_CHARS:
+        if article is None:
             self._load(request)
             return
         doc = Document(request.path, article, request.width, look=request.look)
         self.workers.cancel_group(self, PREPARE_GROUP)  # not fighting this one for the GIL
-        whole = self._prepared.whole(request, article)  # rendered ahead: one paint
+        kept = self._prepared.kept(request, article)  # rendered ahead: one paint
+        # Lazy: it renders on from what `doc` holds at its first step (after a kept head)
         chunks = render_chunks(doc, request, lambda: self._wanted(request), REST_IN_FRAME_SECONDS)
-        chunks = iter([(whole, True)]) if whole is not None else chunks
         try:
-            chunk, done = next(chunks)
+            chunk, done = kept if kept is not None else next(chunks)
         except Exception:  # Rich's rendering of a hostile post can fail in any way: the worker
             self._load(request)  # tries again and shows what went wrong
             return
         self._set_document(doc)
         self._add_chunk(chunk, done)
-        if not done:  # what renders in this frame's time; the rest once it is painted
+        if kept is None and not done:  # what renders in this frame's time; the rest after
             self._show_chunk(*next(guarded(chunks)))
         if not self.rendering_complete:  # not fighting the first screen's paint for the GIL
             self.call_after_refresh(self._render_rest_of, chunks, request)
@@ -324,23 +320,6 @@ class ArticlePane(ScrollView, FocusStyleCache, BaseStylePerPaint, can_focus=True
             self.post_message(messages.Opened(doc.path))
             if not self._read_at_end:
                 self._mark_read()
-
-    def _mark_read_if_showing(self, doc: Document, generation: int) -> None:
-        if self._doc is doc and self._generation == generation:  # not another post meanwhile
-            self._mark_read()
-
-    def _mark_read(self) -> None:
-        doc = self._doc
-        if doc is None or self._read_marked or self._preview:
-            return
-        self._read_marked = True
-        row = doc.article.row  # as loaded, when opened: read and seen as it is now, it stays
-        if not (row.read and not row.updated) and self._marks.mark_read(doc.path):
-            self.post_message(messages.MarkedRead(doc.path))
-
-    def _check_end(self) -> None:
-        if self._doc is not None and self._doc.complete and self.scroll_y >= self.max_scroll_y:
-            self._mark_read()
 
     # -- painting -------------------------------------------------------------------------
 

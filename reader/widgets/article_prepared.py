@@ -1,17 +1,18 @@
-"""Posts rendered whole ahead of being opened: the one the list's cursor rests on, and the
-last few read.
+"""Posts rendered ahead of being opened: the one the list's cursor rests on, and the last
+few read.
 
 Opening a post renders its first screen while the key waits and the rest after the paint; that
 rest moves the scrollbar a frame later, a second burst of output. A post rendered ahead opens in
-one paint: the key costs what a repaint costs. Kept only while the text, width and colours it
-was rendered with are the ones asked for.
+one paint: the key costs what a repaint costs. One still being rendered ahead when it is opened
+(a long post with tables and code takes a few hundred ms) shows the lines rendered so far, a
+screen or more, and goes on from there; so does a post too long to keep whole (its head is
+kept). Kept only while the text, width and colours it was rendered with are the ones asked for.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
@@ -20,7 +21,7 @@ from reader.core.errors import LibraryError
 from reader.core.give_way import give_way
 from reader.foreground import may_run_of
 from reader.widgets.article_document import Chunk, Document
-from reader.widgets.article_loader import FIRST_SCREEN_HERE_CHARS, render_chunks
+from reader.widgets.article_loader import CACHED_HERE_CHARS, article_here, render_chunks
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -32,8 +33,8 @@ KEEP_POSTS = 6
 KEEP_LINES = 6_000
 """Rendered lines kept in all (a line is ~0.5 KB of segments: a few MB at most)."""
 LONGEST = 2_000
-"""Lines of the longest post kept: a long one renders its rest after the paint anyway, and
-would push the others out."""
+"""Lines of the longest post kept whole; of a longer one, its first LONGEST lines are kept
+(its rest renders after the paint anyway, and would push the others out)."""
 
 GROUP = "prepare"
 """The worker group of renderings ahead."""
@@ -52,29 +53,22 @@ def _same_text(kept: Article, article: Article) -> bool:
     )
 
 
-def render_whole(
-    library: Library, request: RenderRequest, wanted: Callable[[], bool]
-) -> Document | None:
-    """`request.path` rendered to its end, or None: too long to keep, not wanted any more, or
-    failing (opening it shows why)."""
-    try:
-        article = library.quick_article(request.path, FIRST_SCREEN_HERE_CHARS)
+def start_document(library: Library, request: RenderRequest) -> Document | None:
+    """A document to render `request.path` into, or None: too big to render ahead (it loads
+    in a worker when opened), or failing (opening it shows why)."""
+    try:  # converted here, in a worker, up to the size a post opens from when cached
+        article = article_here(library, request.path, CACHED_HERE_CHARS)
     except LibraryError:
         return None
-    if article is None or len(article.markdown) > FIRST_SCREEN_HERE_CHARS:
+    if article is None:
         return None
-    doc = Document(request.path, article, request.width, look=request.look)
-    try:
-        for chunk, done in render_chunks(doc, request, wanted):
-            doc.add(chunk, done)
-    except Exception:  # Rich's rendering of a hostile post can fail in any way
-        return None
-    return doc if doc.complete else None
+    return Document(request.path, article, request.width, look=request.look)
 
 
 class PreparedPosts:
-    """Complete renderings by post path, the least recently used dropped first. Kept from
-    the UI thread (a post opened) and from the worker that renders ahead."""
+    """Renderings by post path, whole or a head of them, the least recently used dropped
+    first. Kept from the UI thread (a post opened) and from the worker that renders ahead,
+    which publishes each chunk as it renders: a post opened meanwhile shows them."""
 
     def __init__(self, library: Library) -> None:
         self._library = library
@@ -82,11 +76,12 @@ class PreparedPosts:
         self._lock = threading.Lock()
 
     def prepare(self, pane: Widget, request: RenderRequest) -> None:
-        """Render `request.path` in a worker of `pane`, giving way to keys; a newer prepare
-        cancels it."""
+        """Render `request.path` in a worker of `pane`, giving way to keys, from where an
+        earlier rendering ahead stopped; a newer prepare cancels it."""
         with self._lock:
             kept = self._kept.get(request.path)
-        if kept is not None and kept.look == request.look:
+            kept = kept.copy() if kept is not None and kept.look == request.look else None
+        if kept is not None and (kept.complete or len(kept.lines) >= LONGEST):
             return
         may_run = may_run_of(pane.app)
 
@@ -97,33 +92,51 @@ class PreparedPosts:
                 give_way(may_run)
                 return not worker.is_cancelled
 
-            doc = render_whole(self._library, request, wanted)
-            if doc is not None and not worker.is_cancelled:
-                self.keep(doc)
+            doc = start_document(self._library, request)
+            if doc is None:
+                return
+            if kept is not None and _same_text(kept.article, doc.article):
+                doc = kept
+            try:
+                for chunk, done in render_chunks(doc, request, wanted):
+                    if worker.is_cancelled:
+                        return
+                    with self._lock:  # a post opened now copies all or none of the chunk
+                        doc.add(chunk, done)
+                        self._keep(doc)
+                    if len(doc.lines) >= LONGEST:
+                        return  # its head is kept; the rest renders once it is opened
+            except Exception:  # Rich's rendering of a hostile post can fail in any way:
+                return  # opening it shows why
 
         pane.run_worker(render, thread=True, group=GROUP, exclusive=True, exit_on_error=False)
 
-    def whole(self, request: RenderRequest, article: Article) -> Chunk | None:
-        """Every line of the kept rendering, as one last chunk, when it shows `article` as
-        `request` asks; else None."""
+    def kept(self, request: RenderRequest, article: Article) -> tuple[Chunk, bool] | None:
+        """The lines kept of `article` rendered as `request` asks, as one chunk, and whether
+        that is all of it; None when nothing is kept or less than a screen."""
         with self._lock:
             doc = self._kept.get(request.path)
             if doc is None or doc.look != request.look:
                 return None
+            if not doc.complete and len(doc.lines) < request.first_screen:
+                return None
             self._kept.move_to_end(request.path)
+            chunk, done = doc.as_chunk(), doc.complete
         if not _same_text(doc.article, article):
             return None
-        blocks = list(zip(doc.blocks, doc.block_starts, doc.heights, strict=True))
-        return Chunk(list(doc.lines), blocks, list(doc.links))
+        return chunk, done
 
     def keep(self, doc: Document) -> None:
         """Keep `doc` if it is complete and not too long."""
         if not doc.complete or len(doc.lines) > LONGEST:
             return
         with self._lock:
-            self._kept[doc.path] = doc
-            self._kept.move_to_end(doc.path)
-            lines = sum(len(kept.lines) for kept in self._kept.values())
-            while len(self._kept) > KEEP_POSTS or lines > KEEP_LINES:
-                _, dropped = self._kept.popitem(last=False)
-                lines -= len(dropped.lines)
+            self._keep(doc)
+
+    def _keep(self, doc: Document) -> None:
+        self._kept[doc.path] = doc
+        self._kept.move_to_end(doc.path)
+        lines = sum(len(kept.lines) for kept in self._kept.values())
+        while len(self._kept) > KEEP_POSTS or lines > KEEP_LINES:
+            _, dropped = self._kept.popitem(last=False)
+            lines -= len(dropped.lines)

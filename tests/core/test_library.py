@@ -237,6 +237,16 @@ def test_quick_article_converts_only_small_posts_at_once(site_dir: Path) -> None
     assert library.quick_article("nope.md", size) is None
 
 
+def test_quick_article_reads_a_bigger_post_when_its_conversion_is_cached(site_dir: Path) -> None:
+    library = open_synced(site_dir)
+    size = (site_dir / "source/_posts/a.md").stat().st_size
+    assert library.quick_article("a.md", size - 1, cached_max_bytes=size) is None  # not cached
+    library.article("a.md")
+    quick = library.quick_article("a.md", size - 1, cached_max_bytes=size)
+    assert quick is not None and "Hello." in quick.markdown
+    assert library.quick_article("a.md", size - 1, cached_max_bytes=size - 1) is None
+
+
 def test_article_is_converted_once_and_cached(
     site_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

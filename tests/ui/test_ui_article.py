@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 
 from reader.core.library import Folder, Library
 from reader.screens.article_dialogs import open_dialog
-from reader.widgets import article_pane
+from reader.widgets import article_loader, article_pane
 from reader.widgets.article_messages import Rendered
 from reader.widgets.article_view import ArticleView
 from tests.factories import open_synced, write_post
@@ -386,8 +386,9 @@ async def test_a_small_post_that_fails_to_render_does_not_stop_the_app(
 
 @async_test
 async def test_a_long_post_shows_its_first_screen_before_the_rest(
-    site: Path, tmp_path: Path
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(article_loader, "CHUNK_SECONDS", 0.0)  # a chunk per block after it
     posts = site / "source" / "_posts"
     body = "".join(f"## Part {i}\n\n" + _paragraphs(f"p{i}", 6) for i in range(300))
     write_post(posts, "huge.md", "Huge", date=DATE, body=body)

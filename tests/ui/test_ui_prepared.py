@@ -11,7 +11,9 @@ import pytest
 from reader.core.config import Config
 from reader.core.library import Folder
 from reader.screens.cursor_rest import PREPARE_DELAY
-from reader.widgets import article_render
+from reader.widgets import article_prepared, article_render
+from reader.widgets.article_document import Document, Line
+from reader.widgets.article_loader import FIRST_SCREEN_HERE_CHARS, render_chunks
 from tests.factories import write_post
 from tests.ui_helpers import async_test, running_main, screen_lines, settle, site_and_data
 
@@ -103,3 +105,55 @@ async def test_marked_read_at_the_end_only_once_there_when_rendered_ahead(tmp_pa
 def _read(app: Any, path: str) -> bool:
     rows = app.library.posts(Folder("all")).rows(0, 10)
     return next(row.read for row in rows if row.path == path)
+
+
+@async_test
+async def test_a_head_rendered_ahead_opens_with_it_and_renders_on_from_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post longer than what is kept whole: its head is kept, shown when it is opened, and
+    the rest renders after it, to the same lines and link numbers as a rendering from the top."""
+    monkeypatch.setattr(article_prepared, "LONGEST", 40)
+    site, data = site_and_data(tmp_path)
+    line = "Paragraph {n}, see [page {n}](https://example.com/{n}).\n\n"
+    body = "".join(line.format(n=n) for n in range(90))
+    write_post(site / "source" / "_posts", "gamma.md", "Gamma", date="2024-01-03", body=body)
+    async with running_main(site, data, size=(80, 24)) as (app, pilot, screen):
+        path = await _rest_on_second_post(app, pilot, screen)
+        renders = _Renders(monkeypatch)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        doc = screen.article._doc
+        assert doc is not None and doc.complete
+        assert 0 < renders.count < doc.total_blocks  # the head's blocks were not rendered again
+        fresh = Document(path, doc.article, doc.width, look=doc.look)
+        for chunk, done in render_chunks(fresh, screen.article._request(path), lambda: True):
+            fresh.add(chunk, done)
+        assert _text(doc.lines) == _text(fresh.lines) and doc.links == fresh.links
+        assert [link.number for link in doc.links] == list(range(1, 91))
+
+
+def _text(lines: list[Line]) -> list[str]:
+    return ["".join(segment.text for segment in line) for line in lines]
+
+
+@async_test
+async def test_a_post_too_big_to_convert_at_once_opens_rendered_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post file over the size converted on the UI thread is converted in the worker that
+    renders it ahead; opened, it shows that rendering: no worker loads it again."""
+    site, data = site_and_data(tmp_path)
+    body = "".join(f"段落 {n}：一个比屏幕更长的帖子。\n\n" for n in range(1500))
+    write_post(site / "source" / "_posts", "gamma.md", "Gamma", date="2024-01-03", body=body)
+    assert (site / "source/_posts/gamma.md").stat().st_size > FIRST_SCREEN_HERE_CHARS
+    async with running_main(site, data, size=(80, 24)) as (app, pilot, screen):
+        path = await _rest_on_second_post(app, pilot, screen)
+        assert path == "gamma.md"
+        renders = _Renders(monkeypatch)
+        loads: list[str] = []
+        monkeypatch.setattr(app.library, "article", lambda path: loads.append(path))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert renders.count == 0 and loads == []
+        assert screen.article.rendering_complete and "段落 0" in "\n".join(screen_lines(app))

@@ -59,10 +59,13 @@ class Articles:
             return None
         return Article(row, cached[0], outline(cached[0]), cached[1])
 
-    def quick(self, path: str, max_bytes: int) -> Article | None:
-        """The article when it is cached, or its file is at most `max_bytes` (converting a
-        small post takes a few milliseconds); None when it should be loaded in a worker."""
-        cached = self.cached(path, max_bytes)
+    def quick(
+        self, path: str, max_bytes: int, cached_max_bytes: int | None = None
+    ) -> Article | None:
+        """The article when its file is at most `max_bytes` (converting a small post takes a
+        few milliseconds), or at most `cached_max_bytes` (default: `max_bytes`) and cached;
+        None when it should be loaded in a worker."""
+        cached = self.cached(path, max(max_bytes, cached_max_bytes or 0))
         if cached is not None:
             return cached
         try:

@@ -297,9 +297,12 @@ class Library:
         return self._articles.cached(path, max_bytes)
 
     @reports_errors
-    def quick_article(self, path: str, max_bytes: int) -> Article | None:
-        """The article when cached or small (at most `max_bytes`); else None (use a worker)."""
-        return self._articles.quick(path, max_bytes)
+    def quick_article(
+        self, path: str, max_bytes: int, *, cached_max_bytes: int | None = None
+    ) -> Article | None:
+        """The article when its file is at most `max_bytes` (converted now if need be), or at
+        most `cached_max_bytes` and its conversion cached; else None (use a worker)."""
+        return self._articles.quick(path, max_bytes, cached_max_bytes)
 
     @reports_errors
     def article(self, path: str) -> Article:
