@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 QUIET = 0.04
 """Seconds without output that end the burst a key caused (Textual paints at most 60 times a
 second: frames of one update are closer than this)."""
+ANSWER_WAIT = 1.0
+"""Seconds an unmeasured key waits for the screen to change (each one changes it)."""
 REST = 0.15
 """Seconds without output before the next key, so a key never lands in the last one's update."""
 ESCDELAY_MS = "1"
@@ -133,10 +135,20 @@ class PtyApp:
             time.sleep(0.005)
 
     def send(self, key: bytes) -> None:
-        """Write `key` and let the screen rest, whether or not it changed."""
+        """Write `key`, wait for the screen to answer (at most `ANSWER_WAIT`) and to rest, as a
+        reader looks before the next key. Resting alone was not enough: an answer that took
+        longer than `QUIET` to start let the next key in before it (the cursor keys that move
+        to a post, then Enter at once: that post was never rendered ahead)."""
         self.rest()
+        with self._lock:
+            seen = len(self.chunks)
         os.write(self.master, key)
-        time.sleep(QUIET)
+        deadline = time.perf_counter() + ANSWER_WAIT
+        while time.perf_counter() < deadline:
+            with self._lock:
+                if len(self.chunks) > seen:
+                    break
+            time.sleep(0.002)
         self.rest()
 
     def press(self, key: bytes, timeout: float = 10) -> float:

@@ -16,16 +16,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import long_lived, safe
+from reader.after_keys import after_keys
 from reader.core.give_way import give_way
 from reader.core.library import Folder, Library, PostList
 from reader.core.words import counted
 from reader.foreground import may_run_of
-from reader.screens.after_keys import after_keys
 from reader.screens.cursor_rest import CursorRest
 from reader.screens.library_messages import FoldersCounted, SearchIndexUpdate, SyncUpdate
 from reader.screens.list_stream import ListRead, ListStream
@@ -63,7 +62,6 @@ class LibraryPanes(OneFrameScreen[None]):
         self._stream = ListStream(self)
         self._notices_shown: set[str] = set()
         self._listed_generation: tuple[int, int] | None = None
-        self._status_timer: Timer | None = None
         self._sync_progress: SyncProgress | None = None  # the last report of a running sync
         self._cursor_rest = CursorRest(self)
         self._folders_asked = 0  # generation of the newest folder count asked for
@@ -338,7 +336,7 @@ class LibraryPanes(OneFrameScreen[None]):
     def _search_index_update(self, event: SearchIndexUpdate) -> None:
         status = self.query_one(SyncStatus)
         status.update_indexing(event.progress)
-        self._hide_status_later(3 if event.progress.finished else None)
+        status.hide_later(3 if event.progress.finished else None)
         if event.progress.finished:
             self._show_new_notices()  # say, a damaged search index rebuilt
 
@@ -366,7 +364,7 @@ class LibraryPanes(OneFrameScreen[None]):
                 self._last_recount = now
                 self._recount_folders()  # off the UI thread, yet it takes the GIL
         if event.progress.done:
-            self._hide_status_later(4)
+            status.hide_later(4)
             self._open_pending_post(synced=True)
             if not self._synced_once:  # start-up is over: what it read stays
                 self._synced_once = True
@@ -381,14 +379,6 @@ class LibraryPanes(OneFrameScreen[None]):
     def _freeze_long_lived(self) -> None:
         if self.is_attached and not self.app.is_headless:  # not closed (thawed) meanwhile
             long_lived.freeze(self)
-
-    def _hide_status_later(self, seconds: float | None) -> None:
-        """Hide the status line after `seconds`; None keeps it (a newer report came in)."""
-        if self._status_timer is not None:
-            self._status_timer.stop()
-            self._status_timer = None
-        if seconds is not None:
-            self._status_timer = self.set_timer(seconds, self.query_one(SyncStatus).hide)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "sync" and event.state == WorkerState.ERROR:

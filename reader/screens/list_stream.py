@@ -6,7 +6,7 @@ it: 50-300 ms of queries at 100k posts on a loaded machine); on the UI thread, k
 meanwhile would wait for them. A worker reads it and the screen shows it only if nothing newer
 was asked for since (a folder switch, a filter) and the cursor is still on the post the worker
 kept it on; otherwise the list is read again. A streamed update waits for the keys to pause
-(reader.screens.after_keys); a folder switched to is shown at once.
+(reader.after_keys); a folder switched to is shown at once.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from reader.after_keys import after_keys
 from reader.core.give_way import give_way
 from reader.core.library import Folder, ListWindow, PostList, Sort
 from reader.foreground import may_run_of
-from reader.screens.after_keys import after_keys
 
 if TYPE_CHECKING:
     from textual.app import App

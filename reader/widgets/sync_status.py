@@ -11,9 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from reader.after_keys import once_keys_pause
 from reader.core.words import counted
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from reader.core.search import IndexProgress
     from reader.core.sync import SyncProgress
 
@@ -31,6 +34,9 @@ class SyncStatus(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="-idle")
         self.last: SyncProgress | None = None
+        self._hide_timer: Timer | None = None
+        self._reports = 0
+        """Counts the calls of `hide_later`: a hide asked before the latest one is dropped."""
 
     def compose(self) -> ComposeResult:
         yield Label("", id="sync-label", markup=False)
@@ -74,6 +80,23 @@ class SyncStatus(Horizontal):
 
     def hide(self) -> None:
         self.add_class("-idle")
+
+    def hide_later(self, seconds: float | None) -> None:
+        """Hide the line `seconds` from now, once the keys pause; None keeps it (a newer
+        report came in)."""
+        self._reports += 1
+        if self._hide_timer is not None:
+            self._hide_timer.stop()
+            self._hide_timer = None
+        if seconds is not None:
+            report = self._reports
+            self._hide_timer = self.set_timer(
+                seconds, lambda: once_keys_pause(self, lambda: self._hide_unless_newer(report))
+            )
+
+    def _hide_unless_newer(self, report: int) -> None:
+        if report == self._reports:
+            self.hide()
 
 
 def _summary(progress: SyncProgress) -> str:

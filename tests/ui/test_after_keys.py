@@ -1,17 +1,18 @@
-"""News from background work waits for the keys to pause (reader.screens.after_keys)."""
+"""News from background work waits for the keys to pause (reader.after_keys)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.screen import Screen
 
+from reader import after_keys as module
+from reader.after_keys import after_keys
 from reader.foreground import Foreground
-from reader.screens import after_keys as module
-from reader.screens.after_keys import after_keys
+from reader.widgets.sync_status import SyncStatus
 from tests.ui_helpers import async_test
 
 
@@ -77,3 +78,31 @@ async def test_keys_held_down_never_hold_news_back_for_long() -> None:
             await pilot.pause(0.02)
         assert screen.shown == [1]
         assert time.monotonic() - started >= module.LONGEST_WAIT - 0.05
+
+
+class StatusApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.foreground = Foreground()
+
+    def compose(self) -> ComposeResult:
+        yield SyncStatus()
+
+
+@async_test
+async def test_the_status_line_goes_away_once_the_keys_pause_unless_news_came() -> None:
+    app = StatusApp()
+    async with app.run_test() as pilot:
+        status = app.query_one(SyncStatus)
+        status.remove_class("-idle")
+        app.foreground.input_arrived()  # a key came just now
+        status.hide_later(0.01)
+        await pilot.pause(0.05)
+        assert status.display  # its time is up, but the key is being answered
+        await _until(lambda: not status.display, pilot)
+        assert not status.display
+        status.remove_class("-idle")
+        status.hide_later(0.01)
+        status.hide_later(None)  # a newer report keeps it
+        await pilot.pause(0.1)
+        assert status.display

@@ -76,3 +76,16 @@ def after_keys(handler: Handler[S, M]) -> Handler[S, M]:
         screen.set_timer(wait, functools.partial(deliver, screen))
 
     return held_while_typing
+
+
+def once_keys_pause(
+    screen: OnScreen, callback: Callable[[], object], *, since: float | None = None
+) -> None:
+    """Run `callback` now if the keys have paused, else once they do (timed news of its own:
+    the status line going away), never later than `LONGEST_WAIT` from now."""
+    since = time.monotonic() if since is None else since
+    wait = _wait(screen)
+    if wait and time.monotonic() - since < LONGEST_WAIT:
+        screen.set_timer(wait, functools.partial(once_keys_pause, screen, callback, since=since))
+        return
+    callback()
