@@ -10,12 +10,25 @@ pause, or one whose answer paints nothing, slow the work, never stop it).
 from __future__ import annotations
 
 import threading
+import time
 
 WAIT_AT_MOST = 0.25
 """Seconds work waits at one point for a key to be answered."""
 
 
-def give_way(may_run: threading.Event | None) -> None:
-    """Wait (briefly) while `may_run` is clear; None: nothing to give way to."""
-    if may_run is not None and not may_run.is_set():
+LOOK_EVERY = 0.01
+"""Seconds between two looks at `unless` while waiting."""
+
+
+def give_way(may_run: threading.Event | None, unless: threading.Event | None = None) -> None:
+    """Wait (briefly) while `may_run` is clear, and `unless` is not set (the key answered
+    waits for this very work); None: nothing to give way to."""
+    if may_run is None or may_run.is_set():
+        return
+    if unless is None:
         may_run.wait(WAIT_AT_MOST)
+        return
+    deadline = time.monotonic() + WAIT_AT_MOST
+    while not unless.is_set() and not may_run.wait(LOOK_EVERY):
+        if time.monotonic() >= deadline:
+            return

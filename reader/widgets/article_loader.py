@@ -147,7 +147,8 @@ def render_chunks(
 ) -> Iterator[tuple[Chunk, bool]]:
     """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
     fills a screen, then what renders in CHUNK_SECONDS each. With `rest_in_frame`, the second
-    is what renders in that many seconds (painted with the first). Stops once `wanted()` is False.
+    is what renders in that many seconds (painted with the first; when the document holds a
+    head rendered ahead, the first is that). Stops once `wanted()` is False.
     A document rendered in part already (a head rendered ahead) goes on where it stopped."""
     # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
     from reader.widgets.article_blocks import split_blocks
@@ -166,7 +167,9 @@ def render_chunks(
     if not sent_first:
         lines = [*render_text(article_header(article, styles), console, width), blank]
     placed: list[tuple[Block, int, int]] = []
-    chunk_until = time.perf_counter() + CHUNK_SECONDS
+    # The chunk after the first screen (a resumed rendering's first) gets `rest_in_frame`
+    in_frame = CHUNK_SECONDS if rest_in_frame is None else rest_in_frame
+    chunk_until = time.perf_counter() + in_frame
     for index in range(doc.consumed, len(blocks)):
         if not wanted():
             return
@@ -184,8 +187,7 @@ def render_chunks(
             ends = len(lines) + top >= request.first_screen
         if ends:
             yield Chunk(lines, placed, links[sent_links:], index + 1), False
-            in_frame = rest_in_frame if not sent_first and rest_in_frame is not None else None
-            chunk_until = time.perf_counter() + (CHUNK_SECONDS if in_frame is None else in_frame)
+            chunk_until = time.perf_counter() + (CHUNK_SECONDS if sent_first else in_frame)
             top += len(lines)
             lines, placed, sent_links = [], [], len(links)
             sent_first = True

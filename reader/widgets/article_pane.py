@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 SAVE_DELAY = 0.6
 """Seconds of scroll quiet before the position is saved."""
+HEAD_WAIT = 0.3
+"""Seconds a post opened waits at most for its first screen being rendered ahead."""
 
 
 class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=True):
@@ -190,8 +192,8 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
             self._load(request)
             return
         doc = Document(request.path, article, request.width, look=request.look)
+        kept = self._prepared.kept(request, article, HEAD_WAIT)  # rendered ahead: one paint
         self.workers.cancel_group(self, PREPARE_GROUP)  # not fighting this one for the GIL
-        kept = self._prepared.kept(request, article)  # rendered ahead: one paint
         # Lazy: it renders on from what `doc` holds at its first step (after a kept head)
         chunks = render_chunks(doc, request, lambda: self._wanted(request), REST_IN_FRAME_SECONDS)
         try:
@@ -201,7 +203,7 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
             return
         self._set_document(doc)
         self._add_chunk(chunk, done)
-        if kept is None and not done:  # what renders in this frame's time; the rest after
+        if not done:  # what renders in this frame's time; the rest once it is painted
             self._show_chunk(*next(guarded(chunks)))
         if not self.rendering_complete:  # not fighting the first screen's paint for the GIL
             self.call_after_refresh(self._render_rest_of, chunks, request)

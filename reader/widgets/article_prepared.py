@@ -12,10 +12,11 @@ kept). Kept only while the text, width and colours it was rendered with are the 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from reader.core.errors import LibraryError
 from reader.core.give_way import give_way
@@ -74,6 +75,12 @@ class PreparedPosts:
         self._library = library
         self._kept: OrderedDict[str, Document] = OrderedDict()
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        """Told of each chunk kept, and of a rendering ahead ending."""
+        self._rendering: tuple[str, object] | None = None
+        """The post being rendered ahead, with a token of that run."""
+        self._awaited = threading.Event()
+        """A post is being opened from that rendering: it gives way to keys no more."""
 
     def prepare(self, pane: Widget, request: RenderRequest) -> None:
         """Render `request.path` in a worker of `pane`, giving way to keys, from where an
@@ -87,9 +94,20 @@ class PreparedPosts:
 
         def render() -> None:
             worker = get_current_worker()
+            run = (request.path, object())
+            with self._lock:
+                self._rendering = run
+            try:
+                render_ahead(worker)
+            finally:
+                with self._changed:
+                    if self._rendering is run:
+                        self._rendering = None
+                    self._changed.notify_all()
 
+        def render_ahead(worker: Worker[None]) -> None:
             def wanted() -> bool:
-                give_way(may_run)
+                give_way(may_run, unless=self._awaited)
                 return not worker.is_cancelled
 
             doc = start_document(self._library, request)
@@ -101,9 +119,10 @@ class PreparedPosts:
                 for chunk, done in render_chunks(doc, request, wanted):
                     if worker.is_cancelled:
                         return
-                    with self._lock:  # a post opened now copies all or none of the chunk
+                    with self._changed:  # a post opened now copies all or none of the chunk
                         doc.add(chunk, done)
                         self._keep(doc)
+                        self._changed.notify_all()
                     if len(doc.lines) >= LONGEST:
                         return  # its head is kept; the rest renders once it is opened
             except Exception:  # Rich's rendering of a hostile post can fail in any way:
@@ -111,20 +130,43 @@ class PreparedPosts:
 
         pane.run_worker(render, thread=True, group=GROUP, exclusive=True, exit_on_error=False)
 
-    def kept(self, request: RenderRequest, article: Article) -> tuple[Chunk, bool] | None:
+    def kept(
+        self, request: RenderRequest, article: Article, wait: float = 0.0
+    ) -> tuple[Chunk, bool] | None:
         """The lines kept of `article` rendered as `request` asks, as one chunk, and whether
-        that is all of it; None when nothing is kept or less than a screen."""
-        with self._lock:
-            doc = self._kept.get(request.path)
-            if doc is None or doc.look != request.look:
-                return None
-            if not doc.complete and len(doc.lines) < request.first_screen:
+        that is all of it; None when nothing is kept or less than a screen. While it is being
+        rendered ahead, its first screen is waited for, `wait` seconds at most: rendering it
+        again here would repeat what that worker has done so far (the first code block of a
+        language compiles its lexer: 25-270 ms), and fight it for the GIL."""
+        deadline = time.monotonic() + wait
+        with self._changed:
+            self._awaited.set()
+            try:
+                doc = self._head(request)
+                while doc is None and self._rendering is not None:
+                    left = deadline - time.monotonic()
+                    if self._rendering[0] != request.path or left <= 0:
+                        break
+                    self._changed.wait(left)
+                    doc = self._head(request)
+            finally:
+                self._awaited.clear()
+            if doc is None:
                 return None
             self._kept.move_to_end(request.path)
             chunk, done = doc.as_chunk(), doc.complete
         if not _same_text(doc.article, article):
             return None
         return chunk, done
+
+    def _head(self, request: RenderRequest) -> Document | None:
+        """The rendering kept of `request.path`, if it is as asked and fills a screen."""
+        doc = self._kept.get(request.path)
+        if doc is None or doc.look != request.look:
+            return None
+        if not doc.complete and len(doc.lines) < request.first_screen:
+            return None
+        return doc
 
     def keep(self, doc: Document) -> None:
         """Keep `doc` if it is complete and not too long."""

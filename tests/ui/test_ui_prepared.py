@@ -3,6 +3,7 @@ rendering, unless its text or colours changed since."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from reader.core.config import Config
 from reader.core.library import Folder
 from reader.screens.cursor_rest import PREPARE_DELAY
 from reader.widgets import article_prepared, article_render
-from reader.widgets.article_document import Document, Line
+from reader.widgets.article_document import Chunk, Document, Line
 from reader.widgets.article_loader import FIRST_SCREEN_HERE_CHARS, render_chunks
+from reader.widgets.article_prepared import PreparedPosts
 from tests.factories import write_post
 from tests.ui_helpers import async_test, running_main, screen_lines, settle, site_and_data
 
@@ -157,3 +159,36 @@ async def test_a_post_too_big_to_convert_at_once_opens_rendered_ahead(
         await settle(app, pilot)
         assert renders.count == 0 and loads == []
         assert screen.article.rendering_complete and "段落 0" in "\n".join(screen_lines(app))
+
+
+@async_test
+async def test_a_post_opened_while_rendered_ahead_waits_for_that_first_screen(
+    tmp_path: Path,
+) -> None:
+    """No second rendering of what the worker is rendering: the opening waits for its first
+    screen; not for a worker rendering another post, nor when none is."""
+    async with running_main(*site_and_data(tmp_path), size=(80, 24)) as (app, _pilot, screen):
+        path = "beta.md"
+        request = screen.article._request(path)
+        article = app.library.article(path)
+        doc = Document(path, article, request.width, look=request.look)
+        chunk, done = next(render_chunks(doc, request, lambda: True))
+        doc.add(chunk, done)
+
+        def kept_after(rendering: str | None, wait: float) -> tuple[Chunk, bool] | None:
+            """What opening finds when a worker rendering `rendering` keeps `doc` soon."""
+            prepared = PreparedPosts(app.library)
+            prepared._rendering = None if rendering is None else (rendering, object())
+
+            def worker_keeps_it() -> None:
+                with prepared._changed:
+                    prepared._keep(doc)
+                    prepared._changed.notify_all()
+
+            threading.Timer(0.05, worker_keeps_it).start()
+            return prepared.kept(request, article, wait=wait)
+
+        kept = kept_after(path, wait=60)
+        assert kept is not None and len(kept[0].lines) == len(doc.lines)
+        assert kept_after(None, wait=60) is None
+        assert kept_after("other.md", wait=60) is None
