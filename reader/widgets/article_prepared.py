@@ -116,7 +116,8 @@ class PreparedPosts:
             if kept is not None and _same_text(kept.article, doc.article):
                 doc = kept
             try:
-                for chunk, done in render_chunks(doc, request, wanted):
+                # Every block kept as it comes: a post opened meanwhile shows all there is
+                for chunk, done in render_chunks(doc, request, wanted, chunk_seconds=0.0):
                     if worker.is_cancelled:
                         return
                     with self._changed:  # a post opened now copies all or none of the chunk

@@ -146,7 +146,7 @@ async def test_a_post_too_big_to_convert_at_once_opens_rendered_ahead(
     """A post file over the size converted on the UI thread is converted in the worker that
     renders it ahead; opened, it shows that rendering: no worker loads it again."""
     site, data = site_and_data(tmp_path)
-    body = "".join(f"段落 {n}：一个比屏幕更长的帖子。\n\n" for n in range(1500))
+    body = "".join(f"段落 {n}：" + "一个比屏幕更长的帖子。" * 4 + "\n\n" for n in range(300))
     write_post(site / "source" / "_posts", "gamma.md", "Gamma", date="2024-01-03", body=body)
     assert (site / "source/_posts/gamma.md").stat().st_size > FIRST_SCREEN_HERE_CHARS
     async with running_main(site, data, size=(80, 24)) as (app, pilot, screen):
