@@ -16,6 +16,7 @@ from textual import events, work
 from textual.geometry import Size
 from textual.strip import Strip
 
+from reader.after_keys import once_keys_pause
 from reader.core.errors import LibraryError
 from reader.widgets import article_messages as messages
 from reader.widgets.article_document import Chunk, Document
@@ -97,6 +98,8 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         self._before: Document | None = None
         """The rendering shown before the one under way for a new width or theme: its
         lines are the view's height and place the reader until the new ones are all there."""
+        self._rest: list[messages.Rendered] = []
+        """Chunks after the first screen, held while a key is answered."""
 
     @property
     def path(self) -> str | None:
@@ -255,9 +258,23 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
             self._trim = trim_soon()
 
     def on_article_view_rendered(self, message: messages.Rendered) -> None:
+        """The first screen at once; the rest, below it, once the keys pause, as other news
+        from background work: else its repaint lands in the answer to the key that opened it."""
         message.stop()
-        if message.generation == self._generation:
+        if message.generation != self._generation:
+            return
+        if self._doc is None or not self._doc.lines:
             self._show_chunk(message.chunk, message.done, message.error)
+            return
+        self._rest.append(message)
+        if len(self._rest) == 1:
+            once_keys_pause(self, self._show_rest)
+
+    def _show_rest(self) -> None:
+        held, self._rest = self._rest, []
+        for message in held:  # in order, all of them: each adds the lines after the last
+            if message.generation == self._generation:
+                self._show_chunk(message.chunk, message.done, message.error)
 
     def _show_chunk(self, chunk: Chunk, done: bool, error: str | None) -> None:
         self._add_chunk(chunk, done, whole=error is None)

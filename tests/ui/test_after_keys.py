@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.message import Message
@@ -12,8 +13,10 @@ from textual.screen import Screen
 from reader import after_keys as module
 from reader.after_keys import after_keys
 from reader.foreground import Foreground
+from reader.widgets.article_document import Chunk, Document
+from reader.widgets.article_messages import Rendered
 from reader.widgets.sync_status import SyncStatus
-from tests.ui_helpers import async_test
+from tests.ui_helpers import PostSpec, async_test, make_site, running_main, settle
 
 
 @dataclass
@@ -106,3 +109,33 @@ async def test_the_status_line_goes_away_once_the_keys_pause_unless_news_came() 
         status.hide_later(None)  # a newer report keeps it
         await pilot.pause(0.1)
         assert status.display
+
+
+@async_test
+async def test_the_rest_of_a_post_waits_while_a_key_is_answered(tmp_path: Path) -> None:
+    """Lines after a post's first screen, rendered while a key is answered, are added once
+    the keys pause (its repaint is not part of that key's answer), all of them, in order."""
+    body = "".join(f"Paragraph {n} of a post longer than the screen.\n\n" for n in range(60))
+    site = make_site(tmp_path / "site", [PostSpec("long.md", "Long", "2024-01-01", ["T"], body)])
+    async with running_main(site, tmp_path / "data", size=(80, 24)) as (app, pilot, screen):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = screen.article
+        doc = view._doc
+        assert doc is not None and doc.complete
+        lines = list(doc.lines)
+        first, second = doc.lines[:3], doc.lines[3:8]
+        app.foreground.input_arrived()  # a key is being answered
+        for chunk, done in ((first, False), (second, True)):
+            more = Chunk(chunk, [], [], doc.consumed)
+            view.post_message(Rendered(view._generation, more, done, None))
+        await pilot.pause()
+        assert doc.lines == lines  # held
+        await _until(lambda: len(doc.lines) > len(lines), pilot)
+        assert doc.lines == lines + first + second
+        empty = Document(doc.path, doc.article, doc.width, look=doc.look)
+        view._set_document(empty)  # a post loading: its first screen is never held
+        app.foreground.input_arrived()
+        view.post_message(Rendered(view._generation, Chunk(first, [], [], 0), False, None))
+        await pilot.pause()
+        assert empty.lines == first
