@@ -148,10 +148,9 @@ def render_chunks(
 ) -> Iterator[tuple[Chunk, bool]]:
     """Render `doc` in chunks of lines (with `done` on the last): the first as soon as it
     fills a screen, then what renders in `chunk_seconds` (CHUNK_SECONDS) each. With
-    `rest_in_frame`, the second is what renders in that many seconds (painted with the first;
-    when the document holds a head rendered ahead, the first is that). Stops once `wanted()`
-    is False. A document rendered in part already (a head rendered ahead) goes on where it
-    stopped."""
+    `rest_in_frame`, the second is what renders in that many seconds (painted with the first).
+    Stops once `wanted()` is False. A document rendered in part already (a head rendered
+    ahead) goes on where it stopped."""
     # Imported here: Rich's Markdown, markdown-it and Pygments cost start-up otherwise.
     from reader.widgets.article_blocks import split_blocks
     from reader.widgets.article_render import make_console, render_block, render_text
@@ -169,10 +168,9 @@ def render_chunks(
     if not sent_first:
         lines = [*render_text(article_header(article, styles), console, width), blank]
     placed: list[tuple[Block, int, int]] = []
-    # The chunk after the first screen (a resumed rendering's first) gets `rest_in_frame`
     chunk_seconds = CHUNK_SECONDS if chunk_seconds is None else chunk_seconds
     in_frame = chunk_seconds if rest_in_frame is None else rest_in_frame
-    chunk_until = time.perf_counter() + in_frame
+    chunk_until = time.perf_counter() + chunk_seconds  # resumed: no first screen to send
     for index in range(doc.consumed, len(blocks)):
         if not wanted():
             return

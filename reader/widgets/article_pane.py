@@ -197,8 +197,10 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         doc = Document(request.path, article, request.width, look=request.look)
         kept = self._prepared.kept(request, article, HEAD_WAIT)  # rendered ahead: one paint
         self.workers.cancel_group(self, PREPARE_GROUP)  # not fighting this one for the GIL
-        # Lazy: it renders on from what `doc` holds at its first step (after a kept head)
-        chunks = render_chunks(doc, request, lambda: self._wanted(request), REST_IN_FRAME_SECONDS)
+        # Lazy: it renders on from what `doc` holds at its first step (after a kept head, in
+        # a worker: a head fills the screen, and the rest waits for the keys anyway)
+        in_frame = None if kept is not None else REST_IN_FRAME_SECONDS
+        chunks = render_chunks(doc, request, lambda: self._wanted(request), in_frame)
         try:
             chunk, done = kept if kept is not None else next(chunks)
         except Exception:  # Rich's rendering of a hostile post can fail in any way: the worker
@@ -206,7 +208,7 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
             return
         self._set_document(doc)
         self._add_chunk(chunk, done)
-        if not done:  # what renders in this frame's time; the rest once it is painted
+        if kept is None and not done:  # what renders in this frame's time; the rest after
             self._show_chunk(*next(guarded(chunks)))
         if not self.rendering_complete:  # not fighting the first screen's paint for the GIL
             self.call_after_refresh(self._render_rest_of, chunks, request)
