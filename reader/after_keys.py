@@ -48,44 +48,30 @@ def _wait(screen: OnScreen) -> float:
     return max(0.0, foreground.last_input + QUIET - time.monotonic())
 
 
-def after_keys(handler: Handler[S, M]) -> Handler[S, M]:
-    """`handler` (a screen's, for news from background work) run once the keys pause."""
-    name = handler.__name__
-
-    def deliver(screen: S) -> None:
-        held: dict[str, tuple[M, float]] = screen.__dict__["_news_held"]
-        message, since = held[name]
-        wait = _wait(screen)
-        if wait and time.monotonic() - since < LONGEST_WAIT:
-            screen.set_timer(wait, functools.partial(deliver, screen))
-            return
-        del held[name]
-        handler(screen, message)
-
-    @functools.wraps(handler)
-    def held_while_typing(screen: S, message: M) -> None:
-        held: dict[str, tuple[M, float]] = screen.__dict__.setdefault("_news_held", {})
-        if name in held:  # on its way already: only the latest counts
-            held[name] = (message, held[name][1])
-            return
-        wait = _wait(screen)
-        if not wait:
-            handler(screen, message)
-            return
-        held[name] = (message, time.monotonic())
-        screen.set_timer(wait, functools.partial(deliver, screen))
-
-    return held_while_typing
-
-
 def once_keys_pause(
     screen: OnScreen, callback: Callable[[], object], *, since: float | None = None
 ) -> None:
-    """Run `callback` now if the keys have paused, else once they do (timed news of its own:
-    the status line going away), never later than `LONGEST_WAIT` from now."""
+    """Run `callback` now if the keys have paused, else once they do, never later than
+    `LONGEST_WAIT` from now (or from `since`)."""
     since = time.monotonic() if since is None else since
     wait = _wait(screen)
     if wait and time.monotonic() - since < LONGEST_WAIT:
         screen.set_timer(wait, functools.partial(once_keys_pause, screen, callback, since=since))
         return
     callback()
+
+
+def after_keys(handler: Handler[S, M]) -> Handler[S, M]:
+    """`handler` (a screen's, for news from background work) run once the keys pause, with
+    the latest message that came meanwhile."""
+    name = handler.__name__
+
+    @functools.wraps(handler)
+    def held_while_typing(screen: S, message: M) -> None:
+        held: dict[str, M] = screen.__dict__.setdefault("_news_held", {})
+        on_its_way = name in held
+        held[name] = message  # only the latest counts
+        if not on_its_way:
+            once_keys_pause(screen, lambda: handler(screen, held.pop(name)))
+
+    return held_while_typing

@@ -7,7 +7,7 @@ the view scrolls in rendered lines; `Document` turns one into the other.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -73,20 +73,14 @@ class Document:
     def copy(self) -> Document:
         """Another document with the same lines so far, to go on rendering without this one
         changing (its lines are shared: a rendered line is never changed)."""
-        return Document(
-            self.path,
-            self.article,
-            self.width,
-            list(self.lines),
-            list(self.block_starts),
-            list(self.blocks),
-            list(self.block_lines),
-            list(self.heights),
-            list(self.links),
-            self.total_blocks,
-            self.consumed,
-            self.complete,
-            self.look,
+        return replace(
+            self,
+            lines=list(self.lines),
+            block_starts=list(self.block_starts),
+            blocks=list(self.blocks),
+            block_lines=list(self.block_lines),
+            heights=list(self.heights),
+            links=list(self.links),
         )
 
     def as_chunk(self) -> Chunk:
