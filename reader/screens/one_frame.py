@@ -75,6 +75,9 @@ class OneFrameScreen(Screen[ResultType]):
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         before = _scrollbars(self._compositor.full_map)
         self._paint_held = False
+        # Asked for this layout (Textual clears it after): left set, the screen would count
+        # as a widget asking for one more
+        self._layout_required = False
         try:
             super()._refresh_layout(size, scroll)
             if self.is_current and not self.app._batch_count:
