@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -24,15 +25,20 @@ def paint_line(
     width: int,
     base: Style,
     hits: list[tuple[int, int, bool]] | None,
+    row: int | None = None,
 ) -> Strip:
-    """`line` centred in `width` cells on `base`, find `hits` (start, end, current) marked."""
+    """`line` centred in `width` cells on `base`, find `hits` (start, end, current) marked;
+    with `row`, each cell also carries its place for a mouse selection of text, as Textual's
+    `Strip.apply_offsets(0, row)` adds it (in the same pass: that is a strip more per line,
+    and a new style for every segment of every line painted)."""
     if hits:
         plain = solid_style(widget, "article--find")
         current = solid_style(widget, "article--find-current")
         line = highlight(line, [(a, b, current if now else plain) for a, b, now in hits])
     length = line.cell_length
     if length > width:  # wider than the view: cut
-        return line.apply_style(base).crop_extend(0, width, base)
+        cut = line.apply_style(base).crop_extend(0, width, base)
+        return cut if row is None else cut.apply_offsets(0, row)
     # One strip made, not four (margin, style, width): each comes with seven caches.
     margin = (width - length) // 2
     add = base.__add__
@@ -42,7 +48,27 @@ def paint_line(
     )
     if width - margin - length:
         segments.append(Segment(" " * (width - margin - length), base))
+    if row is not None:
+        segments = _placed(segments, row)
     return Strip(segments, width)
+
+
+def _placed(segments: list[Segment], row: int) -> list[Segment]:
+    """`segments` with the selection offset of their first cell, as `Strip.apply_offsets`."""
+    placed = []
+    x = 0
+    for text, style, _control in segments:
+        at = _offset_style(x, row)
+        placed.append(Segment(text, style + at if style else at))
+        x += len(text)
+    return placed
+
+
+@lru_cache(maxsize=16_384)
+def _offset_style(x: int, y: int) -> Style:
+    """Made once per place: the same places recur in every post (each line's margin starts
+    at 0), and a style made anew per segment was a third of a first paint."""
+    return Style.from_meta({"offset": (x, y)})
 
 
 class PaintedLines:
@@ -65,13 +91,14 @@ class PaintedLines:
         base: Style,
         hits: list[tuple[int, int, bool]] | None,
     ) -> Strip:
-        """Line `index` of `doc` as `paint_line` paints it."""
+        """Line `index` of `doc` as `paint_line` paints it, placed for a selection."""
         if (width, base) != self._made_for:
             self._strips.clear()
             self._made_for = (width, base)
         strip = self._strips.get(index)
         if strip is None:
-            strip = paint_line(widget, Strip(doc.lines[index], doc.width), width, base, hits)
+            line = Strip(doc.lines[index], doc.width)
+            strip = paint_line(widget, line, width, base, hits, row=index)
             self._strips[index] = strip
         return strip
 

@@ -370,15 +370,14 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         self._painted.clear()
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index, doc, base = scroll_y + y, self._doc, self.painted_base
+        # Lines are cut to the view's width: it never scrolls sideways
+        index, doc, base = self.scroll_offset.y + y, self._doc, self.painted_base
         width = self.scrollable_content_region.width or self.size.width
         if doc is None or index >= len(doc.lines):
             if doc is None and self._error and index == 0:
                 return paint_text(self, self._error, width, base)
             return Strip.blank(width, base)
-        painted = self._painted.line(self, doc, index, width, base, self.finder.by_line.get(index))
-        return painted.apply_offsets(scroll_x, index)
+        return self._painted.line(self, doc, index, width, base, self.finder.by_line.get(index))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)

@@ -34,3 +34,16 @@ def test_a_painted_line_is_the_line_centred_styled_and_fitted() -> None:
         painted = paint_line(widget, LINE, width, BASE, None)
         assert list(painted) == list(composed(LINE, width)), width
         assert painted.cell_length == width
+
+
+def test_a_painted_line_placed_on_a_row_carries_what_a_mouse_selection_reads() -> None:
+    widget = Widget()
+    for width in (LINE.cell_length - 3, 40):
+        painted = paint_line(widget, LINE, width, BASE, None, row=7)
+        expected = composed(LINE, width).apply_offsets(0, 7)
+        assert [(text, style) for text, style, _ in painted] == [
+            (text, style) for text, style, _ in expected
+        ], width
+        assert [style.meta["offset"] for _, style, _ in painted if style] == [
+            style.meta["offset"] for _, style, _ in expected if style
+        ]
