@@ -17,7 +17,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -241,6 +241,57 @@ def scan(site: Site) -> Iterator[FileRef]:
         yield from _walk(site.drafts_root, DRAFTS_PREFIX, draft=True)
 
 
+def refs_at(site: Site, relpaths: Iterable[str]) -> Iterator[FileRef]:
+    """The post files at `relpaths` (as `FileRef.relpath` names them) as the walk finds them
+    now: a folder with its files; a path that is gone, not a post or where the walk does not
+    go (a hidden or skipped folder) gives nothing."""
+    for relpath in relpaths:
+        if site.only is not None:
+            if relpath == site.only:
+                yield _lone(site.posts_root, site.only)
+            continue
+        draft = relpath.startswith(DRAFTS_PREFIX) and site.drafts_root is not None
+        root = site.drafts_root if draft and site.drafts_root is not None else site.posts_root
+        inner = relpath[len(DRAFTS_PREFIX) :] if draft else relpath
+        *folders, name = inner.split("/")
+        if any(_skipped(folder) for folder in folders):
+            continue
+        path = root.joinpath(inner)
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            yield FileRef(relpath, 0, 0, draft, ERROR_PERMISSION)
+            continue
+        except OSError as error:
+            yield FileRef(relpath, 0, 0, draft, f"cannot read: {error.strerror}")
+            continue
+        root_str = os.fspath(root)
+        if stat.S_ISLNK(info.st_mode):
+            entry = _Entry(os.fspath(path), name)
+            ref = _link(entry, relpath, root_str, root_str.rstrip(os.sep) + os.sep, draft)
+            if ref is not None:
+                yield ref
+        elif stat.S_ISDIR(info.st_mode):
+            if not _skipped(name):
+                yield from _walk(path, relpath + "/", draft=draft)
+        elif is_post_name(name):
+            yield _ref(relpath, info, draft)
+
+
+def _skipped(folder: str) -> bool:
+    """A folder the walk does not enter."""
+    return not folder or folder[0] == "." or folder in SKIPPED_FOLDERS
+
+
+class _Entry(NamedTuple):
+    """What `_link` reads of a directory entry, for a path found without a walk."""
+
+    path: str
+    name: str
+
+
 def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
     root_str = os.fspath(root)
     root_with_sep = root_str.rstrip(os.sep) + os.sep
@@ -303,7 +354,7 @@ def _ref(relpath: str, info: os.stat_result, draft: bool) -> FileRef:
 
 
 def _link(
-    entry: os.DirEntry[str], relpath: str, root: str, root_with_sep: str, draft: bool
+    entry: os.DirEntry[str] | _Entry, relpath: str, root: str, root_with_sep: str, draft: bool
 ) -> FileRef | None:
     """A symbolic link: a post when it points at a regular file inside the root."""
     target = os.path.realpath(entry.path)

@@ -23,7 +23,7 @@ from pathlib import Path
 from reader.core.give_way import give_way
 from reader.core.packed_refs import PackedRefs
 from reader.core.parse_pool import parse_in_thread
-from reader.core.scan import FileRef, Site, scan
+from reader.core.scan import FileRef, Site, refs_at, scan
 from reader.core.store.db import MAX_VARIABLES, chunks, connect, marks, path_from_db, write
 from reader.core.store.index import (
     IndexRow,
@@ -34,6 +34,7 @@ from reader.core.store.index import (
     save_rows,
     stored_files_by_id,
     stored_files_of,
+    stored_files_under,
 )
 from reader.core.store.state import StateStore
 
@@ -81,13 +82,16 @@ def sync_index(
     on_relink: Callable[[], None] | None = None,
     connect_index: Callable[[], sqlite3.Connection] | None = None,
     may_run: threading.Event | None = None,
+    only: Sequence[str] | None = None,
 ) -> Iterator[SyncProgress]:
     """Bring the index at `index_path` (or the one `connect_index` reaches: an index kept in
-    memory) up to date with the files of `site`. Between small units of work the sync waits
-    (briefly) while `may_run` is clear: a key is being answered (reader.core.give_way)."""
+    memory) up to date with the files of `site`; with `only`, with the files at those paths
+    (`FileRef.relpath`s: files or folders, there or gone) and nothing else: what a watcher saw
+    change. Between small units of work the sync waits (briefly) while `may_run` is clear: a
+    key is being answered (reader.core.give_way)."""
     conn = connect_index() if connect_index else connect(index_path, synchronous="NORMAL")
     try:
-        yield from _sync(conn, site, state, library_id, cancel, parser, on_relink, may_run)
+        yield from _sync(conn, site, state, library_id, cancel, parser, on_relink, may_run, only)
     finally:
         conn.close()
 
@@ -101,6 +105,7 @@ def _sync(
     parser: Parser,
     on_relink: Callable[[], None] | None,
     may_run: threading.Event | None,
+    only: Sequence[str] | None,
 ) -> Iterator[SyncProgress]:
     # Files are looked up in the index a chunk at a time as the walk finds them, not in a map
     # of every indexed file (100k paths: 30 MB of the app's memory while the app starts).
@@ -180,7 +185,7 @@ def _sync(
     seen = unchanged = 0
     last = time.monotonic()
     found: list[FileRef] = []
-    for ref in scan(site):
+    for ref in scan(site) if only is None else refs_at(site, only):
         seen += 1
         found.append(ref)
         if len(found) == MAX_VARIABLES:
@@ -213,7 +218,11 @@ def _sync(
         return  # the parser stopped early: its library is closing
     if cancelled is not None and cancelled():
         return
-    vanished = _vanished(conn, seen_ids, indexed)
+    if only is None:
+        vanished = _vanished(conn, seen_ids, indexed)
+    else:  # of the posts at the paths given, those indexed before and not found now
+        under = stored_files_under(conn, only).items()
+        vanished = {p: s for p, s in under if s.id <= last_id and not seen_ids[s.id]}
     relinked = 0
     if vanished and state is not None and library_id is not None:
         new_ids = [r[0] for r in conn.execute("SELECT id FROM posts WHERE id > ?", (floor,))]
@@ -224,7 +233,8 @@ def _sync(
     if vanished or pending or counts["parsed"]:
         with write(conn):
             delete_posts(conn, [s.id for s in vanished.values()])
-            conn.execute("DELETE FROM meta WHERE key = 'new_since'")
+            if only is None or pending is None:  # a whole sync cut short still needs it
+                conn.execute("DELETE FROM meta WHERE key = 'new_since'")
     yield progress(removed=len(vanished), done=True, relinked=relinked)
 
 

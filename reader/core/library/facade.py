@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,12 +187,16 @@ class Library:
     # ---------------------------------------------------------------- sync
     @reports_errors
     def sync(
-        self, cancel: threading.Event | None = None, may_run: threading.Event | None = None
+        self,
+        cancel: threading.Event | None = None,
+        may_run: threading.Event | None = None,
+        only: Sequence[str] | None = None,
     ) -> Iterator[SyncProgress]:
-        """Update the index from the files; yields progress. Runs on its own connection, so
-        call it from a worker thread while the UI keeps reading; it gives way to the keys
-        while `may_run` is clear (reader.core.give_way). When the index cannot be written (no
-        room, a size limit), it goes on in memory with a notice."""
+        """Update the index from the files (with `only`, from the files at those paths: what
+        a watcher saw change); yields progress. Runs on its own connection, so call it from a
+        worker thread while the UI keeps reading; it gives way to the keys while `may_run` is
+        clear (reader.core.give_way). When the index cannot be written (no room, a size
+        limit), it goes on in memory with a notice."""
         from reader.core.sync import sync_index
 
         for attempt in range(2):
@@ -207,6 +211,7 @@ class Library:
                     on_relink=self._context.state_written,
                     connect_index=self._index.connect_again,
                     may_run=may_run,
+                    only=only,
                 )
                 return
             except sqlite3.OperationalError as error:

@@ -320,6 +320,22 @@ def stored_files_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[str
     return _stored_where(conn, "id", ids)
 
 
+def stored_files_under(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str, Stored]:
+    """path -> Stored for the indexed posts at `paths` or inside them (a folder's posts)."""
+    result: dict[str, Stored] = {}
+    for path in paths:
+        # Both spellings of the folder: a post's name that is not UTF-8 is stored escaped
+        # (path_to_db), and the escaped form of the folder is a prefix of it
+        for prefix in {path, "\0" + path.encode("utf-8", "surrogateescape").decode("latin-1")}:
+            rows = conn.execute(
+                "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts "
+                "WHERE path = ? OR (path > ? AND path < ?)",  # '0' follows '/'
+                (path_to_db(path), prefix + "/", prefix + "0"),
+            )
+            result.update((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
+    return result
+
+
 def _stored_where(
     conn: sqlite3.Connection, column: str, values: Sequence[str] | Sequence[int]
 ) -> dict[str, Stored]:
