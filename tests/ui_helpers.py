@@ -89,10 +89,11 @@ WIDE = (160, 48)
 """Both panes side by side, for checks of the list while a post is read, or of the preview."""
 
 
-TEST_CONFIG = Config(search_index="on_search")
+TEST_CONFIG = Config(search_index="on_search", watch=False)
 """The apps' default config: the search index is built when a test searches, not after every
-start (a builder process per app start was most of a UI test's CPU). Tests of background
-indexing pass their own config."""
+start (a builder process per app start was most of a UI test's CPU), and the folders are not
+watched (tests that change files sync when they say so). Tests of background indexing and of
+watching pass their own config."""
 
 
 def open_library(site: Path, data_dir: Path) -> Library:
@@ -137,7 +138,9 @@ IDLE_ROUNDS = 1000
 
 
 def _busy(app: App[object]) -> list[Worker[object]]:
-    return [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+    """Workers at work, but the folder watcher: it runs for as long as its screen."""
+    running = (WorkerState.PENDING, WorkerState.RUNNING)
+    return [w for w in app.workers if w.state in running and w.group != "watch"]
 
 
 def _pending_work(app: App[object]) -> bool:

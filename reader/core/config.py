@@ -5,6 +5,7 @@ theme = "light"            # "dark", "light" or any Textual theme name
 measure = 100              # maximum width of the reading column, in cells (40..400)
 mark_read_on = "open"      # "open" or "end" (scrolled to the end)
 search_index = "background"  # or "on_search": build the search index only when searching
+watch = true               # follow the library's folders as files change (false: on `r` only)
 
 [keys]
 "reader.next_unread" = "n"         # binding id (the "reader." prefix is optional) = key(s)
@@ -26,7 +27,7 @@ from typing import Literal, cast
 MarkReadOn = Literal["open", "end"]
 SearchIndexing = Literal["background", "on_search"]
 MEASURE_RANGE = (40, 400)
-_KNOWN_TOP_LEVEL = {"theme", "measure", "mark_read_on", "search_index", "keys"}
+_KNOWN_TOP_LEVEL = {"theme", "measure", "mark_read_on", "search_index", "watch", "keys"}
 # A Textual key name: letters, digits, +, _ and the printable punctuation that stands for itself.
 _KEY = re.compile(r"^[\x21-\x7e]+$")
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -57,6 +58,8 @@ class Config:
     mark_read_on: MarkReadOn = "open"
     search_index: SearchIndexing = "background"
     """"background": index for search after every sync; "on_search": only when searching."""
+    watch: bool = True
+    """Follow the library's folders while the app runs (reader.core.watch)."""
     path: Path | None = None
     """The file this came from, if any."""
     key_lines: Mapping[str, int] = field(default_factory=dict)
@@ -128,6 +131,10 @@ def parse_config(data: bytes, path: Path | None = None) -> Config:
     if search_index not in ("background", "on_search"):
         raise fail("search_index", 'search_index must be "background" or "on_search"')
 
+    watch = table.get("watch", True)
+    if not isinstance(watch, bool):
+        raise fail("watch", "watch must be true or false")
+
     keys_table = table.get("keys", {})
     if not isinstance(keys_table, dict):
         raise fail("keys", "[keys] must be a table of binding id = key or list of keys")
@@ -150,6 +157,7 @@ def parse_config(data: bytes, path: Path | None = None) -> Config:
         measure=measure,
         mark_read_on=cast(MarkReadOn, mark_read_on),
         search_index=cast(SearchIndexing, search_index),
+        watch=watch,
         path=path,
         key_lines=key_lines,
     )

@@ -35,7 +35,9 @@ class Scene:
     name: str
     size: tuple[int, int]
     keys: tuple[str, ...] = ()
-    config: Config = field(default_factory=Config)
+    config: Config = field(default_factory=lambda: Config(watch=False))
+    """The bundled sample library never changes: not watched (`settle` waits for every
+    worker, and the watcher's runs for as long as its screen)."""
     title: str = ""
 
 
@@ -55,7 +57,7 @@ SCENES: tuple[Scene, ...] = (
         "light-theme",
         (160, 48),
         ("G", "enter"),
-        Config(theme="light"),
+        Config(theme="light", watch=False),
         title="Light theme",
     ),
 )

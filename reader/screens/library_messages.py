@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class SyncUpdate(Message):
-    """A progress report from the sync worker (posted from its thread)."""
+    """A progress report from the sync worker (posted from its thread); `live`: the end of a
+    sync of what the watcher saw change, which changed something."""
 
     progress: SyncProgress
+    live: bool = False
 
 
 @dataclass

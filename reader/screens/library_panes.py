@@ -28,6 +28,7 @@ from reader.foreground import may_run_of
 from reader.screens.cursor_rest import CursorRest
 from reader.screens.library_messages import FoldersCounted, SearchIndexUpdate, SyncUpdate
 from reader.screens.list_stream import ListRead, ListStream
+from reader.screens.live_library import LiveLibrary
 from reader.screens.one_frame import OneFrameScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.filter_input import FilterInput
@@ -64,6 +65,7 @@ class LibraryPanes(OneFrameScreen[None]):
         self._listed_generation: tuple[int, int] | None = None
         self._sync_progress: SyncProgress | None = None  # the last report of a running sync
         self._cursor_rest = CursorRest(self)
+        self._live = LiveLibrary(self)
         self._folders_asked = 0  # generation of the newest folder count asked for
         self._folders_shown = 0  # generation of the count the tree shows
         self._reading = False
@@ -122,10 +124,12 @@ class LibraryPanes(OneFrameScreen[None]):
         # posts: 70-185 ms each, holding the GIL the keys wait for).
         self.call_after_refresh(self._freeze_long_lived)
         self.call_after_refresh(self.start_sync)
+        self.call_after_refresh(self._live.start)
         self.call_after_refresh(self._keep_focus_styles)
 
     def on_unmount(self) -> None:
         self._sync_cancel.set()
+        self._live.stop()
         long_lived.thaw(self)
 
     def on_resize(self, event: Resize) -> None:
@@ -344,7 +348,7 @@ class LibraryPanes(OneFrameScreen[None]):
     @after_keys
     def _sync_update(self, event: SyncUpdate) -> None:
         status = self.query_one(SyncStatus)
-        status.update_progress(event.progress)
+        status.update_progress(event.progress, live=event.live)
         now = time.monotonic()
         progress = event.progress
         self._sync_progress = progress

@@ -42,12 +42,13 @@ class SyncStatus(Horizontal):
         yield Label("", id="sync-label", markup=False)
         yield ProgressBar(show_eta=False, show_percentage=False, id="sync-bar")
 
-    def update_progress(self, progress: SyncProgress) -> None:
-        """Show one progress report (called on the UI thread)."""
+    def update_progress(self, progress: SyncProgress, *, live: bool = False) -> None:
+        """Show one progress report (called on the UI thread); `live`: of changes the watcher
+        saw, told as what changed."""
         self.last = progress
         bar = self.query_one("#sync-bar", ProgressBar)
         if progress.done:
-            self._say(_summary(progress))
+            self._say(_changes(progress) if live else _summary(progress))
             bar.display = False
             return
         self.remove_class("-idle")
@@ -97,6 +98,19 @@ class SyncStatus(Horizontal):
     def _hide_unless_newer(self, report: int) -> None:
         if report == self._reports:
             self.hide()
+
+
+def _changes(progress: SyncProgress) -> str:
+    parts = []
+    if progress.new:
+        parts.append(f"{counted(progress.new, 'new post')}")
+    if progress.changed:
+        parts.append(f"{progress.changed:,} changed")
+    if progress.removed:
+        parts.append(f"{progress.removed:,} removed")
+    if progress.errors:
+        parts.append(f"{progress.errors:,} with errors (see Errors)")
+    return ", ".join(parts).capitalize() if parts else "The library changed"
 
 
 def _summary(progress: SyncProgress) -> str:

@@ -137,7 +137,9 @@ async def test_every_markdown_element_has_aa_contrast(theme: str, tmp_path: Path
 @async_test
 async def test_notifications_have_aa_contrast(theme: str, tmp_path: Path) -> None:
     app = make_app(
-        Scene("toasts", (100, 30), config=Config(theme=theme, search_index="on_search")),
+        Scene(
+            "toasts", (100, 30), config=Config(theme=theme, search_index="on_search", watch=False)
+        ),
         tmp_path / "data",
     )
     try:

@@ -13,12 +13,13 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path / "nope.toml")
     assert config == Config()
     assert config.measure == 100 and config.mark_read_on == "open" and config.theme is None
+    assert config.watch
 
 
 def test_full_config(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
-        'theme = "light"\nmeasure = 80\nmark_read_on = "end"\n\n[keys]\n'
+        'theme = "light"\nmeasure = 80\nmark_read_on = "end"\nwatch = false\n\n[keys]\n'
         '"reader.next_unread" = "x"\ndown = ["j", "ctrl+n"]\n',
         encoding="utf-8",
     )
@@ -26,8 +27,9 @@ def test_full_config(tmp_path: Path) -> None:
     assert config.theme == "light"
     assert config.measure == 80
     assert config.mark_read_on == "end"
+    assert not config.watch
     assert dict(config.keys) == {"reader.next_unread": "x", "reader.down": "j,ctrl+n"}
-    assert config.key_lines["reader.down"] == 7
+    assert config.key_lines["reader.down"] == 8
 
 
 @pytest.mark.parametrize(
@@ -41,6 +43,7 @@ def test_full_config(tmp_path: Path) -> None:
         ('[keys]\nup = ["k k"]\n', 2, "up"),
         ("theme = 7\n", 1, "theme"),
         ("keys = 1\n", 1, "[keys]"),
+        ('\nwatch = "yes"\n', 2, "watch"),
     ],
 )
 def test_bad_config_names_the_line(text: str, line: int, fragment: str, tmp_path: Path) -> None:

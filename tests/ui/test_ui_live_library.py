@@ -1,0 +1,102 @@
+"""The library followed while the app runs: posts written, changed and removed on disk show up
+without a key (real files, the real watcher, the app under Pilot). Nothing is timed: each test
+waits for what it expects, with a generous deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Label
+
+from reader.app import ReaderApp
+from reader.core.config import Config
+from reader.core.library import Library
+from reader.core.paths import StorePaths
+from reader.screens.live_library import LiveLibrary
+from reader.screens.main import MainScreen
+from tests.factories import write_post
+from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_main, settle
+
+WATCHING = Config(search_index="on_search", watch=True)
+DEADLINE = 20.0
+
+
+def titles(screen: MainScreen) -> list[str]:
+    rows = (screen.posts.row(index) for index in range(len(screen.posts)))
+    return [row.title for row in rows if row is not None]
+
+
+def status(screen: MainScreen) -> str:
+    return str(screen.query_one("#sync-label", Label).content)
+
+
+async def until(app: ReaderApp, pilot: Any, condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        assert time.monotonic() < deadline, "not seen in time"
+        await asyncio.sleep(0.05)
+        await settle(app, pilot)
+
+
+@async_test
+async def test_posts_written_and_removed_on_disk_come_and_go_by_themselves(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    posts = site / "source" / "_posts"
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        assert titles(screen) == ["First"]
+        write_post(posts, "b.md", "Written later", date="2024-01-03 10:00:00")
+        await until(app, pilot, lambda: "Written later" in titles(screen))
+        assert status(screen) == "1 new post"
+        write_post(posts, "a.md", "First, retitled", date="2024-01-02 10:00:00")
+        await until(app, pilot, lambda: "First, retitled" in titles(screen))
+        (posts / "b.md").unlink()
+        await until(app, pilot, lambda: titles(screen) == ["First, retitled"])
+
+
+@async_test
+async def test_with_watch_off_the_folder_is_left_alone(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    off = Config(search_index="on_search", watch=False)
+    async with running_main(site, tmp_path / "data", config=off) as (app, pilot, screen):
+        assert not [w for w in app.workers if w.group == "watch"]
+        write_post(site / "source" / "_posts", "b.md", "Written later")
+        await settle(app, pilot)
+        assert titles(screen) == ["First"]
+
+
+def no_watches_left(*paths: Any, **options: Any) -> Any:
+    raise OSError(28, "OS file watch limit reached")
+
+
+@async_test
+async def test_where_watching_fails_it_says_so_and_resyncs_now_and_then(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("reader.screens.live_library.POLL_EVERY", 0.1)
+    monkeypatch.setattr("reader.core.watch.POLL_EVERY", 0.1)
+    original = LiveLibrary.__init__
+
+    def failing(self: LiveLibrary, screen: Any, watcher: Any = None) -> None:
+        original(self, screen, no_watches_left)
+
+    monkeypatch.setattr(LiveLibrary, "__init__", failing)
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    paths = StorePaths.default(tmp_path / "data")
+    app = ReaderApp(Library.open(site, paths=paths), WATCHING, paths=paths)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            screen = main_screen(app)
+            await until(app, pilot, lambda: bool(app._notifications))
+            said = [n.message for n in app._notifications]
+            assert any("Cannot watch the library" in m and "watch limit" in m for m in said)
+            write_post(site / "source" / "_posts", "b.md", "Found by a resync")
+            await until(app, pilot, lambda: "Found by a resync" in titles(screen))
+    finally:
+        app.library.close()
