@@ -396,6 +396,15 @@ KEYS: tuple[KeySpec, ...] = (
         scopes=("article",),
     ),
     KeySpec(
+        id="reader.reload",
+        keys="R",
+        action="reload",
+        description="Reload",
+        tooltip="Show the post as it is on disk now (it changed since it was opened)",
+        scopes=("article",),
+        show=True,  # while it applies: the post changed on disk
+    ),
+    KeySpec(
         id="reader.bookmark",
         keys="b",
         action="bookmark",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ class SyncUpdate(Message):
 
     progress: SyncProgress
     live: bool = False
+    paths: Sequence[str] = ()
+    """Of a live sync: the paths it synced (files or folders), if it knows them."""
 
 
 @dataclass

@@ -349,6 +349,7 @@ class LibraryPanes(OneFrameScreen[None]):
     def _sync_update(self, event: SyncUpdate) -> None:
         status = self.query_one(SyncStatus)
         status.update_progress(event.progress, live=event.live)
+        self.article.files_changed(event.paths)
         now = time.monotonic()
         progress = event.progress
         self._sync_progress = progress

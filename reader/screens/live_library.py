@@ -53,4 +53,4 @@ class LiveLibrary:
         screen = self._screen
         for progress in screen.library.sync(self._stop, may_run_of(screen.app), only=paths):
             if progress.done and (progress.parsed or progress.removed or progress.relinked):
-                screen.post_message(SyncUpdate(progress, live=True))
+                screen.post_message(SyncUpdate(progress, live=True, paths=paths or ()))

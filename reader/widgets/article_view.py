@@ -7,6 +7,7 @@ answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from textual import events
@@ -61,6 +62,8 @@ class ArticleView(ArticlePane):
         """(anchor, line) of the last outline jump: the current section while not scrolled."""
         self._pending_anchor: str | None = None
         """The section a followed link names, scrolled to once its post has opened."""
+        self._changed_on_disk = False
+        """The post's file changed since it was opened: `R` shows it as it is now."""
 
     def show(
         self, path: str, *, find: str = "", preview: bool = False, _from_history: bool = False
@@ -72,7 +75,31 @@ class ArticleView(ArticlePane):
             self._history.append(previous)
             del self._history[:-HISTORY]
         self._jump = None
+        self._changed_on_disk = False
         super().show(path, find=find, preview=preview)
+
+    # -- the post's file changing on disk ------------------------------------------------------
+
+    def files_changed(self, paths: Sequence[str]) -> None:
+        """The library synced `paths` (files or folders) that changed on disk: if the post
+        shown is among them, say so; a changed one can be reloaded (`R`), a removed one stays
+        as it was loaded."""
+        path = self.path
+        if path is None or self._preview or not any(_within(path, p) for p in paths):
+            return
+        if self._library.has_post(path):
+            self._changed_on_disk = True
+            self.refresh_bindings()
+            safe.notify(self.app, "This post changed on disk: R shows it as it is now")
+        else:
+            self._changed_on_disk = False
+            self.refresh_bindings()
+            message = "This post was removed from disk: shown as it was when opened"
+            safe.notify(self.app, message, severity="warning", timeout=30)
+
+    def action_reload(self) -> None:
+        if self.path is not None and self._changed_on_disk:
+            self.show(self.path)  # from the place read so far, as near as the new text has it
 
     # -- find -----------------------------------------------------------------------------
 
@@ -136,6 +163,8 @@ class ArticleView(ArticlePane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("find_next", "find_prev"):
             return self.find_active  # otherwise n/N go on to next/previous unread
+        if action == "reload":
+            return self._changed_on_disk
         return True
 
     def action_find_next(self) -> None:
@@ -321,3 +350,8 @@ class ArticleView(ArticlePane):
         note = existing.note if existing else None
         request = messages.NoteRequested(place.title, heading, note, existing is not None, done)
         self.post_message(request)
+
+
+def _within(path: str, changed: str) -> bool:
+    """`path` is the file `changed`, or inside the folder `changed`."""
+    return path == changed or path.startswith(changed + "/")

@@ -122,7 +122,7 @@ async def test_filtered_list_next_unread_stays_inside_the_filter(
 @async_test
 async def test_keys_remapped_in_the_config_dir_file(site: Path, data_dir: Path) -> None:
     paths = write_config(
-        '# my keys\n[keys]\nnext_unread = "x"\n"reader.down" = ["ctrl+n", "j"]\ntoggle_read = "R"\n'
+        '# my keys\n[keys]\nnext_unread = "x"\n"reader.down" = ["ctrl+n", "j"]\ntoggle_read = "X"\n'
     )
     config = launch.load_settings(paths)
     async with running_main(site, data_dir, config=config) as (app, pilot, screen):
@@ -132,7 +132,7 @@ async def test_keys_remapped_in_the_config_dir_file(site: Path, data_dir: Path) 
         assert not any(row.read for row in app.library.posts(ALL).rows(0, 10))
         await pilot.press("ctrl+n", "j")
         assert screen.posts.cursor == 2
-        await pilot.press("R")
+        await pilot.press("X")
         current = screen.posts.current
         assert current is not None and current.path == "a2.md" and current.read
         await pilot.press("x")  # the next unread after the cursor

@@ -18,6 +18,7 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.screens.live_library import LiveLibrary
 from reader.screens.main import MainScreen
+from reader.widgets.footer import ReaderFooter
 from tests.factories import write_post
 from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_main, settle
 
@@ -100,3 +101,47 @@ async def test_where_watching_fails_it_says_so_and_resyncs_now_and_then(
             await until(app, pilot, lambda: "Found by a resync" in titles(screen))
     finally:
         app.library.close()
+
+
+def notices(app: ReaderApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+def shown(screen: MainScreen) -> str:
+    doc = screen.article._doc
+    assert doc is not None
+    return "\n".join("".join(segment.text for segment in line) for line in doc.lines)
+
+
+def footer_keys(screen: MainScreen) -> list[str]:
+    return [hint.description for hint in screen.query_one(ReaderFooter).hints]
+
+
+@async_test
+async def test_the_open_post_changed_on_disk_is_said_and_r_reloads_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    posts = site / "source" / "_posts"
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Reload" not in footer_keys(screen)
+        write_post(posts, "a.md", "First", date="2024-01-02 10:00:00", body="Words added.\n")
+        await until(app, pilot, lambda: any("changed on disk" in n for n in notices(app)))
+        assert "Reload" in footer_keys(screen)
+        assert "Words added." not in shown(screen)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert "Words added." in shown(screen)
+        assert "Reload" not in footer_keys(screen)
+
+
+@async_test
+async def test_the_open_post_removed_from_disk_stays_as_loaded(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        before = shown(screen)
+        (site / "source" / "_posts" / "a.md").unlink()
+        await until(app, pilot, lambda: any("removed from disk" in n for n in notices(app)))
+        assert shown(screen) == before and "Reload" not in footer_keys(screen)
