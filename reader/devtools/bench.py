@@ -607,6 +607,12 @@ def measure_keys(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     yield from keys(site, size, settings)
 
 
+def measure_live(site: Path, size: int, settings: Settings) -> Iterator[Result]:
+    from reader.devtools.bench_live import measure_live as live
+
+    yield from live(site, size, settings)
+
+
 MEASURES = (
     measure_sync,
     measure_lists,
@@ -614,13 +620,14 @@ MEASURES = (
     measure_first_paint,
     measure_open,
     measure_keys,
+    measure_live,
     measure_memory,
     measure_memory_walk,
 )
 
 
 MEASURE_NAMES = {measure.__name__.removeprefix("measure_"): measure for measure in MEASURES}
-"""`--only` names: sync, lists, search, first_paint, open, keys, memory, memory_walk."""
+"""`--only` names: sync, lists, search, first_paint, open, keys, live, memory, memory_walk."""
 
 
 def _measures(settings: Settings) -> tuple[Callable[[Path, int, Settings], Iterator[Result]], ...]:

@@ -186,8 +186,9 @@ def _take_terminal() -> None:
 
 
 @contextmanager
-def pty_app(command: Sequence[str]) -> Iterator[PtyApp]:
-    env = {**os.environ, "TERM": "xterm-256color", "ESCDELAY": ESCDELAY_MS}
+def pty_app(command: Sequence[str], env: dict[str, str] | None = None) -> Iterator[PtyApp]:
+    """`command` on a pty of its own, with `env` added to this process's environment."""
+    env = {**os.environ, **(env or {}), "TERM": "xterm-256color", "ESCDELAY": ESCDELAY_MS}
     env.pop("TMUX", None)
     app = PtyApp(command, env)
     try:
