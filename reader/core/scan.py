@@ -244,8 +244,12 @@ def scan(site: Site) -> Iterator[FileRef]:
 def refs_at(site: Site, relpaths: Iterable[str]) -> Iterator[FileRef]:
     """The post files at `relpaths` (as `FileRef.relpath` names them) as the walk finds them
     now: a folder with its files; a path that is gone, not a post or where the walk does not
-    go (a hidden or skipped folder) gives nothing."""
-    for relpath in relpaths:
+    go (a hidden or skipped folder) gives nothing. Each file once, though a folder and a
+    file in it were both given."""
+    given = set(relpaths)
+    for relpath in sorted(given):
+        if any(folder in given for folder in _folders_of(relpath)):
+            continue  # the walk of its folder finds it
         if site.only is not None:
             if relpath == site.only:
                 yield _lone(site.posts_root, site.only)
@@ -278,6 +282,13 @@ def refs_at(site: Site, relpaths: Iterable[str]) -> Iterator[FileRef]:
                 yield from _walk(path, relpath + "/", draft=draft)
         elif is_post_name(name):
             yield _ref(relpath, info, draft)
+
+
+def _folders_of(relpath: str) -> Iterator[str]:
+    """`a/b/c.md` -> `a`, `a/b`."""
+    parts = relpath.split("/")
+    for end in range(1, len(parts)):
+        yield "/".join(parts[:end])
 
 
 def _skipped(folder: str) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.worker import Worker
 
 from reader import safe
+from reader.core.errors import LibraryError
 from reader.core.watch import POLL_EVERY, Watcher, WatchUnavailable, poll_library, watch_library
 from reader.foreground import may_run_of
 from reader.screens.library_messages import SyncUpdate
@@ -49,8 +50,12 @@ class LiveLibrary:
             poll_library(self._stop, lambda: self._sync(None))
 
     def _sync(self, paths: Sequence[str] | None) -> None:
-        """Sync `paths` (None: the whole library) here, on the watching thread."""
+        """Sync `paths` (None: the whole library) here, on the watching thread. A sync that
+        fails is said, and the watching goes on (the next change, or `r`, tries again)."""
         screen = self._screen
-        for progress in screen.library.sync(self._stop, may_run_of(screen.app), only=paths):
-            if progress.done and (progress.parsed or progress.removed or progress.relinked):
-                screen.post_message(SyncUpdate(progress, live=True, paths=paths or ()))
+        try:
+            for progress in screen.library.sync(self._stop, may_run_of(screen.app), only=paths):
+                if progress.done and (progress.parsed or progress.removed or progress.relinked):
+                    screen.post_message(SyncUpdate(progress, live=True, paths=paths or ()))
+        except LibraryError as error:
+            safe.notify(screen.app, f"Could not follow a change on disk: {error}", severity="error")

@@ -117,3 +117,12 @@ def test_paths_the_walk_does_not_take_give_nothing(site: Site) -> None:
     (root / "notes.txt").write_text("not a post")
     given = ["node_modules/pkg/readme.md", ".hidden", "notes.txt", "gone.md", "Cat0/post0.md"]
     assert [ref.relpath for ref in refs_at(site, given)] == ["Cat0/post0.md"]
+
+
+def test_a_folder_and_a_file_in_it_give_the_file_once(site: Site, paths: StorePaths) -> None:
+    """A new folder and the file written into it both come from the watcher."""
+    write_post(site.posts_root, "Fresh/new.md", "New")
+    given = ["Fresh/new.md", "Fresh", "Fresh/new.md"]
+    assert [ref.relpath for ref in refs_at(site, given)] == ["Fresh/new.md"]
+    result = sync_only(site, paths, *given)
+    assert (result.new, result.errors) == (1, 0)
