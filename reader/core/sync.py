@@ -119,6 +119,7 @@ def _sync(
     pending = conn.execute("SELECT value FROM meta WHERE key = 'new_since'").fetchone()
     floor = int(pending[0]) if pending else last_id
     counts = {"seen": 0, "parsed": 0, "unchanged": 0, "errors": 0, "new": 0, "changed": 0}
+    seen_stamp = state.first_seen_stamp(library_id) if state and library_id is not None else 0.0
     walked: list[int | None] = [None]
 
     def progress(removed: int = 0, done: bool = False, relinked: int = 0) -> SyncProgress:
@@ -149,13 +150,17 @@ def _sync(
                 part = stored_files_of(conn, [ref.relpath for ref in batch[start:stop]])
                 save_rows(conn, rows[start:stop], part)
                 known.update(part)
+        first_seen = []
         for row in rows:
             if row.path in known:
                 counts["changed"] += 1
             else:
                 counts["new"] += 1
+                first_seen.append(row.path)
             if row.failed:
                 counts["errors"] += 1
+        if state is not None and library_id is not None:  # kept when the index is rebuilt
+            state.record_first_seen(library_id, first_seen, seen_stamp)
         counts["parsed"] += len(batch)
 
     to_parse = PackedRefs()  # 100k files on a cold sync: packed, not 100k tuples

@@ -109,6 +109,7 @@ class LibraryPanes(OneFrameScreen[None]):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.filter_input.cursor_blink = False
+        self.library.begin_visit()
         snapshot = self.library.folders_snapshot()
         if snapshot is None:
             self.folders.set_folders(self.library.folders())

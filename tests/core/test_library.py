@@ -87,6 +87,7 @@ def test_folders_tree_and_counts(site_dir: Path) -> None:
     assert labels == [
         "All",
         "Unread",
+        "New since last visit",
         "Bookmarked",
         "Updated since read",
         "Errors",

@@ -44,7 +44,7 @@ def write_store_at(path: Path, version: int) -> None:
 def test_every_migration_has_an_upgrade_test() -> None:
     # when a migration is added, STATE_VERSION grows and the parametrization below with it;
     # write_store_at must then learn to fill the new version's tables
-    assert STATE_VERSION == len(STATE_MIGRATIONS) == 2
+    assert STATE_VERSION == len(STATE_MIGRATIONS) == 3
 
 
 @pytest.mark.parametrize("version", range(STATE_VERSION))
@@ -80,6 +80,9 @@ def test_upgrade_from_each_older_version_keeps_state(tmp_path: Path, version: in
     assert store.undo(lib) == "bookmark T"
     assert store.undo(lib) == "mark n"
     assert "n.md" not in store.reads(lib)
+    store.begin_visit(lib)
+    assert store.first_seen_stamp(lib) == 0.0  # no visit before this one
+    store.record_first_seen(lib, ["n.md"], 5.0)
     store.close()
     again = StateStore.open(paths)  # reopening an upgraded store changes nothing
     assert again.notices == [] and not again.read_only

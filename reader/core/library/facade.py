@@ -152,6 +152,11 @@ class Library:
         library_id = state.library_id(root)
         return cls(site, paths, state, index, library_id, notices)
 
+    def begin_visit(self) -> None:
+        """A session of the app with this library begins ("New since last visit" counts from
+        the one before)."""
+        self._state.begin_visit(self._lib)
+
     @property
     def notices(self) -> list[str]:
         """Human messages: backups made, read-only state, index rebuilt."""

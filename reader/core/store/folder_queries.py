@@ -63,6 +63,12 @@ VIRTUAL_FOLDERS: tuple[VirtualFolder, ...] = (
         "JOIN posts p ON p.path = r.path WHERE r.library_id = {lib})",
     ),
     VirtualFolder(
+        "new",
+        "New since last visit",
+        "p.path IN (SELECT f.path FROM st.first_seen f JOIN st.libraries l ON l.id = f.library_id"
+        " WHERE f.library_id = {lib} AND f.seen_at > l.last_visit_started)",
+    ),
+    VirtualFolder(
         "bookmarked",
         "Bookmarked",
         _BOOKMARKED,

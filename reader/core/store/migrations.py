@@ -60,6 +60,19 @@ STATE_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX undo_library ON undo (library_id, id);
     """,
+    # 2 -> 3: when each post was first seen, and when the last two visits of each library
+    # began ("New since last visit"). Kept here, not in the index: an index deleted or
+    # rebuilt makes nothing new.
+    """
+    CREATE TABLE first_seen (
+        library_id INTEGER NOT NULL REFERENCES libraries(id),
+        path TEXT NOT NULL,
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (library_id, path)
+    ) WITHOUT ROWID;
+    ALTER TABLE libraries ADD COLUMN visit_started REAL;
+    ALTER TABLE libraries ADD COLUMN last_visit_started REAL;
+    """,
 )
 STATE_VERSION = len(STATE_MIGRATIONS)
 

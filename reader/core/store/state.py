@@ -272,6 +272,35 @@ class StateStore:
             row = self.conn.execute("SELECT id FROM libraries WHERE root=?", (key,)).fetchone()
         return int(row[0]) if row else self._write(action)
 
+    def begin_visit(self, lib: int) -> None:
+        """A session of the app with library `lib` begins: the one before becomes the last
+        visit, whose start "New since last visit" counts from."""
+
+        def action(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE libraries SET last_visit_started = visit_started, visit_started = ? "
+                "WHERE id = ?",
+                (_now(), lib),
+            )
+
+        self._write(action)
+
+    def first_seen_stamp(self, lib: int) -> float:
+        """When posts a sync finds now count as first seen: now, or 0 (from the start) while
+        the library has had no visit before this one: the first session has nothing new."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT last_visit_started FROM libraries WHERE id = ?", (lib,)
+            ).fetchone()
+        return _now() if row is not None and row[0] is not None else 0.0
+
+    def record_first_seen(self, lib: int, paths: Sequence[str], stamp: float) -> None:
+        """Posts found for the first time at `stamp`; those seen before keep their time."""
+        rows = [(lib, path_to_db(path), stamp) for path in paths]
+        if rows:
+            insert = "INSERT OR IGNORE INTO first_seen VALUES (?, ?, ?)"
+            self._write(lambda conn: conn.executemany(insert, rows))
+
     def known_roots(self) -> list[str]:
         with self.lock:
             rows = self.conn.execute(
@@ -545,6 +574,13 @@ class StateStore:
                     )
                     hit += cur.rowcount
                 moved += 1 if hit else 0
+                # Seen first when the old path was: a post renamed is not new
+                conn.execute(
+                    "INSERT OR REPLACE INTO first_seen SELECT library_id, ?, seen_at "
+                    "FROM first_seen WHERE library_id=? AND path=?",
+                    (new, lib, old),
+                )
+                conn.execute("DELETE FROM first_seen WHERE library_id=? AND path=?", (lib, old))
             return moved
 
         return self._write(action)
