@@ -58,13 +58,17 @@ class ListStream:
         self._asked += 1
         screen = self._screen
         current = screen.posts.current
+        # A cursor on the first row stays on the first row (None): posts that come above it,
+        # the newest as a sync or the watcher brings them, are shown, not scrolled past; one
+        # elsewhere, or on the post being read, stays on its post
+        on_top = screen.posts.cursor == 0 and not screen.reading
         read = partial(
             self._read,
             self._asked,
             screen.folder,
             screen.sort,
             screen.filter_input.value,
-            "" if at_top else (current.path if current else None),
+            "" if at_top else None if on_top else (current.path if current else None),
             0 if at_top else screen.posts.cursor,
         )
         screen.run_worker(read, thread=True, group="stream", exclusive=True, exit_on_error=False)
@@ -102,9 +106,14 @@ class ListStream:
     def _show(self, message: ListRead) -> None:
         if message.asked != self._asked:
             return  # a newer list was asked for (or read) since
-        current = self._screen.posts.current
+        posts = self._screen.posts
+        current = posts.current
         # keep "": a new folder's list, from its top wherever the old list's cursor is
-        if message.keep != "" and (current.path if current else None) != message.keep:
+        if message.keep is None:
+            moved = posts.cursor != 0
+        else:
+            moved = message.keep != "" and (current.path if current else None) != message.keep
+        if moved:
             self.request()  # the cursor moved meanwhile: keep it where it is now
             return
         self._screen.show_posts(message.posts, message.keep, message.generation)

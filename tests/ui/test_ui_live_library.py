@@ -145,3 +145,27 @@ async def test_the_open_post_removed_from_disk_stays_as_loaded(tmp_path: Path) -
         (site / "source" / "_posts" / "a.md").unlink()
         await until(app, pilot, lambda: any("removed from disk" in n for n in notices(app)))
         assert shown(screen) == before and "Reload" not in footer_keys(screen)
+
+
+@async_test
+async def test_new_posts_show_above_a_cursor_on_top_and_leave_one_below_in_place(
+    tmp_path: Path,
+) -> None:
+    specs = tuple(
+        PostSpec(f"p{n}.md", f"Post {n}", f"2024-01-{n + 1:02d}", ["Tech"]) for n in range(40)
+    )
+    site = make_site(tmp_path / "site", specs)
+    posts = site / "source" / "_posts"
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        assert screen.posts.cursor == 0 and titles(screen)[0] == "Post 39"
+        write_post(posts, "new1.md", "Newest one", date="2030-01-01 10:00:00")
+        await until(app, pilot, lambda: "Newest one" in titles(screen))
+        assert screen.posts.cursor == 0 and screen.posts.scroll_offset.y == 0
+        await pilot.press("j", "j")
+        await settle(app, pilot)
+        below = screen.posts.current
+        assert below is not None
+        write_post(posts, "new2.md", "Newest two", date="2030-01-02 10:00:00")
+        await until(app, pilot, lambda: "Newest two" in titles(screen))
+        current = screen.posts.current
+        assert current is not None and current.path == below.path
