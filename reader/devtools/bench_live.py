@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.devtools.bench_keys import PtyApp, _ready_store, pty_app
+from reader.devtools.bench_keys import _ANSI, PtyApp, _ready_store, pty_app
 
 if TYPE_CHECKING:
     from reader.devtools.bench import Result, Settings
@@ -84,6 +85,11 @@ def _write_to_row(app: PtyApp, probes: Path, number: int) -> float:
         if title in b"".join(data for _, data in chunks).decode("utf-8", "replace"):
             return chunks[-1][0] - written
         time.sleep(0.005)
+    screen = _ANSI.sub(b"", b"".join(data for _, data in chunks)).decode("utf-8", "replace")
+    print(
+        f"{title} not shown within {ROW_WAIT:g} s; the screen since:\n{screen[-1500:]}",
+        file=sys.stderr,
+    )
     return ROW_WAIT
 
 

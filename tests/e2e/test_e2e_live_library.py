@@ -1,0 +1,64 @@
+"""End to end: the real `reader` in tmux at 80x24 follows its library folder as files change,
+without a key (issue 18): a post written shows in the list and the counts; 2,000 files touched
+at once are one refresh (the status line tells the changes of one sync: all 2,000); the open
+post removed from disk is said to be."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.devtools.tmuxapp import TmuxApp
+from tests.conftest import installed_reader
+from tests.factories import write_post
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.terminal,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux drives the terminal tests"),
+]
+
+MANY = 2000
+
+
+def _reader(site: Path, data: Path) -> TmuxApp:
+    command = installed_reader()
+    if command is None:
+        pytest.skip("the `reader` command is not installed (pip install -e .)")
+    argv = [command, "--data-dir", str(data), str(site)]
+    return TmuxApp(argv, size=(80, 24), env={"TERM": "xterm-256color"})
+
+
+def test_posts_come_by_themselves_and_many_changes_are_one_refresh(tmp_path: Path) -> None:
+    site = tmp_path / "notes"
+    for n in range(MANY):
+        write_post(site, f"bulk/post{n:04d}.md", f"Bulk post {n}", date="2020-01-01 10:00:00")
+    with _reader(site, tmp_path / "data") as app:
+        app.wait_for(rf"All\s+{MANY}/{MANY}", 120)
+        app.settle(0.5)
+        write_post(site, "arrived.md", "Arrived by itself", date="2030-01-01 10:00:00")
+        app.wait_for("Arrived by itself", 30)
+        app.wait_for(rf"All\s+{MANY + 1}/{MANY + 1}", 30)
+        app.settle(0.5)
+        for path in (site / "bulk").iterdir():  # touched: every file's time changes
+            os.utime(path)
+        screen = app.wait_for(rf"{MANY:,} changed", 60)
+    assert "crashed" not in screen
+    assert not re.search(r"\d+ changed", screen.replace(f"{MANY:,} changed", ""))
+
+
+def test_the_open_post_removed_from_disk_is_said_to_be(tmp_path: Path) -> None:
+    site = tmp_path / "notes"
+    write_post(site, "only.md", "The only post", body="Words to keep reading.\n")
+    with _reader(site, tmp_path / "data") as app:
+        app.wait_for("The only post", 60)
+        app.settle(0.5)
+        app.tmux("send-keys", "-t", "main", "Enter")
+        app.wait_for("Words to keep reading", 30)
+        (site / "only.md").unlink()
+        screen = app.wait_for("removed from disk", 30)
+    assert "Words to keep reading" in screen
