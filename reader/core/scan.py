@@ -265,11 +265,8 @@ def refs_at(site: Site, relpaths: Iterable[str]) -> Iterator[FileRef]:
             info = os.lstat(path)
         except FileNotFoundError:
             continue
-        except PermissionError:
-            yield FileRef(relpath, 0, 0, draft, ERROR_PERMISSION)
-            continue
         except OSError as error:
-            yield FileRef(relpath, 0, 0, draft, f"cannot read: {error.strerror}")
+            yield _unreadable(relpath, draft, error)
             continue
         root_str = os.fspath(root)
         if stat.S_ISLNK(info.st_mode):
@@ -336,11 +333,8 @@ def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
                 if dot < 0 or name[dot:].lower() not in POST_SUFFIXES:
                     continue
                 info = entry.stat(follow_symlinks=False)
-            except PermissionError:
-                yield FileRef(relpath, 0, 0, draft, ERROR_PERMISSION)
-                continue
             except OSError as error:
-                yield FileRef(relpath, 0, 0, draft, f"cannot read: {error.strerror}")
+                yield _unreadable(relpath, draft, error)
                 continue
             if S_ISREG(info.st_mode):
                 yield FileRef(relpath, info.st_size, info.st_mtime_ns, draft)
@@ -348,13 +342,18 @@ def _walk(root: Path, prefix: str, *, draft: bool) -> Iterator[FileRef]:
                 yield _ref(relpath, info, draft)
 
 
+def _unreadable(relpath: str, draft: bool, error: OSError) -> FileRef:
+    """A file listed with why it cannot be read."""
+    if isinstance(error, PermissionError):
+        return FileRef(relpath, 0, 0, draft, ERROR_PERMISSION)
+    return FileRef(relpath, 0, 0, draft, f"cannot read: {error.strerror}")
+
+
 def _lone(folder: Path, name: str) -> FileRef:
     try:
         info = os.stat(folder / name)
-    except PermissionError:
-        return FileRef(name, 0, 0, False, ERROR_PERMISSION)
     except OSError as error:
-        return FileRef(name, 0, 0, False, f"cannot read: {error.strerror}")
+        return _unreadable(name, False, error)
     return _ref(name, info, False)
 
 

@@ -101,24 +101,24 @@ class SyncStatus(Horizontal):
 
 
 def _changes(progress: SyncProgress) -> str:
-    parts = []
-    if progress.new:
-        parts.append(f"{counted(progress.new, 'new post')}")
+    """What a sync of changes the watcher saw did: "2 new posts, 1 changed"."""
+    parts = [counted(progress.new, "new post")] if progress.new else []
     if progress.changed:
         parts.append(f"{progress.changed:,} changed")
-    if progress.removed:
-        parts.append(f"{progress.removed:,} removed")
-    if progress.errors:
-        parts.append(f"{progress.errors:,} with errors (see Errors)")
-    return ", ".join(parts).capitalize() if parts else "The library changed"
+    text = ", ".join(parts + _losses(progress))
+    return text[:1].upper() + text[1:] if text else "The library changed"
 
 
 def _summary(progress: SyncProgress) -> str:
     parts = [f"Synced {counted(progress.seen, 'file')}"]
     if progress.parsed:
         parts.append(f"{progress.parsed:,} new or changed")
-    if progress.removed:
-        parts.append(f"{progress.removed:,} removed")
+    return ", ".join(parts + _losses(progress))
+
+
+def _losses(progress: SyncProgress) -> list[str]:
+    """The posts a sync removed, and those it could not read."""
+    parts = [f"{progress.removed:,} removed"] if progress.removed else []
     if progress.errors:
         parts.append(f"{progress.errors:,} with errors (see Errors)")
-    return ", ".join(parts)
+    return parts

@@ -58,6 +58,9 @@ async def test_posts_written_and_removed_on_disk_come_and_go_by_themselves(
         await until(app, pilot, lambda: "First, retitled" in titles(screen))
         (posts / "b.md").unlink()
         await until(app, pilot, lambda: titles(screen) == ["First, retitled"])
+        (posts / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+        await until(app, pilot, lambda: "with errors" in status(screen))
+        assert status(screen) == "1 new post, 1 with errors (see Errors)"
 
 
 @async_test
