@@ -62,6 +62,7 @@ def watch_library(
             rust_timeout=0,
             raise_interrupt=False,
             ignore_permission_denied=True,
+            recursive=site.only is None,  # a lone post: its folder, not the tree below it
         )
         for group in changes:
             paths = sorted(set(library_paths(site, (path for _change, path in group))))

@@ -2,7 +2,7 @@
 
 A worker thread watches the library's folders (reader.core.watch) and syncs each group of
 changed paths on that thread; the screen hears of it as of any sync (`SyncUpdate`), but only
-when something changed. Where the folders cannot be watched, the status line says so once and
+when something changed. Where the folders cannot be watched, a notification says so once and
 the library is resynced every `POLL_EVERY` seconds instead.
 """
 

@@ -129,3 +129,26 @@ def test_a_watcher_that_cannot_start_says_why(site: Site) -> None:
 
     with pytest.raises(WatchUnavailable, match="watch limit"):
         watch_library(site, threading.Event(), print, no_watches_left)
+
+
+def test_for_a_lone_post_only_its_changes_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    write_post(folder, "post.md", "Alone")
+    write_post(folder, "deep/other.md", "Not this one")
+    lone = site_at(folder / "post.md")
+    watching = Watching(lone)
+    try:
+        for n in range(50):  # until the watcher reports (it starts a moment after its thread)
+            write_post(folder, "post.md", f"Alone, edit {n}")
+            try:
+                assert watching.groups.get(timeout=0.2) == ["post.md"]
+                break
+            except queue.Empty:
+                continue
+        write_post(folder, "deep/other.md", "Not this one, changed")
+        write_post(folder, "post.md", "Alone, last edit")
+        assert watching.groups.get(timeout=DEADLINE) == ["post.md"]
+    finally:
+        watching.stop.set()
+        watching.thread.join(DEADLINE)
+    assert not watching.failed
