@@ -1,6 +1,6 @@
 """The live library in a real terminal (reader.core.watch): from a post file written into the
-library to its row on the screen; and the CPU the idle app uses over `IDLE_SECONDS` with its
-folders watched, beside the same app with `watch = false`.
+library to its row on the screen; and the CPU the idle app uses over a minute (12 s a repeat)
+with its folders watched, beside the same app with `watch = false`.
 
 The app runs on the idle store of the key-latency measure (synced and indexed) at 80x24, its
 list on All, newest first: each probe is a new post dated after every other, so its row comes
@@ -22,7 +22,8 @@ from reader.devtools.bench_keys import _ANSI, PtyApp, _ready_store, pty_app
 if TYPE_CHECKING:
     from reader.devtools.bench import Result, Settings
 
-IDLE_SECONDS = 60.0
+IDLE_SECONDS_A_REPEAT = 12.0
+"""Seconds the idle app is watched per repeat of the run (60 s by default)."""
 PROBE_DIR = "live-probes"
 ROW_WAIT = 10.0
 """Seconds a probe's row may take to show before the measure gives up on it."""
@@ -54,11 +55,12 @@ def measure_live(site: Path, size: int, settings: Settings) -> Iterator[Result]:
     )
     if size != max(settings.sizes):
         return  # the watcher's idle cost: once a run, on its biggest library
-    watched = _idle_cpu(command, settings.work_dir / "live-watch-on", watch=True)
-    unwatched = _idle_cpu(command, settings.work_dir / "live-watch-off", watch=False)
-    yield info_result(f"idle CPU over {IDLE_SECONDS:.0f} s, watch = false {size}", unwatched, "s")
+    idle = IDLE_SECONDS_A_REPEAT * settings.repeats
+    watched = _idle_cpu(command, settings.work_dir / "live-watch-on", idle, watch=True)
+    unwatched = _idle_cpu(command, settings.work_dir / "live-watch-off", idle, watch=False)
+    yield info_result(f"idle CPU over {idle:.0f} s, watch = false {size}", unwatched, "s")
     yield limit_result(
-        f"idle CPU over {IDLE_SECONDS:.0f} s, watching {size}",
+        f"idle CPU over {idle:.0f} s, watching {size}",
         watched,
         unwatched + 0.1,
         unit="s",
@@ -93,9 +95,9 @@ def _write_to_row(app: PtyApp, probes: Path, number: int) -> float:
     return ROW_WAIT
 
 
-def _idle_cpu(command: list[str], config_home: Path, *, watch: bool) -> float:
-    """CPU seconds the app uses over `IDLE_SECONDS` once started and synced, with nothing
-    changing on disk."""
+def _idle_cpu(command: list[str], config_home: Path, seconds: float, *, watch: bool) -> float:
+    """CPU seconds the app uses over `seconds` once started and synced, with nothing changing
+    on disk."""
     folder = config_home / "reader"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(f"watch = {'true' if watch else 'false'}\n")
@@ -104,7 +106,7 @@ def _idle_cpu(command: list[str], config_home: Path, *, watch: bool) -> float:
         app.rest(1.0, timeout=60)
         time.sleep(5.0)  # the start-up resync and its news are over
         before = _cpu_seconds(app.process.pid)
-        time.sleep(IDLE_SECONDS)
+        time.sleep(seconds)
         return round(_cpu_seconds(app.process.pid) - before, 3)
 
 
