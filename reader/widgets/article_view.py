@@ -85,7 +85,9 @@ class ArticleView(ArticlePane):
         shown is among them, say so; a changed one can be reloaded (`R`), a removed one stays
         as it was loaded."""
         path = self.path
-        if path is None or self._preview or not any(_within(path, p) for p in paths):
+        if path is None or self._preview or not self.display:  # a post closed is not told of
+            return
+        if not any(_within(path, changed) for changed in paths):
             return
         if self._library.has_post(path):
             self._changed_on_disk = True

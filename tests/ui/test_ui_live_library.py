@@ -172,3 +172,15 @@ async def test_new_posts_show_above_a_cursor_on_top_and_leave_one_below_in_place
         await until(app, pilot, lambda: "Newest two" in titles(screen))
         current = screen.posts.current
         assert current is not None and current.path == below.path
+
+
+@async_test
+async def test_a_closed_post_changed_on_disk_is_not_told_of(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    posts = site / "source" / "_posts"
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        await pilot.press("enter", "q")
+        await settle(app, pilot)
+        write_post(posts, "a.md", "First, retitled", date="2024-01-02 10:00:00")
+        await until(app, pilot, lambda: "First, retitled" in titles(screen))
+        assert not any("changed on disk" in n for n in notices(app))
