@@ -70,6 +70,7 @@ STATE_MIGRATIONS: tuple[str, ...] = (
         seen_at REAL NOT NULL,
         PRIMARY KEY (library_id, path)
     ) WITHOUT ROWID;
+    CREATE INDEX first_seen_time ON first_seen (library_id, seen_at);
     ALTER TABLE libraries ADD COLUMN visit_started REAL;
     ALTER TABLE libraries ADD COLUMN last_visit_started REAL;
     """,
