@@ -328,11 +328,10 @@ def stored_files_under(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[s
         # (path_to_db), and the escaped form of the folder is a prefix of it
         for prefix in {path, "\0" + path.encode("utf-8", "surrogateescape").decode("latin-1")}:
             rows = conn.execute(
-                "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts "
-                "WHERE path = ? OR (path > ? AND path < ?)",  # '0' follows '/'
+                f"{_SELECT_STORED} WHERE path = ? OR (path > ? AND path < ?)",  # '0' after '/'
                 (path_to_db(path), prefix + "/", prefix + "0"),
             )
-            result.update((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
+            result.update(_stored(rows))
     return result
 
 
@@ -341,13 +340,17 @@ def _stored_where(
 ) -> dict[str, Stored]:
     result: dict[str, Stored] = {}
     for part in chunks(values):
-        rows = conn.execute(
-            "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts "
-            f"WHERE {column} IN ({marks(len(part))})",
-            part,
-        )
-        result.update((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
+        rows = conn.execute(f"{_SELECT_STORED} WHERE {column} IN ({marks(len(part))})", part)
+        result.update(_stored(rows))
     return result
+
+
+_SELECT_STORED = "SELECT path, id, size, mtime_ns, error IS NOT NULL FROM posts"
+
+
+def _stored(rows: Iterable[tuple[str, int, int, int, int]]) -> Iterator[tuple[str, Stored]]:
+    """(path, Stored) of rows selected by `_SELECT_STORED`."""
+    return ((path_from_db(p), Stored(i, s, m, bool(e))) for p, i, s, m, e in rows)
 
 
 class IndexRow(NamedTuple):
