@@ -35,6 +35,7 @@ Scope = Literal[
     "export",
     "open_library",
     "copy_link",
+    "changes",
     "help",
 ]
 
@@ -54,6 +55,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "export": "Export bookmarks",
     "open_library": "Open library",
     "copy_link": "Copy a link",
+    "changes": "What changed",
     "help": "Help",
 }
 """Section titles of the help screen and the README, in their order."""
@@ -86,9 +88,12 @@ _NAV: tuple[Scope, ...] = ("list", "tree", "article")
 """The panes of the main screen that move or scroll with the moving keys."""
 
 
-def _help_scroll(where: str) -> tuple[Scope, str]:
-    """The help screen scrolls its text with the moving keys."""
-    return ("help", f"scroll({where!r})")
+_TEXT_SCREENS: tuple[Scope, ...] = ("changes", "help")
+"""Screens of text that scroll with the moving keys (their `action_scroll`)."""
+
+
+def _text_scroll(where: str) -> tuple[tuple[Scope, str], ...]:
+    return tuple((scope, f"scroll({where!r})") for scope in _TEXT_SCREENS)
 
 
 KEYS: tuple[KeySpec, ...] = (
@@ -178,6 +183,15 @@ KEYS: tuple[KeySpec, ...] = (
         palette=True,
     ),
     KeySpec(
+        id="reader.changes",
+        keys="d",
+        action="changes",
+        description="What changed",
+        tooltip="Show what changed in the post since you read it (Updated since read)",
+        scopes=("main",),
+        palette=True,
+    ),
+    KeySpec(
         id="reader.mark_folder_read",
         keys="M",
         action="mark_folder_read",
@@ -247,12 +261,12 @@ KEYS: tuple[KeySpec, ...] = (
         action="down",
         description="Down",
         tooltip="Move down one line",
-        scopes=(*_NAV, "outline_list", "links", "help"),
+        scopes=(*_NAV, "outline_list", "links", *_TEXT_SCREENS),
         overrides=(
             ("article", "scroll_down"),
             ("outline_list", "cursor_down"),
             ("links", "cursor(1)"),
-            _help_scroll("down"),
+            *_text_scroll("down"),
         ),
     ),
     KeySpec(
@@ -261,12 +275,12 @@ KEYS: tuple[KeySpec, ...] = (
         action="up",
         description="Up",
         tooltip="Move up one line",
-        scopes=(*_NAV, "outline_list", "links", "help"),
+        scopes=(*_NAV, "outline_list", "links", *_TEXT_SCREENS),
         overrides=(
             ("article", "scroll_up"),
             ("outline_list", "cursor_up"),
             ("links", "cursor(-1)"),
-            _help_scroll("up"),
+            *_text_scroll("up"),
         ),
     ),
     KeySpec(
@@ -275,8 +289,8 @@ KEYS: tuple[KeySpec, ...] = (
         action="top",
         description="Top",
         tooltip="Go to the first line",
-        scopes=(*_NAV, "outline_list", "help"),
-        overrides=(("article", "scroll_home"), ("outline_list", "first"), _help_scroll("top")),
+        scopes=(*_NAV, "outline_list", *_TEXT_SCREENS),
+        overrides=(("article", "scroll_home"), ("outline_list", "first"), *_text_scroll("top")),
     ),
     KeySpec(
         id="reader.bottom",
@@ -284,8 +298,8 @@ KEYS: tuple[KeySpec, ...] = (
         action="bottom",
         description="Bottom",
         tooltip="Go to the last line",
-        scopes=(*_NAV, "outline_list", "help"),
-        overrides=(("article", "scroll_end"), ("outline_list", "last"), _help_scroll("bottom")),
+        scopes=(*_NAV, "outline_list", *_TEXT_SCREENS),
+        overrides=(("article", "scroll_end"), ("outline_list", "last"), *_text_scroll("bottom")),
     ),
     KeySpec(
         id="reader.half_down",
@@ -311,8 +325,8 @@ KEYS: tuple[KeySpec, ...] = (
         action="page_down",
         description="Page down",
         tooltip="One page down",
-        scopes=(*_NAV, "help"),
-        overrides=(_help_scroll("page_down"),),
+        scopes=(*_NAV, *_TEXT_SCREENS),
+        overrides=_text_scroll("page_down"),
     ),
     KeySpec(
         id="reader.page_up",
@@ -320,8 +334,8 @@ KEYS: tuple[KeySpec, ...] = (
         action="page_up",
         description="Page up",
         tooltip="One page up",
-        scopes=(*_NAV, "help"),
-        overrides=(_help_scroll("page_up"),),
+        scopes=(*_NAV, *_TEXT_SCREENS),
+        overrides=_text_scroll("page_up"),
     ),
     KeySpec(
         id="reader.open",
@@ -586,6 +600,16 @@ KEYS: tuple[KeySpec, ...] = (
         scopes=("copy_link",),
         show=True,
     ),
+    # What changed
+    KeySpec(
+        id="reader.changes_close",
+        keys="escape,q,d",
+        action="dismiss",
+        description="Close",
+        tooltip="Close what changed",
+        scopes=("changes",),
+        show=True,
+    ),
     # Help screen
     KeySpec(
         id="reader.help_close",
@@ -643,6 +667,7 @@ CONTEXTS: dict[str, tuple[Scope, ...]] = {
     "the export dialog": ("export",),
     "the open library dialog": ("open_library",),
     "the copy link dialog": ("copy_link",),
+    "the changes screen": ("changes",),
     "the help screen": ("help",),
 }
 """Where a key goes from each focused widget: its own bindings, its screen's, then the app's

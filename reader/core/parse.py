@@ -32,7 +32,7 @@ from reader.core.scan import (
     post_file_path,
 )
 
-__all__ = ["MAX_READ", "ParsedPost", "parse_post", "post_file_path", "read_post"]
+__all__ = ["MAX_READ", "ParsedPost", "file_bytes", "parse_post", "post_file_path", "read_post"]
 
 MAX_READ = 8 * 1024 * 1024
 """Bytes of a post file we read; a larger file keeps its first part and says so in `error`."""
@@ -136,6 +136,21 @@ def read_post(site: Site, ref: FileRef) -> ParsedPost:
         draft=ref.draft,
         kind=site.kind,
     )
+
+
+def file_bytes(site: Site, relpath: str) -> bytes | None:
+    """The bytes of a post file as `read_post` reads them; None when it cannot be read."""
+    try:
+        fd = os.open(post_file_path(site, relpath), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        return _read_all(fd, info.st_size) if stat.S_ISREG(info.st_mode) else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _read_all(fd: int, size_hint: int) -> bytes:

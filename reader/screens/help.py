@@ -54,19 +54,23 @@ class HelpScreen(ModalScreen[None]):
         return table
 
     def action_scroll(self, where: str) -> None:
-        body = self.query_one("#help-body", VerticalScroll)
-        if where == "down":
-            body.scroll_down()
-        elif where == "up":
-            body.scroll_up()
-        elif where == "top":  # jumps, as the end does (an animated top lagged behind G)
-            body.scroll_home(animate=False)
-        elif where == "bottom":
-            body.scroll_end(animate=False)
-        elif where == "page_down":
-            body.scroll_page_down(animate=False)
-        else:
-            body.scroll_page_up(animate=False)
+        scroll_body(self.query_one("#help-body", VerticalScroll), where)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+def scroll_body(body: VerticalScroll, where: str) -> None:
+    """Scroll a screen of text as a moving key says (see keys._text_scroll)."""
+    if where == "down":
+        body.scroll_down()
+    elif where == "up":
+        body.scroll_up()
+    elif where == "top":  # jumps, as the end does (an animated top lagged behind G)
+        body.scroll_home(animate=False)
+    elif where == "bottom":
+        body.scroll_end(animate=False)
+    elif where == "page_down":
+        body.scroll_page_down(animate=False)
+    else:
+        body.scroll_page_up(animate=False)

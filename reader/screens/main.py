@@ -176,6 +176,22 @@ class MainScreen(LibraryPanes):
         verb = "unread" if read else "read"
         safe.notify_saved(self.app, saved, None, f"Marked {verb} for this session only")
 
+    def action_changes(self) -> None:
+        """What changed in the post (read, or under the cursor) since it was read: for a post
+        opened while updated, since the version read before that opening."""
+        from reader.screens.changes import ChangesScreen
+
+        path = self._current_path()
+        if path is None:
+            return
+        row = self.posts.current
+        article = self.article.article
+        title = row.title if row is not None and row.path == path else path
+        if article is not None and article.row.path == path:
+            title = article.row.title
+        seen = self.article.version_read_before(path)
+        self.app.push_screen(ChangesScreen(self.library, path, title, seen))
+
     def action_mark_folder_read(self) -> None:
         marked = self.library.mark_folder_read(self.folder)
         self.refresh_marks()

@@ -39,10 +39,17 @@ class ReadingMarks:
             return
         self._say_unsaved(saved, "Reading positions are kept for this session only")
 
+    def seen_hash(self, path: str) -> str | None:
+        """The version of `path` read (None when unread or the store cannot say)."""
+        try:
+            return self._library.seen_hash(path)
+        except LibraryError:
+            return None
+
     def mark_read(self, path: str) -> bool:
         """Mark `path` read; False when that failed (and the reader was told)."""
         try:
-            saved = self._library.mark_read(path, True)
+            saved = self._library.mark_read(path, True, opened=True)
         except LibraryError as error:
             self._warn(f"Could not mark read: {error}")
             return False

@@ -218,10 +218,10 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
             self._render_rest(chunks, request.generation)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def _load(self, request: RenderRequest) -> None:
+    def _load(self, request: RenderRequest, article: Article | None = None) -> None:
         path, generation = request.path, request.generation
         try:
-            article = self._library.article(path)
+            article = article or self._library.article(path)
         except LibraryError as error:  # shown in the pane; the app keeps running
             self.post_message(messages.Loaded(generation, None, f"Cannot open {path}: {error}"))
             return
@@ -345,9 +345,10 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
     # -- painting -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._rerender, init=False)
+        self.watch(self.app, "theme", lambda: self._rerender(), init=False)
 
-    def _rerender(self) -> None:
+    def _rerender(self, article: Article | None = None) -> None:
+        """Render the text loaded again (`article`: as changed): the file may be gone since."""
         doc = self._doc
         if doc is None:
             return
@@ -361,7 +362,7 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
             self._restore.start(place, at=self.scroll_y)
         self._before = doc if doc.complete or self._before is None else self._before
         self._generation += 1
-        self._load(self._request(doc.path))
+        self._load(self._request(doc.path), article or doc.article)
 
     def on_resize(self, event: events.Resize) -> None:
         doc = self._doc

@@ -22,6 +22,9 @@ class MarksPostRead(ScrollView):
     _preview: bool
     """The post under the list's cursor, shown beside it: not opened, not read."""
     _read_marked: bool
+    _read_before: tuple[str | None, str | None] = (None, None)
+    """(path, content hash) of the version read before the post last opened, when it had
+    changed since: marked read anew, it would be lost to `d`."""
     _marks: ReadingMarks
 
     @property
@@ -39,8 +42,15 @@ class MarksPostRead(ScrollView):
             return
         self._read_marked = True
         row = doc.article.row  # as loaded, when opened: read and seen as it is now, it stays
+        if row.updated:  # what changed since stays to be seen (`d`) once it is read anew
+            self._read_before = (doc.path, self._marks.seen_hash(doc.path))
         if not (row.read and not row.updated) and self._marks.mark_read(doc.path):
             self.post_message(messages.MarkedRead(doc.path))
+
+    def version_read_before(self, path: str) -> str | None:
+        """The version of `path` read before it was last opened here, if it had changed since
+        (its content hash); None otherwise."""
+        return self._read_before[1] if self._read_before[0] == path else None
 
     def _check_end(self) -> None:
         if self._doc is not None and self._doc.complete and self.scroll_y >= self.max_scroll_y:

@@ -8,6 +8,7 @@ answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from textual import events
@@ -98,6 +99,14 @@ class ArticleView(ArticlePane):
             self.refresh_bindings()
             message = "This post was removed from disk: shown as it was when opened"
             safe.notify(self.app, message, severity="warning", timeout=30)
+            self._mark_removed(message)
+
+    def _mark_removed(self, notice: str) -> None:
+        """Say in the post's header, for as long as it is shown, that its file is gone."""
+        article = self.article
+        if article is not None and notice not in (article.notice or ""):
+            told = f"{article.notice}; {notice}" if article.notice else notice
+            self._rerender(replace(article, notice=told))
 
     def action_reload(self) -> None:
         if self.path is not None and self._changed_on_disk:

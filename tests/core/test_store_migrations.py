@@ -28,7 +28,8 @@ def write_store_at(path: Path, version: int) -> None:
     if version >= 1:
         conn.executescript(
             """
-            INSERT INTO libraries VALUES (1, '/lib', 100.0), (2, '/other', 50.0);
+            INSERT INTO libraries (id, root, last_opened) VALUES (1, '/lib', 100.0),
+                (2, '/other', 50.0);
             INSERT INTO reads (library_id, path, read_at) VALUES (1, 'a.md', 101.0),
                 (2, 'x.md', 51.0);
             INSERT INTO positions VALUES (1, 'a.md', 12, 102.0);
@@ -36,6 +37,8 @@ def write_store_at(path: Path, version: int) -> None:
                 'https://e.org/g', 1700000000.0, 'Ann', '[["C","D"]]');
             """
         )
+    if version >= 3:
+        conn.execute("INSERT INTO first_seen VALUES (1, 'a.md', 99.0)")
     conn.execute(f"PRAGMA user_version={version}")
     conn.commit()
     conn.close()
@@ -44,7 +47,7 @@ def write_store_at(path: Path, version: int) -> None:
 def test_every_migration_has_an_upgrade_test() -> None:
     # when a migration is added, STATE_VERSION grows and the parametrization below with it;
     # write_store_at must then learn to fill the new version's tables
-    assert STATE_VERSION == len(STATE_MIGRATIONS) == 3
+    assert STATE_VERSION == len(STATE_MIGRATIONS) == 4
 
 
 @pytest.mark.parametrize("version", range(STATE_VERSION))
@@ -83,6 +86,12 @@ def test_upgrade_from_each_older_version_keeps_state(tmp_path: Path, version: in
     store.begin_visit(lib)
     assert store.first_seen_stamp(lib) == 0.0  # no visit before this one
     store.record_first_seen(lib, ["n.md"], 5.0)
+    store.set_read(lib, [("t.md", "h1")], True, "mark t", {"t.md": b"as read"})
+    kept = store.read_text(lib, "t.md", "h1")
+    assert kept is not None and kept.data == b"as read"
+    if version >= 3:
+        first_seen = "SELECT seen_at FROM first_seen WHERE library_id=1 AND path='a.md'"
+        assert store.conn.execute(first_seen).fetchone() == (99.0,)
     store.close()
     again = StateStore.open(paths)  # reopening an upgraded store changes nothing
     assert again.notices == [] and not again.read_only

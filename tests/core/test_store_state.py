@@ -149,7 +149,7 @@ def test_upgrade_from_version_1_keeps_everything(tmp_path: Path) -> None:
     write_v1_store(paths.state_db)
     store = StateStore.open(paths)
     assert not store.read_only and store.notices == []
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == STATE_VERSION == 3
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == STATE_VERSION == 4
     lib = store.library_id("/lib")
     assert lib == 1
     assert store.reads(lib) == {"a.md": None}

@@ -20,7 +20,15 @@ from reader.screens.live_library import LiveLibrary
 from reader.screens.main import MainScreen
 from reader.widgets.footer import ReaderFooter
 from tests.factories import write_post
-from tests.ui_helpers import PostSpec, async_test, main_screen, make_site, running_main, settle
+from tests.ui_helpers import (
+    PostSpec,
+    async_test,
+    main_screen,
+    make_site,
+    running_main,
+    screen_lines,
+    settle,
+)
 
 WATCHING = Config(search_index="on_search", watch=True)
 DEADLINE = 20.0
@@ -139,18 +147,6 @@ async def test_the_open_post_changed_on_disk_is_said_and_r_reloads_it(tmp_path: 
 
 
 @async_test
-async def test_the_open_post_removed_from_disk_stays_as_loaded(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
-    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
-        await pilot.press("enter")
-        await settle(app, pilot)
-        before = shown(screen)
-        (site / "source" / "_posts" / "a.md").unlink()
-        await until(app, pilot, lambda: any("removed from disk" in n for n in notices(app)))
-        assert shown(screen) == before and "Reload" not in footer_keys(screen)
-
-
-@async_test
 async def test_new_posts_show_above_a_cursor_on_top_and_leave_one_below_in_place(
     tmp_path: Path,
 ) -> None:
@@ -184,3 +180,77 @@ async def test_a_closed_post_changed_on_disk_is_not_told_of(tmp_path: Path) -> N
         write_post(posts, "a.md", "First, retitled", date="2024-01-02 10:00:00")
         await until(app, pilot, lambda: "First, retitled" in titles(screen))
         assert not any("changed on disk" in n for n in notices(app))
+
+
+def header(screen: MainScreen) -> str:
+    return "\n".join(shown(screen).splitlines()[:6])
+
+
+def words(screen: MainScreen) -> list[str]:
+    return [line.strip() for line in shown(screen).splitlines() if line.strip()]
+
+
+@async_test
+async def test_the_open_post_removed_from_disk_stays_as_loaded_marked_removed(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        before = words(screen)
+        (site / "source" / "_posts" / "a.md").unlink()
+        await until(app, pilot, lambda: any("removed from disk" in n for n in notices(app)))
+        await until(app, pilot, lambda: "removed from disk" in header(screen))
+        assert "Reload" not in footer_keys(screen)
+        assert [w for w in words(screen) if "removed from disk" not in w] == before
+        await pilot.resize_terminal(100, 30)  # rendered again: from the text loaded
+        await until(app, pilot, lambda: screen.article.rendering_complete)
+        assert "removed from disk" in header(screen)
+        assert words(screen)[-1] == before[-1]
+
+
+def changes_text(app: ReaderApp) -> str:
+    from reader.screens.changes import ChangesScreen
+
+    assert isinstance(app.screen, ChangesScreen)
+    return "\n".join(screen_lines(app))
+
+
+@async_test
+async def test_d_shows_the_words_changed_since_the_post_was_read(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    posts = site / "source" / "_posts"
+    write_post(posts, "a.md", "First", date="2024-01-02 10:00:00", body="The cat sat here.\n")
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("q")
+        write_post(posts, "a.md", "First", date="2024-01-02 10:00:00", body="The dog sat here.\n")
+        await until(app, pilot, lambda: bool(screen.posts.current and screen.posts.current.updated))
+        await pilot.press("d")
+        await until(app, pilot, lambda: "added" in changes_text(app))
+        text = changes_text(app)
+        assert "[-cat-]" in text and "{+dog+}" in text
+        assert "1 word added, 1 word removed" in text
+        await pilot.press("escape")
+        await pilot.press("enter")  # read anew: `d` in the post still shows what changed
+        await settle(app, pilot)
+        assert screen.posts.current is not None and not screen.posts.current.updated
+        await pilot.press("d")
+        await until(app, pilot, lambda: "added" in changes_text(app))
+        assert "{+dog+}" in changes_text(app)
+        await pilot.press("q")
+        await pilot.press("q", "j", "k")  # the post closed and another one looked at: still
+        await pilot.press("d")
+        await until(app, pilot, lambda: "added" in changes_text(app))
+
+
+@async_test
+async def test_d_on_a_post_with_nothing_to_compare_says_why(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", (PostSpec("a.md", "First", "2024-01-02", ["Tech"]),))
+    async with running_main(site, tmp_path / "data", config=WATCHING) as (app, pilot, screen):
+        await pilot.press("d")
+        await until(app, pilot, lambda: "not been read" in changes_text(app))
+        await pilot.press("d")  # d closes it too
+        assert app.screen is screen

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reader.core.library.changes import ReadChanges
 from reader.core.library.facade import Library
 from reader.core.library.list_window import ListWindow
 from reader.core.library.locate import (
@@ -52,6 +53,7 @@ __all__ = [
     "ListWindow",
     "PostList",
     "PostRow",
+    "ReadChanges",
     "Sort",
     "SyncProgress",
     "Undone",

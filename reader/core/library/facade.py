@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from reader.core.errors import reports_errors
 from reader.core.library.articles import Articles
 from reader.core.library.bookmarks import Bookmarks
+from reader.core.library.changes import ReadChanges
 from reader.core.library.context import LibraryContext
 from reader.core.library.folders import Folders
 from reader.core.library.marks import Marks
@@ -322,9 +323,21 @@ class Library:
 
     # ---------------------------------------------------------------- read marks
     @reports_errors
-    def mark_read(self, path: str, read: bool = True) -> bool:
-        """Mark one post read or unread; False when the mark could not be saved."""
-        return self._marks.mark_read(path, read)
+    def mark_read(self, path: str, read: bool = True, *, opened: bool = False) -> bool:
+        """Mark one post read or unread; False when the mark could not be saved. A post read
+        `opened` is kept as it is now, for `changes_since_read`."""
+        return self._marks.mark_read(path, read, opened=opened)
+
+    @reports_errors
+    def seen_hash(self, path: str) -> str | None:
+        """The version of `path` read (its content hash); None when unread."""
+        return self._marks.seen_hash(path)
+
+    @reports_errors
+    def changes_since_read(self, path: str, seen: str | None = None) -> ReadChanges:
+        """What changed in `path` since the version read (`seen`, by default its read mark's).
+        Call it from a worker: it converts two versions of the post."""
+        return self._marks.changes_since_read(path, seen)
 
     def mark_folder_read(self, folder: Folder) -> FolderMarked:
         """Mark every post of a folder read (one undo step)."""

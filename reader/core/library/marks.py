@@ -3,8 +3,10 @@ They are written to state.db in short transactions; the next read sees them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
+from reader.core.library.changes import ReadChanges, changes_since_read
 from reader.core.library.context import LibraryContext
 from reader.core.library.folders import Folders
 from reader.core.library.model import Folder, FolderMarked, Undone
@@ -24,22 +26,28 @@ class Marks:
             return q.content_hashes(conn, paths)
 
     def _set_read(
-        self, items: Sequence[tuple[str, str | None]], read: bool, description: str
+        self,
+        items: Sequence[tuple[str, str | None]],
+        read: bool,
+        description: str,
+        texts: dict[str, bytes] | None = None,
     ) -> FolderMarked:
         c = self._c
-        changed = c.state.set_read(c.lib, items, read, description)
+        changed = c.state.set_read(c.lib, items, read, description, texts)
         if changed:  # lists and counts that depend on read marks are still right otherwise
             c.state_written()
         return FolderMarked(changed, c.saved([p for p, _ in items]))
 
-    def mark_read(self, path: str, read: bool = True) -> bool:
-        """Mark one post read or unread; False when the mark could not be saved."""
+    def mark_read(self, path: str, read: bool = True, *, opened: bool = False) -> bool:
+        """Mark one post read or unread; False when the mark could not be saved. A post
+        `opened` is kept as read, to show what changes in it later."""
         items = self._hashes([path]) or [(path, None)]
+        texts = self._as_read(path, items[0][1]) if opened and read else None
         verb = "read" if read else "unread"
         base = self._c.before_own_state_write()
         lists = self._lists.kept_before_marks() if base is not None and read else {}
         counts = self._folders.standing_before([path]) if base is not None else None
-        marked = self._set_read(items, read, f"mark {path} {verb}")
+        marked = self._set_read(items, read, f"mark {path} {verb}", texts)
         versions = None
         if base is not None and marked.changed:
             versions = self._c.after_own_state_write(base)
@@ -49,6 +57,23 @@ class Marks:
             if counts is not None:
                 self._folders.after_marks(counts, versions, [path])
         return marked.saved
+
+    def _as_read(self, path: str, content_hash: str | None) -> dict[str, bytes] | None:
+        """The file of `path` if it is still the version indexed (`content_hash`)."""
+        from reader.core.parse import file_bytes
+
+        data = file_bytes(self._c.site, path)
+        if data is None or content_hash is None:
+            return None
+        if hashlib.sha1(data, usedforsecurity=False).hexdigest() != content_hash:
+            return None  # changed since the sync: the next one tells, the read mark is older
+        return {path: data}
+
+    def changes_since_read(self, path: str, seen: str | None = None) -> ReadChanges:
+        return changes_since_read(self._c, path, seen)
+
+    def seen_hash(self, path: str) -> str | None:
+        return self._c.state.seen_hash(self._c.lib, path)
 
     def mark_folder_read(self, folder: Folder) -> FolderMarked:
         """Mark every post of a folder read (one undo step): how many changed, and whether

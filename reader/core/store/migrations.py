@@ -74,6 +74,20 @@ STATE_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE libraries ADD COLUMN visit_started REAL;
     ALTER TABLE libraries ADD COLUMN last_visit_started REAL;
     """,
+    # 3 -> 4: the file of a post as it was when opened and read (zlib-packed), so `d` can
+    # show what changed since; `body` is NULL once dropped for the size cap.
+    """
+    CREATE TABLE read_texts (
+        library_id INTEGER NOT NULL REFERENCES libraries(id),
+        path TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        saved_at REAL NOT NULL,
+        size INTEGER NOT NULL,
+        body BLOB,
+        UNIQUE (library_id, path, hash)
+    );
+    CREATE INDEX read_texts_age ON read_texts (saved_at, size) WHERE body IS NOT NULL;
+    """,
 )
 STATE_VERSION = len(STATE_MIGRATIONS)
 

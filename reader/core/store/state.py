@@ -16,13 +16,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reader.core.paths import StorePaths
+from reader.core.store import read_texts
 from reader.core.store.db import (
     chunks,
     connect,
@@ -317,15 +318,32 @@ class StateStore:
             ).fetchall()
         return {path_from_db(p): h for p, h in rows}
 
+    def seen_hash(self, lib: int, path: str) -> str | None:
+        """The content hash of `path` when it was read (None: unread, or not known)."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT seen_hash FROM reads WHERE library_id=? AND path=?", (lib, path_to_db(path))
+            ).fetchone()
+        return row[0] if row is not None else None
+
+    def read_text(self, lib: int, path: str, content_hash: str) -> read_texts.ReadText | None:
+        """The file of `path` as it was read with `content_hash` (see read_texts.kept)."""
+        with self.lock:
+            return read_texts.kept(self.conn, lib, path, content_hash)
+
     def set_read(
         self,
         lib: int,
         items: Sequence[tuple[str, str | None]],
         read: bool,
         description: str,
+        texts: Mapping[str, bytes] | None = None,
     ) -> int:
-        """Mark (path, hash) items read or unread; one undo entry. Returns how many changed."""
+        """Mark (path, hash) items read or unread; one undo entry. Returns how many changed.
+        `texts` are the files of posts read (path -> bytes with the item's hash), kept to show
+        what changes in them later."""
         keyed = [(path_to_db(p), h) for p, h in items]
+        kept = [(p, h, texts[p]) for p, h in items if texts and p in texts and h and read]
 
         def action(conn: sqlite3.Connection) -> int:
             before: dict[str, tuple[float, str | None]] = {}
@@ -355,6 +373,9 @@ class StateStore:
                 undo = [[k, *before[k]] for k, _ in changed]
             if changed:
                 self._log_undo(conn, lib, description, {"kind": "read", "items": undo})
+            for path, content_hash, data in kept:
+                seen_before = before.get(path_to_db(path), (0.0, None))[1]
+                read_texts.keep(conn, lib, path, content_hash, data, seen_before)
             return len(changed)
 
         return self._write(action)
@@ -581,6 +602,8 @@ class StateStore:
                     (new, lib, old),
                 )
                 conn.execute("DELETE FROM first_seen WHERE library_id=? AND path=?", (lib, old))
+                if hit:
+                    read_texts.move(conn, lib, old, new)
             return moved
 
         return self._write(action)
