@@ -94,22 +94,43 @@ def _paragraph_pair(before: str | None, after: str | None) -> tuple[list[Paragra
     ]
     if not old or not new or len(old) + len(new) > MAX_TOKENS:
         return whole, _words(new), _words(old)
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    # Any run of spaces matches any other: a line wrapped elsewhere is not a change
+    matcher = SequenceMatcher(None, _spaces_alike(old), _spaces_alike(new), autojunk=False)
     if _shared(old, new, matcher) < _UNLIKE:
         return whole, _words(new), _words(old)
     pieces: list[Piece] = []
+    gone: list[str] = []
+    came: list[str] = []
     added = removed = 0
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            _append(pieces, "same", "".join(old[i1:i2]))
+    opcodes = matcher.get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        # A space between two changes joins them: "[-a b-]{+c d+}", not "[-a-]{+c+} [-b-]{+d+}"
+        joins = 0 < index < len(opcodes) - 1 and all(token.isspace() for token in old[i1:i2])
+        if tag == "equal" and not joins:
+            _change(pieces, gone, came)
+            _append(pieces, "same", "".join(new[j1:j2]))  # spaces as they are now
             continue
-        if i2 > i1:
-            _append(pieces, "removed", "".join(old[i1:i2]))
+        gone += old[i1:i2]
+        came += new[j1:j2]
+        if tag != "equal":
             removed += _words(old[i1:i2])
-        if j2 > j1:
-            _append(pieces, "added", "".join(new[j1:j2]))
             added += _words(new[j1:j2])
+    _change(pieces, gone, came)
     return [Paragraph(tuple(pieces))], added, removed
+
+
+def _change(pieces: list[Piece], gone: list[str], came: list[str]) -> None:
+    """Add the words gone, then the words come in their place, and forget them."""
+    if gone:
+        _append(pieces, "removed", "".join(gone))
+    if came:
+        _append(pieces, "added", "".join(came))
+    gone.clear()
+    came.clear()
+
+
+def _spaces_alike(pieces: Sequence[str]) -> list[str]:
+    return [" " if token.isspace() else token for token in pieces]
 
 
 def _shared(old: Sequence[str], new: Sequence[str], matcher: SequenceMatcher[str]) -> float:

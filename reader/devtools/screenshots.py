@@ -12,8 +12,10 @@ and the tested screens cannot drift apart. Each scene runs on a fresh store in a
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,29 @@ class Scene:
     """The bundled sample library never changes: not watched (`settle` waits for every
     worker, and the watcher's runs for as long as its screen)."""
     title: str = ""
+    prepare: Callable[[Path, StorePaths], None] | None = None
+    """Sets the scene up on a copy of the sample (the bundled one is never written)."""
+
+
+WELCOME = "Guide/welcome.md"
+
+
+def _welcome_edited_since_read(site: Path, paths: StorePaths) -> None:
+    """The welcome post opened and read, then edited: `d` shows what the edit changed."""
+    library = Library.open(site, paths=paths)
+    for _ in library.sync():
+        pass
+    library.mark_read(WELCOME, opened=True)
+    library.close()
+    post = site / "source" / "_posts" / WELCOME
+    text = post.read_text(encoding="utf-8")
+    for old, new in (
+        ("a short guide\nwritten as posts", "a guide in ten\nshort posts"),
+        ("works exactly as it", "works as it"),
+        ("indexes the posts in the background", "indexes the posts in a background thread"),
+    ):
+        text = text.replace(old, new)
+    post.write_text(text, encoding="utf-8")
 
 
 SCENES: tuple[Scene, ...] = (
@@ -59,6 +84,13 @@ SCENES: tuple[Scene, ...] = (
         ("G", "enter"),
         Config(theme="light", watch=False),
         title="Light theme",
+    ),
+    Scene(
+        "changes",
+        (100, 32),
+        ("d",),
+        title="What changed in a post since it was read (d)",
+        prepare=_welcome_edited_since_read,
     ),
 )
 
@@ -123,7 +155,11 @@ def update_readme(readme: Path) -> bool:
 def make_app(scene: Scene, data_dir: Path) -> ReaderApp:
     """The app on the sample library with its store under `data_dir`."""
     paths = StorePaths.default(data_dir)
-    library = Library.open(sample_library(), paths=paths)
+    site = sample_library()
+    if scene.prepare is not None:
+        site = Path(shutil.copytree(site, data_dir / site.name))
+        scene.prepare(site, paths)
+    library = Library.open(site, paths=paths)
     # the pictures are full colour whatever terminal runs the tests
     return ReaderApp(library, scene.config, paths=paths, colour_system="truecolor")
 

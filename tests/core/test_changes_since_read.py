@@ -117,3 +117,18 @@ def test_a_renamed_post_keeps_its_text_read(tmp_path: Path) -> None:
     synced(library)
     assert changed_words(library, "new.md") == [("removed", "read"), ("added", "changed")]
     library.close()
+
+
+def test_code_keeps_its_lines_and_prose_is_unwrapped(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    old = "Some prose\nwrapped here.\n\n```\nx = 1\ny = 2\n```\n"
+    write_post(site, "c.md", "C", body=old)
+    library = open_synced(site, tmp_path / "data")
+    library.mark_read("c.md", opened=True)
+    write_post(site, "c.md", "C", body="Some prose wrapped\nhere.\n\n```\nx = 1\ny = 3\n```\n")
+    synced(library)
+    changes = library.changes_since_read("c.md")
+    assert changes.diff is not None
+    ((paragraph,),) = [[p for p in hunk if p.changed] for hunk in changes.diff.hunks]
+    assert "".join(piece.text for piece in paragraph.pieces) == "```\nx = 1\ny = 23\n```"
+    library.close()

@@ -61,3 +61,12 @@ def test_paragraphs_added_removed_and_rewritten_whole() -> None:
 def test_the_same_text_has_no_changes() -> None:
     diff = diff_texts(["Same.", "Text."], ["Same.", "Text."])
     assert diff.unchanged and (diff.added, diff.removed) == (0, 0)
+
+
+def test_a_line_wrapped_elsewhere_is_no_change() -> None:
+    assert diff_texts(["one two\nthree four"], ["one two three\nfour"]).unchanged
+
+
+def test_words_changed_around_one_space_are_one_change() -> None:
+    diff = diff_texts(["keep these two words here"], ["keep other new words here"])
+    assert shown(diff.hunks[0][0]) == "keep [-these two-]{+other new+} words here"

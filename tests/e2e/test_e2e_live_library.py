@@ -1,7 +1,8 @@
 """End to end: the real `reader` in tmux at 80x24 follows its library folder as files change,
 without a key (issue 18): a post written shows in the list and the counts; 2,000 files touched
 at once are one refresh (the status line tells the changes of one sync: all 2,000); the open
-post removed from disk is said to be."""
+post removed from disk is said to be, and marked in its header; a post edited after it was read
+is "Updated since read", and `d` shows the words changed."""
 
 from __future__ import annotations
 
@@ -60,5 +61,22 @@ def test_the_open_post_removed_from_disk_is_said_to_be(tmp_path: Path) -> None:
         app.tmux("send-keys", "-t", "main", "Enter")
         app.wait_for("Words to keep reading", 30)
         (site / "only.md").unlink()
-        screen = app.wait_for("removed from disk", 30)
+        screen = app.wait_for("⚠ This post was removed from disk", 30)
     assert "Words to keep reading" in screen
+
+
+def test_a_post_edited_after_it_was_read_shows_the_words_changed(tmp_path: Path) -> None:
+    site = tmp_path / "notes"
+    write_post(site, "cat.md", "A post about animals", body="The cat sat on the mat.\n")
+    with _reader(site, tmp_path / "data") as app:
+        app.wait_for("A post about animals", 60)
+        app.settle(0.5)
+        app.tmux("send-keys", "-t", "main", "Enter")
+        app.wait_for("The cat sat", 30)
+        app.tmux("send-keys", "-t", "main", "q")
+        app.settle(0.5)
+        write_post(site, "cat.md", "A post about animals", body="The dog sat on the mat.\n")
+        app.wait_for(r"Updated since read\s+1", 30)
+        app.tmux("send-keys", "-t", "main", "d")
+        screen = app.wait_for(r"\{\+dog\+\}", 30)
+    assert "[-cat-]" in screen and "1 word added, 1 word removed" in screen

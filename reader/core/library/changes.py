@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from reader.core.word_diff import TextDiff
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_CODE = re.compile(r"[ \t]*(```|~~~)|    |\t")
+_BLOCK_START = re.compile(r"[ \t]*([-*+]|\d+[.)])[ \t]|[ \t]*[#>|]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +29,32 @@ class ReadChanges:
 
 
 def paragraphs(data: bytes, path: str, context: LibraryContext) -> list[str]:
-    """The plain text of a post file's body, by paragraph, as the current converter makes it."""
+    """A post file's body as the current converter makes it, by paragraph: Markdown as the
+    reading pane gets it, so code, paths and marks stay exactly as written."""
     from reader.core.convert import to_markdown
     from reader.core.parse import parse_post
-    from reader.core.search_text import plain_text
 
     site = context.site
     parsed = parse_post(data, path, mtime_ns=0, timezone=site.timezone, kind=site.kind)
-    markdown = to_markdown(parsed.body, parsed.post.format).markdown
-    texts = (plain_text(part) for part in _PARAGRAPH_BREAK.split(markdown))
-    return [text for text in texts if text]
+    # reader.core.emphasis puts zero-width spaces by marks next to CJK text: not the author's
+    markdown = to_markdown(parsed.body, parsed.post.format).markdown.replace("\u200b", "")
+    parts = (_unwrapped(part.strip("\n")) for part in _PARAGRAPH_BREAK.split(markdown))
+    return [part for part in parts if part.strip()]
+
+
+def _unwrapped(paragraph: str) -> str:
+    """A paragraph's lines joined as a reader sees them (a line break in Markdown text is a
+    space), but for code and the lines that start a list item, heading, quote or table row."""
+    lines = paragraph.split("\n")
+    if _CODE.match(lines[0]):
+        return paragraph
+    joined = [lines[0]]
+    for line in lines[1:]:
+        if _BLOCK_START.match(line) or joined[-1].endswith(("  ", "\\")):
+            joined.append(line)
+        else:
+            joined[-1] = f"{joined[-1].rstrip()} {line.lstrip()}"
+    return "\n".join(joined)
 
 
 def changes_since_read(context: LibraryContext, path: str, seen: str | None = None) -> ReadChanges:
