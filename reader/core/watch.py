@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,24 +53,46 @@ def watch_library(
     if site.only is None and site.drafts_root is not None and site.drafts_root.is_dir():
         roots.append(site.drafts_root)
     try:
-        changes = watcher(
-            *roots,
-            watch_filter=None,  # every path: a folder removed has no name to filter by
-            debounce=GROUP_AT_MOST_MS,
-            step=STEP_MS,
-            stop_event=stop,
-            rust_timeout=0,
-            raise_interrupt=False,
-            ignore_permission_denied=True,
-            recursive=site.only is None,  # a lone post: its folder, not the tree below it
-        )
-        for group in changes:
-            paths = sorted(set(library_paths(site, (path for _change, path in group))))
-            if paths and not stop.is_set():
-                on_change(paths)
+        try:
+            _follow(watcher, roots, site, stop, on_change, ignore_permission_denied=False)
+        except PermissionError:
+            # A folder it may not read: watch the others. Not asked for from the start, since
+            # the watcher then passes over a reached watch limit too, and nothing would say so.
+            _follow(watcher, roots, site, stop, on_change, ignore_permission_denied=True)
     except (OSError, RuntimeError) as error:  # watchfiles reports a watcher it cannot make so
         if not stop.is_set():
-            raise WatchUnavailable(str(error) or type(error).__name__) from error
+            raise WatchUnavailable(_first_sentence(str(error)) or type(error).__name__) from error
+
+
+def _follow(
+    watcher: Watcher,
+    roots: Sequence[Path],
+    site: Site,
+    stop: threading.Event,
+    on_change: Callable[[list[str]], None],
+    *,
+    ignore_permission_denied: bool,
+) -> None:
+    changes = watcher(
+        *roots,
+        watch_filter=None,  # every path: a folder removed has no name to filter by
+        debounce=GROUP_AT_MOST_MS,
+        step=STEP_MS,
+        stop_event=stop,
+        rust_timeout=0,
+        raise_interrupt=False,
+        ignore_permission_denied=ignore_permission_denied,
+        recursive=site.only is None,  # a lone post: its folder, not the tree below it
+    )
+    for group in changes:
+        paths = sorted(set(library_paths(site, (path for _change, path in group))))
+        if paths and not stop.is_set():
+            on_change(paths)
+
+
+def _first_sentence(message: str) -> str:
+    """The reason, without the watcher's debug dump of the paths and error after it."""
+    return message.split(". ", 1)[0].rstrip(".")[:120]
 
 
 def library_paths(site: Site, paths: Iterable[str]) -> Iterator[str]:

@@ -131,6 +131,22 @@ def test_a_watcher_that_cannot_start_says_why(site: Site) -> None:
         watch_library(site, threading.Event(), print, no_watches_left)
 
 
+def test_an_unreadable_folder_leaves_the_others_watched(site: Site) -> None:
+    """The watch limit must not be passed over silently: permission errors are let pass
+    only once one was met."""
+    asked: list[bool] = []
+
+    def denied_unless_ignored(*paths: Any, **options: Any) -> Iterator[set[tuple[Any, str]]]:
+        asked.append(options["ignore_permission_denied"])
+        if not options["ignore_permission_denied"]:
+            raise PermissionError(13, "Permission denied")
+        yield {(None, str(site.posts_root / "a.md"))}
+
+    seen: list[list[str]] = []
+    watch_library(site, threading.Event(), seen.append, denied_unless_ignored)
+    assert asked == [False, True] and seen == [["a.md"]]
+
+
 def test_for_a_lone_post_only_its_changes_are_reported(tmp_path: Path) -> None:
     folder = tmp_path / "downloads"
     write_post(folder, "post.md", "Alone")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,34 @@ pytestmark = [
 MANY = 2000
 
 
-def _reader(site: Path, data: Path) -> TmuxApp:
+def _reader(site: Path, data: Path, *, before: list[str] | None = None) -> TmuxApp:
     command = installed_reader()
     if command is None:
         pytest.skip("the `reader` command is not installed (pip install -e .)")
-    argv = [command, "--data-dir", str(data), str(site)]
+    argv = [*(before or []), command, "--data-dir", str(data), str(site)]
     return TmuxApp(argv, size=(80, 24), env={"TERM": "xterm-256color"})
+
+
+WATCHES = 3
+"""The inotify watches allowed in the user namespace of the watch-limit test."""
+# In a user namespace of its own, a process may lower its inotify watch limit (the limits
+# are counted per namespace since Linux 5.11); the machine's own limit is not touched.
+_FEW_WATCHES = [
+    "unshare",
+    "--user",
+    "--map-root-user",
+    "sh",
+    "-c",
+    f'echo {WATCHES} > /proc/sys/user/max_inotify_watches && exec "$0" "$@"',
+]
+
+
+def _few_watches_possible() -> bool:
+    try:
+        done = subprocess.run([*_FEW_WATCHES, "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
 
 
 def test_posts_come_by_themselves_and_many_changes_are_one_refresh(tmp_path: Path) -> None:
@@ -80,3 +103,16 @@ def test_a_post_edited_after_it_was_read_shows_the_words_changed(tmp_path: Path)
         app.tmux("send-keys", "-t", "main", "d")
         screen = app.wait_for(r"\{\+dog\+\}", 30)
     assert "[-cat-]" in screen and "1 word added, 1 word removed" in screen
+
+
+def test_past_the_watch_limit_it_says_so_and_resyncs_now_and_then(tmp_path: Path) -> None:
+    if not _few_watches_possible():
+        pytest.skip("no user namespaces here (unshare --user): the watch limit cannot be set")
+    site = tmp_path / "notes"
+    for n in range(WATCHES * 3):  # a folder each: more folders than watches
+        write_post(site, f"topic{n}/post.md", f"Post {n}", date="2020-01-01 10:00:00")
+    with _reader(site, tmp_path / "data", before=_FEW_WATCHES) as app:
+        app.wait_for(r"Cannot watch the library", 60)
+        write_post(site, "topic0/late.md", "Found by the resync", date="2030-01-01 10:00:00")
+        screen = app.wait_for("Found by the resync", 60)  # the periodic resync, not a key
+    assert "crashed" not in screen
