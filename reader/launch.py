@@ -14,6 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from reader.browser import in_browser
 from reader.core.config import Config, ConfigError, load_config
 from reader.core.paths import StorePaths
 from reader.core.sanitize import sanitize_line
@@ -39,7 +40,10 @@ def resolve_library(path: str | None, paths: StorePaths) -> Path:
 
 
 def terminal_problem() -> str | None:
-    """Why this terminal cannot show the app, or None."""
+    """Why this terminal cannot show the app, or None (always None in a browser: these
+    checks are the terminal driver's)."""
+    if in_browser():
+        return None
     term = os.environ.get("TERM", "")
     if term in ("", "dumb", "unknown"):
         shown = term or "unset"
@@ -132,7 +136,8 @@ def run(path: str | None = None, data_dir: str | None = None) -> int:
     # The terminal knows its size; an exported COLUMNS/LINES (some shells export 80x24) would
     # pin the app to that size through every resize (Textual asks shutil, which prefers them).
     for name in ("COLUMNS", "LINES"):
-        os.environ.pop(name, None)
+        if not in_browser():  # the web driver's first size comes this way
+            os.environ.pop(name, None)
     app = ReaderApp(library, config, paths=paths, crash_log=crash_log, open_path=open_path)
     # The UI thread takes the interpreter back from a background thread (a sync, a list read)
     # within 1 ms, not Python's default 5 ms: a key's answer asks for it again at every SQL

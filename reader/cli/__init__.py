@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export-bookmarks": "export_cmd",
     "import-bookmarks": "import_cmd",
     "search": "search_cmd",
+    "serve": "serve_cmd",
     "bench": "bench_cmd",
 }
 

@@ -201,12 +201,42 @@ async def _shoot(scene: Scene, output: Path) -> Path:
     return target
 
 
+BROWSER_KEYS = ("End", "Enter")
+"""The Chinese post of the sample, opened in the browser (CJK text in a web font stack)."""
+
+
+def shoot_browser(output: Path) -> Path | None:
+    """`screenshots/browser.png`: the sample served by `reader serve`, in headless Chromium
+    (fonts-noto-cjk draws its Chinese post); None without Chromium or Playwright."""
+    try:
+        from reader.devtools.served import browser_session, chromium, served
+    except ImportError:
+        return None
+    if chromium() is None:
+        return None
+    target = output / "browser.png"
+    with tempfile.TemporaryDirectory(prefix="reader-shot-") as work:
+        data, profile = Path(work) / "data", Path(work) / "profile"
+        with (
+            served(sample_library(), data) as server,
+            browser_session(server.url, profile=profile, width=1200, height=720) as browser,
+        ):
+            browser.wait_for("Welcome to reader")
+            browser.press(*BROWSER_KEYS, pause=0.5)
+            browser.wait_for("中文")
+            browser.page.wait_for_timeout(1500)  # the rest of the post, and toasts gone
+            browser.page.screenshot(path=str(target))
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     output = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "screenshots"
     output.mkdir(parents=True, exist_ok=True)
     for scene in SCENES:
         print(asyncio.run(_shoot(scene, output)))
+    browser = shoot_browser(output)
+    print(browser if browser is not None else "browser.png: no chromium or playwright here")
     readme = Path(__file__).resolve().parents[2] / "README.md"
     if readme.is_file() and update_readme(readme):
         print(readme)

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from reader.browser import copy_text
 from reader.core.sanitize import sanitize_line
 from reader.keys import bindings, key_labels
 from reader.linkopen import NO_OPENER
@@ -39,8 +40,7 @@ class CopyLinkScreen(ModalScreen[None]):
             yield Label(f"{copy} copy the link   {close} close", id="copy-link-keys", markup=False)
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self._url)
-        self.notify(f"Copied: {self._url}", markup=False)
+        self.notify(copy_text(self.app, self._url), markup=False)
         self.dismiss(None)
 
     def action_dismiss_none(self) -> None:

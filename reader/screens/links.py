@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from reader.browser import copy_text
 from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.linkopen import LinkTarget
@@ -92,9 +93,7 @@ class LinksScreen(ModalScreen[LinkTarget | None]):
         index = self.query_one(OptionList).highlighted
         if index is None:
             return
-        href = sanitize_line(self._links[index].href)
-        self.app.copy_to_clipboard(href)
-        self.notify(f"Copied: {href}", markup=False)
+        self.notify(copy_text(self.app, self._links[index].href), markup=False)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

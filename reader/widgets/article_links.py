@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.app import SuspendNotSupported
 
 from reader import linkopen
+from reader.browser import in_browser
 from reader.core.errors import LibraryError
 from reader.core.sanitize import sanitize_line
 from reader.linkopen import LinkTarget, classify
@@ -70,7 +71,15 @@ def _posts_for_slugs(
 
 
 def open_outside(widget: Widget, url: str) -> None:
-    """A background opener, a terminal browser in the app's place, or an offer to copy."""
+    """A background opener, a terminal browser in the app's place, or an offer to copy; in a
+    web page, a new tab of the reader's browser (never an opener on the serving machine)."""
+    if in_browser():
+        if linkopen.refused(url):
+            widget.notify(linkopen.open_external(url), markup=False)  # says it is refused
+            return
+        widget.app.open_url(url, new_tab=True)
+        widget.notify(f"Opened in a new tab: {sanitize_line(url)}", markup=False)
+        return
     opener = None if linkopen.refused(url) else linkopen.opener_for(url)
     if opener is None or not opener.foreground:
         if opener is None and not linkopen.refused(url):

@@ -15,8 +15,8 @@ from textual import events
 from textual.binding import BindingType
 
 from reader import safe
+from reader.browser import copy_text
 from reader.core.errors import LibraryError
-from reader.core.sanitize import sanitize_line
 from reader.keys import bindings
 from reader.widgets import article_messages as messages
 from reader.widgets.article_bookmarks import BookmarkPlace, apply_note
@@ -275,10 +275,8 @@ class ArticleView(ArticlePane):
         self.copy_text(url)
 
     def copy_text(self, text: str) -> None:
-        """Copy via OSC 52 (the app's own sequence) and show it for terminals that ignore it."""
-        safe_text = sanitize_line(text)
-        self.app.copy_to_clipboard(safe_text)
-        self.notify(f"Copied: {safe_text}", markup=False)
+        """Copy (OSC 52) and show it, for terminals that ignore it."""
+        self.notify(copy_text(self.app, text), markup=False)
 
     # -- links ----------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""`reader serve`: the app in a web page, through textual-serve (the `web` extra)."""
