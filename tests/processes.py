@@ -1,9 +1,10 @@
-"""Processes seen from /proc (Linux): the search index builders a process started, and whether
-a process has ended."""
+"""Processes seen from /proc (Linux): the search index builders a process started, whether
+a process has ended, and the processes whose command lines hold given words."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -38,3 +39,18 @@ def wait_gone(pid: int, seconds: float = 60) -> bool:
             return True
         pause.wait(0.05)
     return gone(pid)
+
+
+def processes_where(test: Callable[[list[bytes]], bool]) -> list[int]:
+    """Pids of the live processes whose argv (as bytes) passes `test`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+        if argv != [b""] and test(argv) and not gone(int(entry.name)):
+            found.append(int(entry.name))
+    return found

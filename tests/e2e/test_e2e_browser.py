@@ -22,6 +22,7 @@ from reader.core.library import Library
 from reader.core.paths import StorePaths
 from reader.devtools.served import Served, browser_session, chromium, served
 from tests.factories import write_post
+from tests.processes import processes_where
 
 pytestmark = [pytest.mark.slow, pytest.mark.terminal]
 
@@ -54,17 +55,8 @@ def _status(served_: Served, path: str, headers: dict[str, str] | None = None) -
 
 def _app_processes(data: Path) -> list[int]:
     """Processes of this machine running the reader app on `data` (not `reader serve`)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if str(data).encode() in argv and b"serve" not in argv and b"-m" in argv:
-            found.append(int(entry.name))
-    return found
+    where = str(data).encode()
+    return processes_where(lambda argv: where in argv and b"-m" in argv and b"serve" not in argv)
 
 
 def _until_no_app(data: Path, timeout: float = 45.0) -> None:
@@ -147,22 +139,11 @@ def test_a_browser_killed_leaves_no_app_behind(tmp_path: Path) -> None:
     with served(site, data) as server, browser_session(server.url, profile=profile) as browser:
         browser.wait_for("A first post")
         assert _app_processes(data)
-        for pid in _processes_with(str(profile)):
+        chromium_pids = processes_where(lambda argv: any(bytes(profile) in a for a in argv))
+        for pid in chromium_pids:
             os.kill(pid, signal.SIGKILL)
         _until_no_app(data)
         assert server.process.poll() is None  # the server serves on
-
-
-def _processes_with(text: str) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if text.encode() in (entry / "cmdline").read_bytes():
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
 
 
 def test_a_folder_named_like_a_shell_command_is_only_a_folder(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from reader.core.library import Folder, Library
 from reader.core.paths import StorePaths
 from reader.devtools.tmuxapp import TmuxApp
 from tests.e2e.ssh_server import SshServer, remote_command, ssh_server, unavailable
+from tests.processes import processes_where
 from tests.ui_helpers import PostSpec, make_site
 
 __all__ = ["ssh_server"]  # the fixture, used by name
@@ -119,17 +120,8 @@ def _settled_place(app: TmuxApp, quiet: float) -> int:
 def _remote_readers(data: Path) -> list[int]:
     """Pids of Python processes running reader on `data` (the ssh client's command line names
     `data` too, but it is not Python)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv[0] == os.fsencode(sys.executable) and os.fsencode(str(data)) in argv:
-            found.append(int(entry.name))
-    return found
+    python, where = os.fsencode(sys.executable), os.fsencode(str(data))
+    return processes_where(lambda argv: argv[0] == python and where in argv)
 
 
 def _environment(pid: int) -> dict[str, str]:
