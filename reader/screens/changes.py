@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.core.errors import LibraryError
+from reader.core.library import ReadChanges
 from reader.core.sanitize import sanitize_line
 from reader.core.words import counted
 from reader.keys import bindings, key_labels
@@ -24,7 +25,7 @@ from reader.screens.help import scroll_body
 from reader.widgets.line_breaking import WrapText
 
 if TYPE_CHECKING:
-    from reader.core.library import Library, ReadChanges
+    from reader.core.library import Library
     from reader.core.word_diff import TextDiff
 
 _MARKS = {"removed": ("[-", "-]"), "added": ("{+", "+}")}
@@ -62,14 +63,15 @@ class ChangesScreen(ModalScreen[None]):
         try:
             changes = self._library.changes_since_read(self._path, self._seen)
         except LibraryError as error:
-            self.app.call_from_thread(self._show_reason, f"Cannot compare: {error}")
-            return
+            changes = ReadChanges(self._path, None, f"Cannot compare: {error}")
         self.app.call_from_thread(self._show, changes)
 
     def _show_reason(self, reason: str) -> None:
         self.query_one("#changes-summary", Static).update(Text(reason))
 
     def _show(self, changes: ReadChanges) -> None:
+        if not self.is_attached:  # closed before the comparison was done
+            return
         diff = changes.diff
         if diff is None:
             self._show_reason(changes.reason or "")

@@ -27,6 +27,7 @@ from tests.ui_helpers import (
     make_site,
     running_main,
     screen_lines,
+    send_batch,
     settle,
 )
 
@@ -254,3 +255,6 @@ async def test_d_on_a_post_with_nothing_to_compare_says_why(tmp_path: Path) -> N
         await until(app, pilot, lambda: "not been read" in changes_text(app))
         await pilot.press("d")  # d closes it too
         assert app.screen is screen
+        send_batch(app, "d", "escape")  # closed before the comparison is done: no harm
+        await settle(app, pilot)
+        assert app.screen is screen and app.is_running
