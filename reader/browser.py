@@ -4,11 +4,12 @@ copying, and links that open outside the reader."""
 from __future__ import annotations
 
 import os
-from typing import Any
-
-from textual.app import App
+from typing import TYPE_CHECKING, Any
 
 from reader.core.sanitize import sanitize_line
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 BROWSER_CLIPBOARD = "READER_BROWSER_CLIPBOARD"
 """Set to 1 by `reader serve` for a page on loopback: a browser lets such a page (a secure
