@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     token = secrets.token_urlsafe(32)
     title = f"reader · {sanitize_line(library_name(root))}"
     server = ReaderServer(command, host=args.host, port=args.port, title=title, token=token)
+    problem = _cannot_listen(args.host, args.port)
+    if problem is not None:  # said before an address that would not answer is printed
+        print(f"reader: cannot serve on {args.host}:{args.port}: {problem}", file=sys.stderr)
+        return 1
     shown = args.host if loopback else _reachable_address(args.host)
     url = f"http://{_url_host(shown)}:{args.port}/?token={token}"
     print(f"Serving {sanitize_line(str(root))}\nOpen {url}\nCtrl+C stops.", flush=True)
@@ -77,6 +81,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"reader: cannot serve on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on (in use, no such address), or None."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind(address)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def _is_loopback(host: str) -> bool:

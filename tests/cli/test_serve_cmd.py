@@ -5,6 +5,7 @@ the shell textual-serve starts the app with."""
 from __future__ import annotations
 
 import shlex
+import socket
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,17 @@ def test_the_app_command_is_quoted_for_the_shell(
     out, err = capsys.readouterr()
     assert "?token=" in out and "0.0.0.0" not in out.split("Open ", 1)[1]
     assert "warning" in err and "SSH" in err
+
+
+def test_a_port_in_use_is_said_before_any_address_is_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        data = ["--data-dir", str(tmp_path / "data")]
+        args = build_parser().parse_args([*data, "serve", str(tmp_path), "--port", str(port)])
+        assert serve_cmd.run(args) == 1
+    out, err = capsys.readouterr()
+    assert "token" not in out and f"127.0.0.1:{port}" in err
