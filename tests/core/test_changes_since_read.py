@@ -27,24 +27,26 @@ def changed_words(library: Library, path: str, seen: str | None = None) -> list[
     ]
 
 
-def test_an_opened_post_edited_since_shows_the_words_changed(tmp_path: Path) -> None:
+def read_then_edited(tmp_path: Path, name: str, before: str, after: str) -> Library:
+    """A library whose post `name` was opened and read as `before`, then edited to `after`."""
     site = tmp_path / "site"
-    write_post(site, "a.md", "A", body="First paragraph.\n\nThe cat sat on the mat.\n")
+    write_post(site, name, "T", body=before)
     library = open_synced(site, tmp_path / "data")
-    assert library.mark_read("a.md", opened=True)
-    write_post(site, "a.md", "A", body="First paragraph.\n\nThe dog sat on the mat.\n")
-    synced(library)
+    assert library.mark_read(name, opened=True)
+    write_post(site, name, "T", body=after)
+    return synced(library)
+
+
+def test_an_opened_post_edited_since_shows_the_words_changed(tmp_path: Path) -> None:
+    before = "First paragraph.\n\nThe cat sat on the mat.\n"
+    library = read_then_edited(tmp_path, "a.md", before, before.replace("cat", "dog"))
     assert changed_words(library, "a.md") == [("removed", "cat"), ("added", "dog")]
     library.close()
 
 
 def test_html_bodies_are_compared_as_converted_text(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    write_post(site, "h.md", "H", body="<p>Hello <b>old</b> world.</p>\n")
-    library = open_synced(site, tmp_path / "data")
-    library.mark_read("h.md", opened=True)
-    write_post(site, "h.md", "H", body="<p>Hello <b>new</b> world.</p>\n")
-    synced(library)
+    before = "<p>Hello <b>old</b> world.</p>\n"
+    library = read_then_edited(tmp_path, "h.md", before, before.replace("old", "new"))
     assert changed_words(library, "h.md") == [("removed", "old"), ("added", "new")]
     library.close()
 
@@ -120,13 +122,9 @@ def test_a_renamed_post_keeps_its_text_read(tmp_path: Path) -> None:
 
 
 def test_code_keeps_its_lines_and_prose_is_unwrapped(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    old = "Some prose\nwrapped here.\n\n```\nx = 1\ny = 2\n```\n"
-    write_post(site, "c.md", "C", body=old)
-    library = open_synced(site, tmp_path / "data")
-    library.mark_read("c.md", opened=True)
-    write_post(site, "c.md", "C", body="Some prose wrapped\nhere.\n\n```\nx = 1\ny = 3\n```\n")
-    synced(library)
+    before = "Some prose\nwrapped here.\n\n```\nx = 1\ny = 2\n```\n"
+    after = "Some prose wrapped\nhere.\n\n```\nx = 1\ny = 3\n```\n"
+    library = read_then_edited(tmp_path, "c.md", before, after)
     changes = library.changes_since_read("c.md")
     assert changes.diff is not None
     ((paragraph,),) = [[p for p in hunk if p.changed] for hunk in changes.diff.hunks]

@@ -75,14 +75,19 @@ def test_posts_come_by_themselves_and_many_changes_are_one_refresh(tmp_path: Pat
     assert not re.search(r"\d+ changed", screen.replace(f"{MANY:,} changed", ""))
 
 
+def _open_first_post(app: TmuxApp, title: str, words: str) -> None:
+    """Once the list shows `title`, open it (Enter) and wait for `words` of its text."""
+    app.wait_for(title, 60)
+    app.settle(0.5)
+    app.tmux("send-keys", "-t", "main", "Enter")
+    app.wait_for(words, 30)
+
+
 def test_the_open_post_removed_from_disk_is_said_to_be(tmp_path: Path) -> None:
     site = tmp_path / "notes"
     write_post(site, "only.md", "The only post", body="Words to keep reading.\n")
     with _reader(site, tmp_path / "data") as app:
-        app.wait_for("The only post", 60)
-        app.settle(0.5)
-        app.tmux("send-keys", "-t", "main", "Enter")
-        app.wait_for("Words to keep reading", 30)
+        _open_first_post(app, "The only post", "Words to keep reading")
         (site / "only.md").unlink()
         screen = app.wait_for("⚠ This post was removed from disk", 30)
     assert "Words to keep reading" in screen
@@ -92,10 +97,7 @@ def test_a_post_edited_after_it_was_read_shows_the_words_changed(tmp_path: Path)
     site = tmp_path / "notes"
     write_post(site, "cat.md", "A post about animals", body="The cat sat on the mat.\n")
     with _reader(site, tmp_path / "data") as app:
-        app.wait_for("A post about animals", 60)
-        app.settle(0.5)
-        app.tmux("send-keys", "-t", "main", "Enter")
-        app.wait_for("The cat sat", 30)
+        _open_first_post(app, "A post about animals", "The cat sat")
         app.tmux("send-keys", "-t", "main", "q")
         app.settle(0.5)
         write_post(site, "cat.md", "A post about animals", body="The dog sat on the mat.\n")
