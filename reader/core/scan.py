@@ -258,7 +258,7 @@ def refs_at(site: Site, relpaths: Iterable[str]) -> Iterator[FileRef]:
         root = site.drafts_root if draft and site.drafts_root is not None else site.posts_root
         inner = relpath[len(DRAFTS_PREFIX) :] if draft else relpath
         *folders, name = inner.split("/")
-        if any(_skipped(folder) for folder in folders):
+        if any(skipped_folder(folder) for folder in folders):
             continue
         path = root.joinpath(inner)
         try:
@@ -275,7 +275,7 @@ def refs_at(site: Site, relpaths: Iterable[str]) -> Iterator[FileRef]:
             if ref is not None:
                 yield ref
         elif stat.S_ISDIR(info.st_mode):
-            if not _skipped(name):
+            if not skipped_folder(name):
                 yield from _walk(path, relpath + "/", draft=draft)
         elif is_post_name(name):
             yield _ref(relpath, info, draft)
@@ -288,8 +288,8 @@ def _folders_of(relpath: str) -> Iterator[str]:
         yield "/".join(parts[:end])
 
 
-def _skipped(folder: str) -> bool:
-    """A folder the walk does not enter."""
+def skipped_folder(folder: str) -> bool:
+    """A folder the walk does not enter (hidden, or a site's build and theme folders)."""
     return not folder or folder[0] == "." or folder in SKIPPED_FOLDERS
 
 
@@ -378,7 +378,7 @@ def _link(
             return FileRef(relpath, 0, 0, draft, ERROR_LINK_BROKEN)
         return None
     if stat.S_ISDIR(info.st_mode):
-        if entry.name[0] == "." or entry.name in SKIPPED_FOLDERS:
+        if skipped_folder(entry.name):
             return None
         if not inside:
             return FileRef(relpath, 0, 0, draft, ERROR_LINK_LEAVES)

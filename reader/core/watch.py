@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.core.scan import DRAFTS_PREFIX, SKIPPED_FOLDERS, Site, is_post_name
+from reader.core.scan import DRAFTS_PREFIX, Site, is_post_name, skipped_folder
 
 STEP_MS = 150
 GROUP_AT_MOST_MS = 1_000
@@ -126,9 +126,9 @@ def _walked(parts: list[str]) -> bool:
     """Whether the walk goes there: no hidden or skipped folder on the way, and the last part
     a post, or a folder it enters (an editor's `.post.md.swp` is neither)."""
     *folders, name = parts
-    if any(folder.startswith(".") or folder in SKIPPED_FOLDERS for folder in folders):
+    if any(skipped_folder(folder) for folder in folders):
         return False
-    return is_post_name(name) or not (name.startswith(".") or name in SKIPPED_FOLDERS)
+    return is_post_name(name) or not skipped_folder(name)
 
 
 def poll_library(stop: threading.Event, resync: Callable[[], None]) -> None:
