@@ -108,11 +108,18 @@ def served(
                 process.wait()
 
 
+def listening(port: int) -> bool:
+    """Something on 127.0.0.1 accepts connections on `port`."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def _wait_listening(port: int) -> None:
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        with suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
+    while not listening(port) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 

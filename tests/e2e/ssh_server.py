@@ -16,7 +16,6 @@ import getpass
 import os
 import shlex
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+
+from reader.devtools.served import free_port, listening
 
 SSHD = Path("/usr/sbin/sshd")
 """sshd re-executes itself and so must be started by its absolute path."""
@@ -88,13 +89,6 @@ def remote_command(argv: list[str], env: Mapping[str, str]) -> str:
     return " ".join(shlex.quote(part) for part in ["env", *assignments, *argv])
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _keygen(path: Path) -> None:
     subprocess.run(
         ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "reader-tests", "-f", str(path)],
@@ -136,14 +130,6 @@ def _config(directory: Path, port: int, host_key: Path, authorized: Path) -> Pat
     return config
 
 
-def _listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 def start_server(directory: Path) -> SshServer:
     """Start sshd on a free port of 127.0.0.1; skip (or fail in CI) where it cannot run."""
     for tool in ("ssh", "ssh-keygen"):
@@ -163,7 +149,7 @@ def start_server(directory: Path) -> SshServer:
     user = getpass.getuser()
     # The free port may be taken between the probe and sshd's bind: try another one.
     for _ in range(BIND_ATTEMPTS):
-        port = _free_port()
+        port = free_port()
         config = _config(directory, port, host_key, authorized)
         check = subprocess.run(
             [str(SSHD), "-t", "-f", str(config)], capture_output=True, text=True, timeout=30
@@ -180,7 +166,7 @@ def start_server(directory: Path) -> SshServer:
         server = SshServer(port, client_key, log, user, process)
         deadline = time.monotonic() + START_TIMEOUT
         while process.poll() is None and time.monotonic() < deadline:
-            if _listening(port):
+            if listening(port):
                 return server
             time.sleep(0.05)
         server.stop()
