@@ -90,13 +90,11 @@ class ArticleView(ArticlePane):
             return
         if not any(_within(path, changed) for changed in paths):
             return
-        if self._library.has_post(path):
-            self._changed_on_disk = True
-            self.refresh_bindings()
+        self._changed_on_disk = self._library.has_post(path)
+        self.refresh_bindings()  # R, while it applies
+        if self._changed_on_disk:
             safe.notify(self.app, "This post changed on disk: R shows it as it is now")
         else:
-            self._changed_on_disk = False
-            self.refresh_bindings()
             message = "This post was removed from disk: shown as it was when opened"
             safe.notify(self.app, message, severity="warning", timeout=30)
             self._mark_removed(message)
