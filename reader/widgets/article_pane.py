@@ -42,7 +42,7 @@ from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
 from reader.widgets.pending_place import PendingPlace
-from reader.widgets.scroll_growth import grow_below
+from reader.widgets.scroll_growth import grow_below, resize_content
 
 if TYPE_CHECKING:
     from reader.core.library import Article, Library
@@ -301,10 +301,11 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         kept = 0 if done or self._before is None else len(self._before.lines)
         if done:
             self._before = None
+        size = Size(doc.width, max(len(doc.lines), kept))
         if below:  # nothing on screen changes but the scrollbar
-            grow_below(self, Size(doc.width, max(len(doc.lines), kept)))
+            grow_below(self, size)
         else:
-            self.virtual_size = Size(doc.width, max(len(doc.lines), kept))
+            resize_content(self, size)
         if self._reveal_first_hit and self.finder.hits:
             self._reveal_first_hit = False
             self.finder.select(0)
@@ -365,8 +366,7 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         self._load(self._request(doc.path), article or doc.article)
 
     def on_resize(self, event: events.Resize) -> None:
-        doc = self._doc
-        if doc is not None and doc.width != self._content_width():
+        if self._doc is not None and self._doc.width != self._content_width():
             self._rerender()
         self._painted.clear()
 

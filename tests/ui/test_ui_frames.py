@@ -148,7 +148,11 @@ async def test_both_focus_states_are_worked_out_before_the_first_switch(
 
 
 @async_test
-async def test_a_post_that_gains_a_scrollbar_opens_in_one_frame(tmp_path: Path) -> None:
+async def test_a_post_that_gains_or_loses_a_scrollbar_opens_in_one_frame_and_one_layout(
+    tmp_path: Path,
+) -> None:
+    """The scrollbar a post needs is given before the layout that shows the reading pane:
+    found by that layout, it would ask for a second one in the same frame."""
     long_body = "".join(f"Paragraph {n} of a post longer than the screen.\n\n" for n in range(60))
     site = make_site(
         tmp_path / "site",
@@ -162,7 +166,13 @@ async def test_a_post_that_gains_a_scrollbar_opens_in_one_frame(tmp_path: Path) 
         await settle(app, pilot)
         assert not screen.article.show_vertical_scrollbar
         counter = FrameCounter(screen)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert screen.article.path == "long.md" and screen.article.show_vertical_scrollbar
-        assert counter.frames == 1
+        for path, scrollbar in (("long.md", True), ("short.md", False)):
+            counter.reset()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert screen.article.path == path
+            assert screen.article.show_vertical_scrollbar is scrollbar
+            assert screen.article.vertical_scrollbar.display is scrollbar
+            assert counter.frames == 1 and counter.layouts == 1, path
+            await pilot.press("q", "up")
+            await settle(app, pilot)
