@@ -8,8 +8,8 @@ cells wide, centred. Positions are saved as Markdown lines, so they survive a ch
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -40,7 +40,7 @@ from reader.widgets.article_prepared import PreparedPosts
 from reader.widgets.article_read_mark import MarksPostRead
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.focus_styles import FocusStyleCache
-from reader.widgets.memory_trim import TRIM_AFTER_LINES, trim_soon
+from reader.widgets.memory_trim import TRIMMER
 from reader.widgets.pending_place import PendingPlace
 from reader.widgets.scroll_growth import grow_below, resize_content
 
@@ -85,8 +85,6 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         self._error: str | None = None
         self._loading_path: str | None = None
         self._painted = PaintedLines()
-        self._trim: threading.Thread | None = None
-        """The last memory trim started (after a long post was closed)."""
         self.finder = FindState()
         self._reveal_first_hit = False
         """Scroll to the first hit as soon as one is rendered (opened from search)."""
@@ -255,9 +253,9 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         old, self._doc = self._doc, doc
         self._loading_path = None
         self._painted.clear()
-        if old is not None and old is not doc and len(old.lines) >= TRIM_AFTER_LINES:
-            del old  # its lines are freed here; the trim then gives their pages back
-            self._trim = trim_soon()
+        if old is not None and old is not doc:  # what it held is free: give it back to the
+            # system (once keys pause, and if the app grew enough to be worth it)
+            once_keys_pause(self, partial(TRIMMER.trim_if_grown, self._library.release_memory))
 
     def on_article_view_rendered(self, message: messages.Rendered) -> None:
         """The first screen at once; the rest, below it, once the keys pause, as other news

@@ -37,10 +37,7 @@ from reader.core.paths import StorePaths
 from reader.core.permalink import SiteLinks
 from reader.core.permalink_lookup import find_post, find_post_link
 from reader.core.scan import Site, site_at
-from reader.core.store.index import (
-    IndexStore,
-    is_write_fault,
-)
+from reader.core.store.index import IndexStore, is_write_fault
 from reader.core.store.library_reads import post_id
 from reader.core.store.readers import ReadPool
 from reader.core.store.state import StateStore
@@ -185,6 +182,10 @@ class Library:
             self._index.close()
             self._state.close()
 
+    def release_memory(self) -> None:
+        """Drop SQLite's page caches (read again as needed): before a trim of the heap."""
+        self._context.readers.release_memory()
+
     def index_generation(self) -> tuple[int, int]:
         """Changes whenever the posts in the index may have changed, whoever wrote them (a sync
         of this process or another reader's): a list read at another generation is stale."""
@@ -317,8 +318,7 @@ class Library:
 
     @reports_errors
     def article(self, path: str) -> Article:
-        """Converted Markdown of a post, from the cache when the file did not change.
-        Call it from a worker: a first conversion of a big post takes a while."""
+        """Converted Markdown of a post, from the cache when current (call it from a worker)."""
         return self._articles.article(path)
 
     # ---------------------------------------------------------------- read marks
