@@ -64,10 +64,12 @@ def _placed(segments: list[Segment], row: int) -> list[Segment]:
     return placed
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=2_048)
 def _offset_style(x: int, y: int) -> Style:
     """Made once per place: the same places recur in every post (each line's margin starts
-    at 0), and a style made anew per segment was a third of a first paint."""
+    at 0), and a style made anew per segment was a third of a first paint. The places of the
+    first screens are the ones that recur: 16,384 also kept those of every line scrolled
+    through in long posts, ~400 bytes each (6.5 MB once full)."""
     return Style.from_meta({"offset": (x, y)})
 
 

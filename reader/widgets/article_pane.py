@@ -186,7 +186,9 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         """Show the first screen of a small or cached post at once, on this thread (a worker
         would add its start and a fight for the GIL to every open); others load in a worker."""
         try:
-            article = article_here(self._library, request.path, FIRST_SCREEN_HERE_CHARS)
+            article = self._prepared.current_article(request.path) or article_here(
+                self._library, request.path, FIRST_SCREEN_HERE_CHARS
+            )
         except LibraryError:  # the worker tries again and shows the error in the pane
             article = None
         if article is None:

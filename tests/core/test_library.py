@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,21 @@ def test_cached_article_is_only_a_conversion_already_made_of_the_file_as_it_is(
     os.utime(path, ns=(3_000_000_000, 3_000_000_000))
     assert library.cached_article("a.md") is None  # the file changed: convert it again
     assert library.cached_article("nope.md") is None
+
+
+def test_an_article_is_current_while_its_file_is_as_it_was_converted(site_dir: Path) -> None:
+    library = open_synced(site_dir)
+    converted, cached = library.article("a.md"), library.cached_article("a.md")
+    assert cached is not None
+    assert library.is_current(converted) and library.is_current(cached)
+    path = site_dir / "source/_posts/a.md"
+    path.write_text(path.read_text() + "More.\n")
+    assert not library.is_current(converted) and not library.is_current(cached)
+    fresh = library.article("a.md")
+    assert library.is_current(fresh) and "More." in fresh.markdown
+    path.unlink()
+    assert not library.is_current(fresh)
+    assert not library.is_current(replace(fresh, file=None))  # not read from a file
 
 
 def test_quick_article_converts_only_small_posts_at_once(site_dir: Path) -> None:

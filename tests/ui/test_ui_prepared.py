@@ -60,6 +60,23 @@ async def test_the_post_under_a_resting_cursor_opens_without_rendering(
 
 
 @async_test
+async def test_the_post_under_a_resting_cursor_opens_without_reading_its_text_again(
+    tmp_path: Path,
+) -> None:
+    """Its article comes from the rendering kept (one stat of its file), not from the store:
+    each query waits for the GIL while a worker renders on (~10 ms of the key at 10k posts)."""
+    async with running_main(*site_and_data(tmp_path), size=(80, 24)) as (app, pilot, screen):
+        path = await _rest_on_second_post(app, pilot, screen)
+        statements: list[str] = []
+        app.library._readers.set_trace_callback(statements.append)
+        await pilot.press("enter")
+        app.library._readers.set_trace_callback(None)
+        await settle(app, pilot)
+        assert screen.article.path == path and screen.article.rendering_complete
+        assert not [s for s in statements if "converted" in s or "FROM posts WHERE path = " in s]
+
+
+@async_test
 async def test_a_post_changed_after_its_rendering_ahead_shows_the_new_text(
     tmp_path: Path,
 ) -> None:

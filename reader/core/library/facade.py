@@ -134,11 +134,7 @@ class Library:
     @classmethod
     @reports_errors
     def open(
-        cls,
-        path: str | os.PathLike[str],
-        *,
-        paths: StorePaths | None = None,
-        drafts: bool = False,
+        cls, path: str | os.PathLike[str], *, paths: StorePaths | None = None, drafts: bool = False
     ) -> Library:
         """Detect the site (or lone post file) at `path` (raises SiteError); open its stores."""
         paths = paths or StorePaths.default()
@@ -315,6 +311,10 @@ class Library:
         """The article when its file is at most `max_bytes` (converted now if need be), or at
         most `cached_max_bytes` and its conversion cached; else None (use a worker)."""
         return self._articles.quick(path, max_bytes, cached_max_bytes)
+
+    def is_current(self, article: Article) -> bool:
+        """Whether `article` was converted from its file as it is now (one stat, no query)."""
+        return self._articles.current(article)
 
     @reports_errors
     def article(self, path: str) -> Article:

@@ -59,6 +59,8 @@ class Article:
     markdown: str
     headings: list[Heading]
     notice: str | None
+    file: tuple[int, int] | None = None
+    """(size, mtime_ns) of the file it was converted from; None when none was read."""
 
 
 @dataclass(frozen=True, slots=True)

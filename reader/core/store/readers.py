@@ -109,10 +109,15 @@ class ReadPool:
     def release_memory(self) -> None:
         """Empty the page caches of the idle connections (up to 2 MB a database each, filled
         by what they read; they fill again as they read). SQLite's memory is outside Python's
-        and is not free until this; a reader meanwhile opens a connection of its own."""
+        and is not free until this. One at a time: a reader meanwhile borrows another idle one
+        rather than open a connection more."""
         with self._guard:
-            idle, self._idle = self._idle, []
-        for target, conn in idle:
+            count = len(self._idle)
+        for _ in range(count):
+            with self._guard:
+                if not self._idle:
+                    return
+                target, conn = self._idle.pop(0)  # the oldest; given back at the end
             with suppress(sqlite3.Error):
                 conn.execute("PRAGMA shrink_memory")
             self._give_back(target, conn)
