@@ -4,7 +4,8 @@
 
 The app runs in a private tmux server at 80x24 (one pane at a time). Enter opens the first post
 of the list, then `]` opens the next one, each time once the screen shows the previous post:
-a session of reading. RSS is read from /proc at the checkpoints (counts of posts opened).
+a session of reading. RSS is read from /proc at the checkpoints (counts of posts opened), once
+the app has rested long enough to give back what it freed, as it does while a reader reads.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from reader.core.words import counted
 from reader.devtools.tmuxapp import TmuxApp, TmuxError
+from reader.widgets.memory_trim import IDLE
 
 STEP_TIMEOUT = 20.0
 """Seconds a post may take to replace the previous one on the screen."""
@@ -64,7 +66,9 @@ def walk(
             app.tmux("send-keys", "-t", "main", "Enter" if opened == 1 else "]")
             screen = _wait_change(app, screen)
             if opened in wanted:
-                screen = app.settle(quiet=0.2, timeout=10)  # the rest of the post rendered
+                # The rest of the post rendered, and the app idle long enough to give the
+                # memory it freed back (it waits for a pause in the keys: memory_trim.IDLE)
+                screen = app.settle(quiet=IDLE + 0.5, timeout=10)
                 found[opened] = round(rss_mb(pid), 1)
     return found
 

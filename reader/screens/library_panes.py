@@ -35,7 +35,7 @@ from reader.widgets.filter_input import FilterInput
 from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
-from reader.widgets.memory_trim import TRIMMER
+from reader.widgets.memory_trim import trim_when_idle
 from reader.widgets.post_list import PostListView
 from reader.widgets.sync_status import SyncStatus
 
@@ -373,7 +373,7 @@ class LibraryPanes(OneFrameScreen[None]):
         if event.progress.done:
             status.hide_later(4)
             self._open_pending_post(synced=True)
-            TRIMMER.trim_if_grown(self.library.release_memory)  # parsing's garbage is free
+            trim_when_idle(self, self.library.release_memory)  # parsing's garbage is free
             if not self._synced_once:  # start-up is over: what it read stays
                 self._synced_once = True
                 self.call_after_refresh(self._freeze_long_lived)

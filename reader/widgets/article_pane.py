@@ -9,7 +9,6 @@ cells wide, centred. Positions are saved as Markdown lines, so they survive a ch
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -40,7 +39,7 @@ from reader.widgets.article_prepared import PreparedPosts
 from reader.widgets.article_read_mark import MarksPostRead
 from reader.widgets.code_theme import COMPONENT_CLASSES as CODE_CLASSES
 from reader.widgets.focus_styles import FocusStyleCache
-from reader.widgets.memory_trim import TRIMMER
+from reader.widgets.memory_trim import trim_when_idle
 from reader.widgets.pending_place import PendingPlace
 from reader.widgets.scroll_growth import grow_below, resize_content
 
@@ -256,8 +255,7 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         self._loading_path = None
         self._painted.clear()
         if old is not None and old is not doc:  # what it held is free: give it back to the
-            # system (once keys pause, and if the app grew enough to be worth it)
-            once_keys_pause(self, partial(TRIMMER.trim_if_grown, self._library.release_memory))
+            trim_when_idle(self, self._library.release_memory)  # system, if worth it
 
     def on_article_view_rendered(self, message: messages.Rendered) -> None:
         """The first screen at once; the rest, below it, once the keys pause, as other news
