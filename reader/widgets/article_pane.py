@@ -254,8 +254,8 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
         old, self._doc = self._doc, doc
         self._loading_path = None
         self._painted.clear()
-        if old is not None and old is not doc:  # what it held is free: give it back to the
-            trim_when_idle(self, self._library.release_memory)  # system, if worth it
+        if old is not None and old is not doc:  # what it held may go back to the system
+            trim_when_idle(self, self._library.release_memory)
 
     def on_article_view_rendered(self, message: messages.Rendered) -> None:
         """The first screen at once; the rest, below it, once the keys pause, as other news

@@ -6,8 +6,9 @@ grew to its highest point: 16 hostile posts took it from 86 to 521 MB, and one 1
 passed over in a walk of a thousand posts left it 80 MB higher for the rest of the session.
 `malloc_trim(0)` hands the free pages back. What asks for it is malloc's own count of the free
 bytes it holds (`mallinfo2`): grown by `GROWTH`, whatever freed them (a long post closed, a big
-one converted, a sync). The trim runs in a thread (ctypes releases the GIL around the call, so
-the UI does not wait); elsewhere than glibc it does nothing.
+one converted, a sync). It is asked once no key came for `IDLE`, and runs in a thread (ctypes
+releases the GIL around the call, so the UI does not wait); elsewhere than glibc it does
+nothing.
 """
 
 from __future__ import annotations
