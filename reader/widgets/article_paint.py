@@ -84,6 +84,16 @@ class PaintedLines:
     def clear(self) -> None:
         self._strips.clear()
 
+    @property
+    def made_for(self) -> tuple[int, Style] | None:
+        """(width, base style) of the lines painted last."""
+        return self._made_for
+
+    def adopt(self, made_for: tuple[int, Style], strips: dict[int, Strip]) -> None:
+        """Lines painted ahead (`paint_head`) for `made_for`, the post's first screen: kept
+        while the width and base style are those (a frame with other ones paints anew)."""
+        self._made_for, self._strips = made_for, dict(strips)
+
     def line(
         self,
         widget: Widget,
@@ -103,6 +113,19 @@ class PaintedLines:
             strip = paint_line(widget, line, width, base, hits, row=index)
             self._strips[index] = strip
         return strip
+
+
+def paint_head(
+    widget: Widget, doc: Document, made_for: tuple[int, Style], count: int
+) -> dict[int, Strip]:
+    """The first `count` lines of `doc` as `PaintedLines.line` paints them for `made_for`
+    (no find hits): painted by the worker rendering ahead, they are not painted in the frame
+    of the key that opens the post (1-5 ms of it: a new style for each segment)."""
+    width, base = made_for
+    return {
+        index: paint_line(widget, Strip(doc.lines[index], doc.width), width, base, None, index)
+        for index in range(min(count, len(doc.lines)))
+    }
 
 
 def paint_text(widget: Widget, text: str, width: int, base: Style) -> Strip:

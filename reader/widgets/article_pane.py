@@ -140,7 +140,7 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
 
     def prepare(self, path: str) -> None:
         """Render `path` ahead, in a worker: the list's cursor rests on it."""
-        self._prepared.prepare(self, self._request(path))
+        self._prepared.prepare(self, self._request(path), self._painted.made_for)
 
     @property
     def _hidden(self) -> bool:
@@ -206,6 +206,8 @@ class ArticlePane(MarksPostRead, FocusStyleCache, BaseStylePerPaint, can_focus=T
             self._load(request)  # tries again and shows what went wrong
             return
         self._set_document(doc)
+        if kept and not self.finder.active and (painted := self._prepared.painted(request)):
+            self._painted.adopt(*painted)  # its first screen, painted ahead too
         self._add_chunk(chunk, done)
         if kept is None and not done:  # what renders in this frame's time; the rest after
             self._show_chunk(*next(guarded(chunks)))

@@ -23,8 +23,11 @@ from reader.core.give_way import give_way
 from reader.foreground import may_run_of
 from reader.widgets.article_document import Chunk, Document
 from reader.widgets.article_loader import CACHED_HERE_CHARS, article_here, render_chunks
+from reader.widgets.article_paint import paint_head
 
 if TYPE_CHECKING:
+    from rich.style import Style
+    from textual.strip import Strip
     from textual.widget import Widget
 
     from reader.core.library import Article, Library
@@ -96,12 +99,17 @@ class PreparedPosts:
         """Told of each chunk kept, and of a rendering ahead ending."""
         self._rendering: tuple[str, object] | None = None
         """The post being rendered ahead, with a token of that run."""
+        self._head_painted: tuple[str, object, tuple[int, Style], dict[int, Strip]] | None = None
+        """(path, look, made for, lines) of the last first screen painted ahead."""
         self._awaited = threading.Event()
         """A post is being opened from that rendering: it gives way to keys no more."""
 
-    def prepare(self, pane: Widget, request: RenderRequest) -> None:
+    def prepare(
+        self, pane: Widget, request: RenderRequest, paint: tuple[int, Style] | None = None
+    ) -> None:
         """Render `request.path` in a worker of `pane`, giving way to keys, from where an
-        earlier rendering ahead stopped; a newer prepare cancels it."""
+        earlier rendering ahead stopped; a newer prepare cancels it. With `paint` (the
+        pane's width and base style), its first screen is also painted (`painted`)."""
         with self._lock:
             kept = self._kept.get(request.path)
             kept = kept.copy() if kept is not None and kept.look == request.look else None
@@ -144,9 +152,12 @@ class PreparedPosts:
                         self._changed.notify_all()
                     if len(doc.lines) >= LONGEST:
                         return  # its head is kept; the rest renders once it is opened
-                    if not (rested or done) and len(doc.lines) >= request.first_screen:
+                    if not rested and (done or len(doc.lines) >= request.first_screen):
                         rested = True
-                        if not _rest(worker, REST_BEFORE_THE_REST):
+                        if paint is not None:
+                            strips = paint_head(pane, doc, paint, request.first_screen)
+                            self._head_painted = (request.path, request.look, paint, strips)
+                        if not done and not _rest(worker, REST_BEFORE_THE_REST):
                             return
             except Exception:  # Rich's rendering of a hostile post can fail in any way:
                 return  # opening it shows why
@@ -181,6 +192,14 @@ class PreparedPosts:
         if not _same_text(doc.article, article):
             return None
         return chunk, done
+
+    def painted(self, request: RenderRequest) -> tuple[tuple[int, Style], dict[int, Strip]] | None:
+        """The first screen of `request.path` painted ahead for this rendering's look, with the
+        (width, base style) it was painted for."""
+        head = self._head_painted
+        if head is None or head[:2] != (request.path, request.look):
+            return None
+        return head[2], head[3]
 
     def current_article(self, path: str) -> Article | None:
         """The article of `path` kept (rendered ahead, or read lately) if its file did not

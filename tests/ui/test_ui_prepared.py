@@ -12,7 +12,7 @@ import pytest
 from reader.core.config import Config
 from reader.core.library import Folder
 from reader.screens.cursor_rest import PREPARE_DELAY
-from reader.widgets import article_prepared, article_render
+from reader.widgets import article_paint, article_prepared, article_render
 from reader.widgets.article_document import Chunk, Document, Line
 from reader.widgets.article_loader import FIRST_SCREEN_HERE_CHARS, render_chunks
 from reader.widgets.article_prepared import PreparedPosts
@@ -74,6 +74,41 @@ async def test_the_post_under_a_resting_cursor_opens_without_reading_its_text_ag
         await settle(app, pilot)
         assert screen.article.path == path and screen.article.rendering_complete
         assert not [s for s in statements if "converted" in s or "FROM posts WHERE path = " in s]
+
+
+@async_test
+async def test_the_first_screen_of_a_post_rendered_ahead_is_painted_ahead_as_the_pane_paints_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_main(*site_and_data(tmp_path), size=(80, 24)) as (app, pilot, screen):
+        await pilot.press("enter", "q")  # a post read: the pane's width and base style known
+        await settle(app, pilot)
+        path = await _rest_on_second_post(app, pilot, screen)
+        painted: list[int] = []
+        real = article_paint.paint_line
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            painted.append(1)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(article_paint, "paint_line", counted)
+        adopted: dict[int, object] = {}
+        real_adopt = article_paint.PaintedLines.adopt
+
+        def kept(self: article_paint.PaintedLines, made_for: Any, strips: Any) -> None:
+            adopted.update(strips)
+            real_adopt(self, made_for, strips)
+
+        monkeypatch.setattr(article_paint.PaintedLines, "adopt", kept)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        article = screen.article
+        assert article.path == path and adopted
+        assert painted == []  # the key's frame painted no line of the post
+        monkeypatch.setattr(article_paint, "paint_line", real)
+        article._painted.clear()  # painted now, on this thread, as the pane would
+        again = [article.render_line(y) for y in range(len(adopted))]
+        assert [list(line) for line in again] == [list(adopted[y]) for y in range(len(adopted))]
 
 
 @async_test
