@@ -71,11 +71,10 @@ class ReaderServer(Server):
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
         """The page: its websocket is on the host the browser reached (never 0.0.0.0)."""
-        scheme = "wss" if request.secure else "ws"
         return {
             "title": self.title,
             "font_size": _font_size(request.query.get("fontsize", "16")),
-            "websocket_url": f"{scheme}://{request.host}/ws",
+            "websocket_url": f"{_websocket_origin(request)}/ws",
             "static_url": "/static/",
             "nonce": request["nonce"],
         }
@@ -83,6 +82,11 @@ class ReaderServer(Server):
 
 def _origin(request: web.Request) -> str:
     return f"{'https' if request.secure else 'http'}://{request.host}"
+
+
+def _websocket_origin(request: web.Request) -> str:
+    """The page's websocket: on the host the browser reached."""
+    return f"{'wss' if request.secure else 'ws'}://{request.host}"
 
 
 def _font_size(value: str) -> int:
@@ -93,11 +97,10 @@ def _page_headers(request: web.Request) -> dict[str, str]:
     """Only this server's own scripts run, nothing is fetched elsewhere, the page is not framed
     and the address with its token is never sent on as a referrer."""
     nonce = request["nonce"]
-    scheme = "wss" if request.secure else "ws"
     policy = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{nonce}'; "
-        f"connect-src 'self' {scheme}://{request.host}; "
+        f"connect-src 'self' {_websocket_origin(request)}; "
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
