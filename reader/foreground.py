@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 
 class Foreground:
     """Whether a key is being answered; `may_run` is set when not."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_answered: Callable[[], None] | None = None) -> None:
+        """`on_answered`: called on the UI thread once a key's answer is written."""
+        self._on_answered = on_answered
         self.may_run = threading.Event()
         self.may_run.set()
         self._dispatched = False
@@ -40,6 +43,8 @@ class Foreground:
         if self._dispatched:
             self._dispatched = False
             self.may_run.set()
+            if self._on_answered is not None:
+                self._on_answered()
 
 
 def foreground_of(app: object) -> Foreground | None:

@@ -23,6 +23,19 @@ def test_a_key_is_answered_by_the_first_frame_after_its_dispatch() -> None:
     assert foreground.may_run.is_set()
 
 
+def test_only_a_keys_answer_is_reported() -> None:
+    answers: list[None] = []
+    foreground = Foreground(on_answered=lambda: answers.append(None))
+    foreground.frame_written()
+    foreground.input_arrived()
+    foreground.frame_written()  # before the key was dispatched: not its answer
+    assert answers == []
+    foreground.key_dispatched()
+    foreground.frame_written()
+    foreground.frame_written()
+    assert len(answers) == 1
+
+
 @async_test
 async def test_the_app_marks_each_key_it_dispatches(tmp_path: Path) -> None:
     async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
