@@ -38,6 +38,11 @@ class Foreground:
         """On the UI thread: the key went to its widget; its answer is the next frame."""
         self._dispatched = True
 
+    @property
+    def answer_pending(self) -> bool:
+        """A key was dispatched and no frame written since: the next one is its answer."""
+        return self._dispatched
+
     def frame_written(self) -> None:
         """On the UI thread: a frame went to the terminal."""
         if self._dispatched:

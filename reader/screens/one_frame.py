@@ -1,7 +1,7 @@
 """A screen that paints what a key changed in one frame, not in three.
 
-Textual paints at most once per tick of the screen's update timer (60 a second), and after a
-paint the next tick is 17-33 ms away. A key that shows or hides something (the filter box, the
+Textual paints at most once per tick of the screen's update timer (60 a second; here its pace
+is kept by frame_pacing). A key that shows or hides something (the filter box, the
 reading pane) took three ticks: the layout; then the widgets that asked for a repaint meanwhile
 (their requests reach the screen as messages on their next idle, after the tick) and the
 scrollbars the layout resized, which ask for a layout of their own (a scrollbar has nothing to
@@ -26,6 +26,8 @@ from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
+from reader.screens.frame_pacing import FramePacer
+
 ResultType = TypeVar("ResultType")
 
 
@@ -34,9 +36,23 @@ class OneFrameScreen(Screen[ResultType]):
     """While a layout runs: whether it asked for a paint (one at its end, for everything it
     changed: a burst of output, not three)."""
 
+    _frame_pacer: FramePacer | None = None
+
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     """Textual's, without its repaint of the whole screen on every focus change: the widgets
     that gain and lose focus repaint themselves."""
+
+    @property
+    def _update_timer(self) -> FramePacer:  # type: ignore[override]
+        """Textual's paces paints with an interval timer (see frame_pacing)."""
+        if self._frame_pacer is None:
+            self._frame_pacer = FramePacer(self, self._on_timer_update)
+        return self._frame_pacer
+
+    async def _message_loop_exit(self) -> None:
+        if self._frame_pacer is not None:
+            self._frame_pacer.stop()
+        await super()._message_loop_exit()
 
     def post_message(self, message: Message) -> bool:
         """A widget's repaint request counts at once, not when the screen's queue gets to it:
