@@ -21,7 +21,7 @@ from reader.core.library import Library, known_libraries, post_location
 from reader.core.names import library_name
 from reader.core.paths import StorePaths
 from reader.foreground import Foreground
-from reader.gc_pacing import KeyPacedCollector
+from reader.gc_pacing import KeyGcHold
 from reader.key_gate import KeyGate
 from reader.keys import bindings
 from reader.screens.main import MainScreen
@@ -101,12 +101,11 @@ class ReaderApp(App[int]):
         self.colour_system = colour_system or self.console.color_system
         """Rich's name of the terminal's colours ("truecolor", "256", "standard"...)."""
         self.key_gate = KeyGate(self, lambda key: super(ReaderApp, self).on_event(key))
-        self.collector = KeyPacedCollector(
-            lambda delay, callback: asyncio.get_running_loop().call_later(delay, callback),
-            lambda: self.foreground.last_input,
+        self.gc_hold = KeyGcHold(
+            lambda delay, callback: asyncio.get_running_loop().call_later(delay, callback)
         )
-        """Collects garbage between keys once the app runs in a terminal."""
-        self.foreground = Foreground(on_answered=self.collector.answered)
+        """No garbage collection while a key is answered, once the app runs in a terminal."""
+        self.foreground = Foreground(on_answered=self.gc_hold.answered)
         """Tells the app's background threads when a key is being answered (its driver marks
         input and frames)."""
         self.set_keymap(dict(self.config.keys))
@@ -131,7 +130,7 @@ class ReaderApp(App[int]):
             safe.notify(self, f"Unknown theme {self.config.theme!r} in config.", severity="error")
         self.push_screen(MainScreen(self.library, self.config, open_path=self.open_path))
         if not self.is_headless:
-            self.collector.start()
+            self.gc_hold.start()
             # The SSH link dropped: quit as with `q`, so the reading position is saved and the
             # terminal restored, instead of dying where SIGHUP finds us.
             loop = asyncio.get_running_loop()
@@ -141,7 +140,7 @@ class ReaderApp(App[int]):
                 self.set_interval(TERMINAL_CHECK, self._check_terminal)
 
     def on_unmount(self) -> None:
-        self.collector.stop()
+        self.gc_hold.stop()
 
     def _hung_up(self, loop: asyncio.AbstractEventLoop) -> None:
         """SIGHUP, in the main thread between two bytecodes (even with the loop stuck)."""
@@ -167,6 +166,8 @@ class ReaderApp(App[int]):
         self.exit(return_code=HANG_UP_CODE)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.gc_hold.key_arrived()
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded

@@ -1,97 +1,84 @@
-"""Garbage collection between keys, not inside them.
+"""No garbage collection while a key is being answered.
 
 CPython collects its youngest generation after every 700 container objects allocated and not
-freed, the next one every tenth time, and the oldest every tenth time of that. A key's frame
-allocates 1,500-3,000 of them, so each key paid two to four young collections (0.1-0.7 ms), one
-in ten an older one (0.5-1.5 ms), and now and then a full pass over what was made since
-start-up's freeze (5-16 ms at 10k posts): those decided the slowest keys of a bench run.
+freed, an older one every tenth time, and the oldest now and then. A key's answer allocates
+1,500-3,000 of them at 10k posts, so each key paid two to four young collections (0.1-0.7 ms),
+one in ten an older one (0.5-1.5 ms), and about six keys a bench run a full pass over what was
+made since start-up's freeze (5-16 ms): those decided the slowest keys.
 
-In the interactive app the automatic threshold is raised out of a key's reach and the app
-collects by itself: the young generations just after a key's answer is written, the oldest
-once no key came for `IDLE` seconds (or, with keys that never pause, once it is far overdue).
-Work in the background between keys (a sync, conversions) still reaches the raised threshold
-and is collected as before, in bigger, rarer steps.
+In the interactive app the collector is off from a key's arrival until `AFTER_ANSWER` after
+its answer is written (the output thread writes it meanwhile, and a collection holds the GIL it
+needs), and never longer than `LONGEST_HOLD` (a key that changes nothing on screen, keys that
+come faster than their answers).
+What the key allocated is then collected by CPython's own rules, as often as before: a raised
+young threshold, tried first, kept large cyclic garbage (posts converted in workers) alive
+longer and left the memory walk 8 MB higher.
 """
 
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable
 from typing import Any
 
-YOUNG_THRESHOLD = 20_000
-"""Automatic young collections after this many new container objects (CPython: 700): ten
-keys' worth, and the app collects after every key."""
 AFTER_ANSWER = 0.02
-"""Seconds from a key's answer written to the young collection: the output thread writes the
-frame meanwhile (a collection holds the GIL it needs)."""
-IDLE = 1.0
-"""Seconds without a key before a full collection."""
-OVERDUE = 10
-"""A full collection runs after this many times the young collections CPython would have
-made before one, even while keys come."""
+"""Seconds from a key's answer written to the collector's return."""
+LONGEST_HOLD = 0.25
+"""Seconds the collector stays off at most, whatever keys come meanwhile."""
 
 Schedule = Callable[[float, Callable[[], None]], Any]
 
 
-class KeyPacedCollector:
-    """Collects garbage at moments chosen by the keys; `start` hands the collector over."""
+class KeyGcHold:
+    """Holds the collector off while keys are answered, once `start`ed."""
 
-    def __init__(self, schedule: Schedule, last_input: Callable[[], float]) -> None:
-        """`schedule(delay, callback)` runs `callback` later on this thread; `last_input()`
-        is when the last key came (time.monotonic())."""
+    def __init__(self, schedule: Schedule) -> None:
+        """`schedule(delay, callback)` runs `callback` later on this thread."""
         self._schedule = schedule
-        self._last_input = last_input
-        self._saved: tuple[int, int, int] | None = None
-        self._young_due = False
-        self._full_due = False
+        self._started = False
+        self._holding = False
+        """The collector is off, turned off here."""
+        self._key = 0
+        """Keys held for so far: the release after an answer is for the latest key only."""
+        self._hold = 0
+        """Holds so far: the longest hold's end is for the hold it was set for only."""
 
     @property
-    def started(self) -> bool:
-        return self._saved is not None
+    def holding(self) -> bool:
+        return self._holding
 
     def start(self) -> None:
-        if self._saved is None:
-            self._saved = gc.get_threshold()
-            gc.set_threshold(YOUNG_THRESHOLD, *self._saved[1:])
+        self._started = True
 
     def stop(self) -> None:
-        """Give the thresholds back (collections already scheduled do nothing)."""
-        if self._saved is not None:
-            gc.set_threshold(*self._saved)
-            self._saved = None
+        self._started = False
+        self._release(self._key)
+
+    def key_arrived(self) -> None:
+        """A key is about to be handled: the collector waits until it is answered."""
+        if not self._started:
+            return
+        if not self._holding:
+            if not gc.isenabled():  # off for someone else: theirs to turn on
+                return
+            gc.disable()
+            self._holding = True
+            self._hold += 1
+            hold = self._hold
+            self._schedule(LONGEST_HOLD, lambda: self._end_hold(hold))
+        self._key += 1
 
     def answered(self) -> None:
-        """A key's answer was written: collect the young generations shortly."""
-        if self._saved is not None and not self._young_due:
-            self._young_due = True
-            self._schedule(AFTER_ANSWER, self._collect_young)
+        """A key's answer was written: the collector returns shortly."""
+        if self._holding:
+            key = self._key
+            self._schedule(AFTER_ANSWER, lambda: self._release(key))
 
-    def _collect_young(self) -> None:
-        self._young_due = False
-        if self._saved is None:
-            return
-        _, middle, oldest = self._saved
-        young, collected_young, collected_middle = gc.get_count()
-        if collected_young >= middle:
-            gc.collect(1)
-            collected_middle += 1
-        elif young:
-            gc.collect(0)
-        if collected_middle >= oldest * OVERDUE:
-            gc.collect(2)
-        elif collected_middle >= oldest and not self._full_due:
-            self._full_due = True
-            self._schedule(IDLE, self._collect_full_when_idle)
+    def _release(self, key: int) -> None:
+        if key == self._key:
+            self._end_hold(self._hold)
 
-    def _collect_full_when_idle(self) -> None:
-        if self._saved is None:
-            self._full_due = False
-            return
-        wait = self._last_input() + IDLE - time.monotonic()
-        if wait > 0:
-            self._schedule(wait, self._collect_full_when_idle)
-            return
-        self._full_due = False
-        gc.collect(2)
+    def _end_hold(self, hold: int) -> None:
+        if self._holding and hold == self._hold:
+            self._holding = False
+            gc.enable()

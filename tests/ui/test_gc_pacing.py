@@ -1,17 +1,16 @@
-"""The interactive app collects garbage between keys: young generations after a key's answer,
-the full pass once the keys rest (or when far overdue), never at CPython's default moments."""
+"""The interactive app collects no garbage while a key is answered: the collector is off from
+the key's arrival until shortly after its answer is written (or a while, with no answer)."""
 
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from reader import gc_pacing
-from reader.gc_pacing import KeyPacedCollector
+from reader.gc_pacing import KeyGcHold
 from tests.ui_helpers import async_test, make_site, running_app
 
 
@@ -24,137 +23,107 @@ class Timers:
     def __call__(self, delay: float, callback: Callable[[], None]) -> None:
         self.due.append((delay, callback))
 
-    def run(self) -> list[float]:
-        """Run what is due (not what that schedules); the delays they were given."""
-        due, self.due = self.due, []
-        for _, callback in due:
+    def run(self, delay: float) -> None:
+        """Run the callbacks scheduled with `delay` (and keep the others)."""
+        now = [callback for wait, callback in self.due if wait == delay]
+        self.due = [(wait, callback) for wait, callback in self.due if wait != delay]
+        for callback in now:
             callback()
-        return [delay for delay, _ in due]
 
 
 @pytest.fixture
-def collections() -> Iterator[list[int]]:
-    """The generations collected, in order, while the test runs."""
-    seen: list[int] = []
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if phase == "stop":
-            seen.append(info["generation"])
-
-    gc.callbacks.append(note)
-    try:
-        yield seen
-    finally:
-        gc.callbacks.remove(note)
-
-
-@pytest.fixture
-def collector() -> Iterator[tuple[KeyPacedCollector, Timers, list[float]]]:
+def hold() -> Iterator[tuple[KeyGcHold, Timers]]:
     timers = Timers()
-    last_input = [time.monotonic()]
-    paced = KeyPacedCollector(timers, lambda: last_input[0])
-    saved = gc.get_threshold()
-    paced.start()
+    held = KeyGcHold(timers)
+    held.start()
     try:
-        yield paced, timers, last_input
+        yield held, timers
     finally:
-        paced.stop()
-        gc.set_threshold(*saved)
+        held.stop()
+        gc.enable()
 
 
-def test_start_raises_the_young_threshold_and_stop_gives_it_back() -> None:
-    saved = gc.get_threshold()
-    paced = KeyPacedCollector(Timers(), time.monotonic)
-    paced.start()
-    try:
-        assert gc.get_threshold() == (gc_pacing.YOUNG_THRESHOLD, *saved[1:])
-    finally:
-        paced.stop()
-    assert gc.get_threshold() == saved
+def test_the_collector_is_off_from_a_key_to_shortly_after_its_answer(hold) -> None:
+    held, timers = hold
+    assert gc.isenabled()
+    held.key_arrived()
+    assert not gc.isenabled()
+    held.answered()
+    assert not gc.isenabled()  # the answer is still being written
+    timers.run(gc_pacing.AFTER_ANSWER)
+    assert gc.isenabled()
+    timers.run(gc_pacing.LONGEST_HOLD)  # the key's fallback: nothing more
+    assert gc.isenabled() and not held.holding
 
 
-def test_an_answer_is_followed_by_one_young_collection(collector, collections) -> None:
-    paced, timers, _ = collector
-    garbage = [[] for _ in range(100)]  # containers the young generation counts
-    paced.answered()
-    paced.answered()  # keys in a row: one collection due
-    assert len(timers.due) == 1
-    assert collections == []
-    assert timers.run() == [gc_pacing.AFTER_ANSWER]
-    assert collections and max(collections) <= 1
-    assert gc.get_count()[0] < len(garbage)
+def test_a_key_with_no_answer_holds_the_collector_for_a_while_only(hold) -> None:
+    held, timers = hold
+    held.key_arrived()
+    timers.run(gc_pacing.AFTER_ANSWER)
+    assert not gc.isenabled()
+    timers.run(gc_pacing.LONGEST_HOLD)
+    assert gc.isenabled()
 
 
-def test_the_middle_generation_is_collected_when_due(collector, collections) -> None:
-    paced, timers, _ = collector
-    for _ in range(gc.get_threshold()[1]):
-        gc.collect(0)
-    collections.clear()
-    paced.answered()
-    timers.run()
-    assert collections == [1]
+def test_the_release_for_a_key_answered_does_not_end_the_hold_of_the_next(hold) -> None:
+    held, timers = hold
+    held.key_arrived()
+    held.answered()
+    held.key_arrived()  # typed before the first one's release came
+    timers.run(gc_pacing.AFTER_ANSWER)
+    assert not gc.isenabled()
+    held.answered()
+    timers.run(gc_pacing.AFTER_ANSWER)
+    assert gc.isenabled()
 
 
-def test_the_full_pass_waits_for_the_keys_to_rest(collector, collections) -> None:
-    paced, timers, last_input = collector
-    for _ in range(gc.get_threshold()[2]):
-        gc.collect(1)
-    collections.clear()
-    paced.answered()
-    timers.run()  # the young collection; the full pass is now due, once keys rest
-    assert 2 not in collections
-    assert timers.due
-    last_input[0] = time.monotonic()  # a key came just now
-    assert timers.run() == [gc_pacing.IDLE]
-    assert 2 not in collections
-    assert timers.due and 0 < timers.due[0][0] <= gc_pacing.IDLE
-    last_input[0] = time.monotonic() - gc_pacing.IDLE - 1  # they rested
-    timers.run()
-    assert collections[-1] == 2
-    assert timers.due == []
+def test_a_collector_turned_off_elsewhere_is_left_off(hold) -> None:
+    held, timers = hold
+    gc.disable()
+    held.key_arrived()
+    held.answered()
+    timers.run(gc_pacing.AFTER_ANSWER)
+    timers.run(gc_pacing.LONGEST_HOLD)
+    assert not gc.isenabled()
 
 
-def test_a_full_pass_far_overdue_runs_with_keys_coming(collector, collections) -> None:
-    paced, timers, _ = collector
-    for _ in range(gc.get_threshold()[2] * gc_pacing.OVERDUE):
-        gc.collect(1)
-    collections.clear()
-    paced.answered()
-    timers.run()
-    assert 2 in collections
+def test_keys_faster_than_their_answers_hold_the_collector_for_a_while_only(hold) -> None:
+    held, timers = hold
+    held.key_arrived()
+    held.answered()
+    held.key_arrived()
+    timers.run(gc_pacing.AFTER_ANSWER)
+    held.key_arrived()  # and so on: the collector must come back all the same
+    timers.run(gc_pacing.LONGEST_HOLD)
+    assert gc.isenabled()
+    held.key_arrived()  # a new hold, with an end of its own
+    assert not gc.isenabled()
+    timers.run(gc_pacing.LONGEST_HOLD)
+    assert gc.isenabled()
 
 
-def test_after_stop_nothing_is_collected(collector, collections) -> None:
-    paced, timers, _ = collector
-    paced.answered()
-    paced.stop()
-    timers.run()
-    assert collections == []
-    paced.answered()
-    assert timers.due == []
+def test_stop_turns_the_collector_back_on_and_holds_no_more(hold) -> None:
+    held, _ = hold
+    held.key_arrived()
+    held.stop()
+    assert gc.isenabled()
+    held.key_arrived()
+    assert gc.isenabled()
 
 
 @async_test
-async def test_the_app_collects_after_a_keys_answer(tmp_path: Path) -> None:
-    seen: list[int] = []
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if phase == "stop":
-            seen.append(info["generation"])
-
-    saved = gc.get_threshold()
+async def test_the_app_holds_the_collector_while_it_answers_a_key(tmp_path: Path) -> None:
     async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (
         app,
         pilot,
     ):
-        app.collector.start()  # a headless app keeps CPython's own pacing
-        gc.callbacks.append(note)
+        app.gc_hold.start()  # a headless app leaves the collector alone
         try:
             await pilot.press("j")
-            seen.clear()
+            assert not gc.isenabled()
             app.foreground.frame_written()  # what the driver does with the answer
             await pilot.pause(gc_pacing.AFTER_ANSWER * 5)
+            assert gc.isenabled()
         finally:
-            gc.callbacks.remove(note)
-    assert seen
-    assert gc.get_threshold() == saved  # given back as the app ended
+            gc.enable()
+    assert gc.isenabled()
