@@ -106,6 +106,7 @@ class ReaderApp(App[int]):
         )
         """No garbage collection while a key is answered, once the app runs in a terminal."""
         self.foreground = Foreground(on_answered=self.gc_hold.answered)
+        self._keys_answered_in_frames = False
         """Tells the app's background threads when a key is being answered (its driver marks
         input and frames)."""
         self.set_keymap(dict(self.config.keys))
@@ -119,6 +120,7 @@ class ReaderApp(App[int]):
             # Escape without Textual's extra 100 ms (terminal_input.py)
             from reader.terminal_input import ReaderDriver
 
+            self._keys_answered_in_frames = True
             return ReaderDriver
         return driver
 
@@ -129,8 +131,9 @@ class ReaderApp(App[int]):
         if self.config.theme is not None and self.theme != self._initial_theme():
             safe.notify(self, f"Unknown theme {self.config.theme!r} in config.", severity="error")
         self.push_screen(MainScreen(self.library, self.config, open_path=self.open_path))
-        if not self.is_headless:
+        if self._keys_answered_in_frames:  # the driver tells when a key is answered
             self.gc_hold.start()
+        if not self.is_headless:
             # The SSH link dropped: quit as with `q`, so the reading position is saved and the
             # terminal restored, instead of dying where SIGHUP finds us.
             loop = asyncio.get_running_loop()

@@ -35,8 +35,11 @@ class Foreground:
         self.may_run.clear()
 
     def key_dispatched(self) -> None:
-        """On the UI thread: the key went to its widget; its answer is the next frame."""
-        self._dispatched = True
+        """On the UI thread: the key went to its widget; its answer is the next frame. Only
+        for input the driver told of: a driver that tells of none (a browser's) writes no
+        frame this could wait for."""
+        if not self.may_run.is_set():
+            self._dispatched = True
 
     @property
     def answer_pending(self) -> bool:

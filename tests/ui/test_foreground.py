@@ -36,6 +36,17 @@ def test_only_a_keys_answer_is_reported() -> None:
     assert len(answers) == 1
 
 
+def test_a_key_the_driver_did_not_tell_of_waits_for_no_frame() -> None:
+    """Through a browser the driver reports no input: no frame is taken for an answer (the
+    frame pacer would paint every frame at once, for good)."""
+    answers: list[None] = []
+    foreground = Foreground(on_answered=lambda: answers.append(None))
+    foreground.key_dispatched()
+    assert not foreground.answer_pending
+    foreground.frame_written()
+    assert answers == [] and foreground.may_run.is_set()
+
+
 @async_test
 async def test_the_app_marks_each_key_it_dispatches(tmp_path: Path) -> None:
     async with running_app(make_site(tmp_path / "site"), tmp_path / "data", size=(80, 24)) as (

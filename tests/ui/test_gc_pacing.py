@@ -119,6 +119,7 @@ async def test_the_app_holds_the_collector_while_it_answers_a_key(tmp_path: Path
     ):
         app.gc_hold.start()  # a headless app leaves the collector alone
         try:
+            app.foreground.input_arrived()  # what the terminal's input thread does
             await pilot.press("j")
             assert not gc.isenabled()
             app.foreground.frame_written()  # what the driver does with the answer
