@@ -36,3 +36,28 @@ async def test_a_new_session_opens_a_post_at_its_saved_position(
         await pilot.press("escape")  # closing saves the position it opened at
         await settle(app, pilot)
         assert doc.line_for_source(app.library.position(path)) == opened_at
+
+
+@async_test
+async def test_a_post_closed_where_it_opened_asks_the_store_nothing(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", POSTS)
+    async with running_app(site, tmp_path / "data", size=(80, 24)) as (app, pilot):
+        path = app.library.posts(Folder("all")).rows(0, 1)[0].path
+        await pilot.press("enter")
+        await settle(app, pilot)
+        statements: list[str] = []
+        state = app.library._state.conn
+        state.set_trace_callback(statements.append)
+        try:
+            await pilot.press("q")  # the UI thread answers q: no query for what it knows
+            await settle(app, pilot)
+            assert not [sql for sql in statements if "positions" in sql]
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("pagedown", "pagedown")
+            await pilot.press("q")  # moved: saved
+            await settle(app, pilot)
+        finally:
+            state.set_trace_callback(None)
+        assert [sql for sql in statements if "INSERT INTO positions" in sql]
+        assert app.library.position(path) > 0
