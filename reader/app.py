@@ -106,9 +106,10 @@ class ReaderApp(App[int]):
         )
         """No garbage collection while a key is answered, once the app runs in a terminal."""
         self.foreground = Foreground(on_answered=self.gc_hold.answered)
-        self._keys_answered_in_frames = False
         """Tells the app's background threads when a key is being answered (its driver marks
         input and frames)."""
+        self._keys_answered_in_frames = False
+        """The driver marks input and frames (the terminal's does, a browser's does not)."""
         self.set_keymap(dict(self.config.keys))
         for theme in THEMES:
             self.register_theme(theme)

@@ -9,10 +9,9 @@ made since start-up's freeze (5-16 ms): those decided the slowest keys.
 In the interactive app the collector is off from a key's arrival until `AFTER_ANSWER` after
 its answer is written (the output thread writes it meanwhile, and a collection holds the GIL it
 needs), and never longer than `LONGEST_HOLD` (a key that changes nothing on screen, keys that
-come faster than their answers).
-What the key allocated is then collected by CPython's own rules, as often as before: a raised
-young threshold, tried first, kept large cyclic garbage (posts converted in workers) alive
-longer and left the memory walk 8 MB higher.
+come faster than their answers). What the key allocated is then collected by CPython's own
+rules, as often as before: a raised young threshold, tried first, kept large cyclic garbage
+(posts converted in workers) alive longer and left the memory walk 8 MB higher.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ class OneFrameScreen(Screen[ResultType]):
 
     @property
     def _update_timer(self) -> FramePacer:  # type: ignore[override]
-        """Textual's paces paints with an interval timer (see frame_pacing)."""
+        """Paints paced by the app, not by Textual's interval timer (see frame_pacing)."""
         if self._frame_pacer is None:
             self._frame_pacer = FramePacer(self, self._on_timer_update)
         return self._frame_pacer
