@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.events import Resize
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -35,6 +35,7 @@ from reader.widgets.filter_input import FilterInput
 from reader.widgets.focus_styles import FocusStyleCache
 from reader.widgets.folder_tree import ALL, FolderTree
 from reader.widgets.footer import ReaderFooter
+from reader.widgets.library_pane import LibraryPane
 from reader.widgets.memory_trim import trim_when_idle
 from reader.widgets.post_list import PostListView
 from reader.widgets.sync_status import SyncStatus
@@ -78,7 +79,7 @@ class LibraryPanes(OneFrameScreen[None]):
         # The layout classes before the panes exist: set later, they restyle every widget.
         self._apply_layout(self.app.size.width)
         with Horizontal(id="panes"):
-            with Vertical(id="library-pane"):
+            with LibraryPane(id="library-pane"):
                 yield FolderTree(id="folders")
                 yield FilterInput(placeholder="Filter titles…", id="filter", select_on_focus=False)
                 yield PostListView(id="posts")
