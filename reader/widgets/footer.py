@@ -21,6 +21,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from reader.widgets.kept_paints import KeptPaints
+
 PALETTE_HINT = "palette"
 _EDGE = "▏"
 DIM = Style(dim=True)
@@ -63,7 +65,9 @@ class ReaderFooter(Widget):
         self._hints: tuple[Hint, ...] = ()
         self._palette: Hint | None = None
         self._spans: list[tuple[int, int, str]] = []
-        self._painted: dict[tuple[Any, ...], tuple[list[Strip], list[tuple[int, int, str]]]] = {}
+        self._painted: KeptPaints[tuple[list[Strip], list[tuple[int, int, str]]]] = KeptPaints(
+            _KEEP_PAINTED
+        )
         """The line as painted, by everything it shows: opening and closing a post swaps
         between two sets of keys, and painting the line anew took 1-2 ms of each switch."""
 
@@ -143,11 +147,7 @@ class ReaderFooter(Widget):
             self.rich_style,
             *(component(name) for name in sorted(self.COMPONENT_CLASSES)),
         )
-        painted = self._painted.get(key)
-        if painted is None:
-            if len(self._painted) >= _KEEP_PAINTED:
-                self._painted.clear()
-            painted = self._painted[key] = (super().render_lines(crop), self._spans)
+        painted = self._painted.get(key, lambda: (Widget.render_lines(self, crop), self._spans))
         self._spans = painted[1]
         return painted[0]
 

@@ -14,13 +14,15 @@ from textual.containers import Vertical
 from textual.geometry import Region
 from textual.strip import Strip
 
+from reader.widgets.kept_paints import KeptPaints
+
 _KEEP_PAINTED = 4
 
 
 class LibraryPane(Vertical):
     def __init__(self, *children: Any, **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)
-        self._painted: dict[tuple[Any, ...], list[Strip]] = {}
+        self._painted: KeptPaints[list[Strip]] = KeptPaints(_KEEP_PAINTED)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         styles = self.styles
@@ -34,9 +36,4 @@ class LibraryPane(Vertical):
             styles.tint,
             styles.opacity,
         )
-        painted = self._painted.get(key)
-        if painted is None:
-            if len(self._painted) >= _KEEP_PAINTED:
-                self._painted.clear()
-            painted = self._painted[key] = super().render_lines(crop)
-        return painted
+        return self._painted.get(key, lambda: Vertical.render_lines(self, crop))
