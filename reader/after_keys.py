@@ -40,23 +40,31 @@ M = TypeVar("M", bound=Message)
 Handler = Callable[[S, M], None]
 
 
-def _wait(screen: OnScreen) -> float:
-    """Seconds until the keys count as paused (0: they are)."""
+def _wait(screen: OnScreen, quiet: float) -> float:
+    """Seconds until no key came for `quiet` seconds (0: none did)."""
     foreground = foreground_of(screen.app)
     if foreground is None:
         return 0.0
-    return max(0.0, foreground.last_input + QUIET - time.monotonic())
+    return max(0.0, foreground.last_input + quiet - time.monotonic())
 
 
 def once_keys_pause(
-    screen: OnScreen, callback: Callable[[], object], *, since: float | None = None
+    screen: OnScreen,
+    callback: Callable[[], object],
+    *,
+    since: float | None = None,
+    quiet: float = QUIET,
+    longest: float | None = LONGEST_WAIT,
 ) -> None:
-    """Run `callback` now if the keys have paused, else once they do, never later than
-    `LONGEST_WAIT` from now (or from `since`)."""
+    """Run `callback` now if no key came for `quiet` seconds, else once none has, never later
+    than `longest` from now (or from `since`; None: however long the keys go on)."""
     since = time.monotonic() if since is None else since
-    wait = _wait(screen)
-    if wait and time.monotonic() - since < LONGEST_WAIT:
-        screen.set_timer(wait, functools.partial(once_keys_pause, screen, callback, since=since))
+    wait = _wait(screen, quiet)
+    if wait and (longest is None or time.monotonic() - since < longest):
+        again = functools.partial(
+            once_keys_pause, screen, callback, since=since, quiet=quiet, longest=longest
+        )
+        screen.set_timer(wait, again)
         return
     callback()
 

@@ -16,12 +16,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import threading
-import time
 import weakref
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from reader.foreground import foreground_of
+from reader.after_keys import OnScreen, once_keys_pause
 
 GROWTH = 4 * 1024 * 1024
 """Free heap bytes gained since the last trim that make another one worth its 5-20 ms."""
@@ -124,31 +123,19 @@ TRIMMER = Trimmer()
 """The process's: one heap."""
 
 
-class _Timers(Protocol):
-    @property
-    def app(self) -> Any: ...
-
-    def set_timer(self, delay: float, callback: Callable[[], Any]) -> Any: ...
-
-
 _waiting: weakref.WeakSet[Any] = weakref.WeakSet()
 """Nodes with a trim waiting for the keys to rest (UI thread only): one each."""
 
 
-def trim_when_idle(node: _Timers, release: Callable[[], object] | None = None) -> None:
-    """`TRIMMER.trim_if_grown(release)` once no key came for `IDLE` seconds (on `node`'s
-    timers: the work that freed memory is done, a reader is reading)."""
+def trim_when_idle(node: OnScreen, release: Callable[[], object] | None = None) -> None:
+    """`TRIMMER.trim_if_grown(release)` in `IDLE` seconds, once no key came for as long (on
+    `node`'s timers: the work that freed memory is done, a reader is reading)."""
     if node in _waiting:
         return
     _waiting.add(node)
 
-    def when_idle() -> None:
-        foreground = foreground_of(node.app)
-        wait = 0.0 if foreground is None else foreground.last_input + IDLE - time.monotonic()
-        if wait > 0:
-            node.set_timer(wait, when_idle)
-            return
+    def trim() -> None:
         _waiting.discard(node)
         TRIMMER.trim_if_grown(release)
 
-    node.set_timer(IDLE, when_idle)
+    node.set_timer(IDLE, lambda: once_keys_pause(node, trim, quiet=IDLE, longest=None))
